@@ -1,0 +1,7 @@
+"""CLI commands: project (being built)."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
