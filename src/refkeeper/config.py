@@ -1,0 +1,277 @@
+"""One typed ``Settings`` object, built once from ``refkeeper.toml`` and the environment.
+
+The project file is found by walking up from the working directory (like git). Secrets
+(``NCBI_API_KEY``) come only from the environment and are never written anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from refkeeper.errors import ConfigError
+
+CONFIG_NAME = "refkeeper.toml"
+LOCK_NAME = "refkeeper.lock"
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+DEFAULT_STYLE = "nlm-citation-sequence"
+DEFAULT_KEY_PATTERN = "{author}{year}{title}"
+FAIL_LEVELS = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
+
+
+def default_cache_path() -> Path:
+    """The user's cache directory: ``$XDG_CACHE_HOME/refkeeper/eutils.sqlite``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "refkeeper" / "eutils.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """What ``sync`` writes, relative to the project root (None: not written)."""
+
+    bibtex: str | None = None
+    biblatex: str | None = None
+    csl_json: str | None = None
+    ris: str | None = None
+    bibliography: str | None = None
+    style: str = DEFAULT_STYLE
+    journal: str = "full"
+    audit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run needs. ``api_key`` and ``email`` are never serialised."""
+
+    root: Path
+    documents: tuple[str, ...] = ()
+    outputs: Outputs = field(default_factory=Outputs)
+    key_pattern: str = DEFAULT_KEY_PATTERN
+    eutils_url: str = DEFAULT_EUTILS_URL
+    email: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    tool: str = "refkeeper"
+    cache_path: Path = field(default_factory=default_cache_path)
+    cache_backend: str = "sqlite"
+    redis_url: str | None = None
+    fail_on: str = "never"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / LOCK_NAME
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+
+# The schema of refkeeper.toml: section -> key -> (type, Settings/Outputs attribute).
+_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "project": {"documents": list, "key-pattern": str, "fail-on": str},
+    "outputs": {
+        "bibtex": str,
+        "biblatex": str,
+        "csl-json": str,
+        "ris": str,
+        "bibliography": str,
+        "style": str,
+        "journal": str,
+        "audit": str,
+    },
+    "ncbi": {"email": str, "eutils-url": str, "tool": str},
+    "cache": {"path": str, "backend": str, "redis-url": str},
+}
+
+
+def find_project_root(start: Path) -> Path | None:
+    """The nearest directory at or above ``start`` holding ``refkeeper.toml``."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / CONFIG_NAME).is_file():
+            return directory
+    return None
+
+
+def _line_of(text: str, section: str | None, key: str) -> int | None:
+    """The line where ``key`` is set (inside ``[section]`` when given), for error messages."""
+    current: str | None = None
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+            if section is None and current == key:
+                return number
+            continue
+        if current == section and pattern.match(line):
+            return number
+    return None
+
+
+def parse_config(
+    text: str, *, root: Path, source: str = CONFIG_NAME, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build Settings from the text of a refkeeper.toml and the environment (pure)."""
+    env = os.environ if environ is None else environ
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        if line is None:
+            where = re.search(r"at line (\d+)", str(exc))
+            if where:
+                line = int(where.group(1))
+            elif "end of document" in str(exc):
+                line = max(1, len(text.splitlines()))
+        raise ConfigError(f"invalid TOML: {exc}", source, line) from exc
+
+    values: dict[str, dict[str, Any]] = {}
+    for section, body in data.items():
+        if section not in _SCHEMA:
+            choices = ", ".join(sorted(_SCHEMA))
+            raise ConfigError(
+                f"unknown section [{section}] (choose from {choices})",
+                source,
+                _line_of(text, None, section),
+            )
+        if not isinstance(body, dict):
+            raise ConfigError(f"{section} must be a table", source, _line_of(text, None, section))
+        for key, value in body.items():
+            expected = _SCHEMA[section].get(key)
+            line = _line_of(text, section, key)
+            if expected is None:
+                choices = ", ".join(sorted(_SCHEMA[section]))
+                raise ConfigError(
+                    f"unknown key {key!r} in [{section}] (choose from {choices})", source, line
+                )
+            if not isinstance(value, expected) or isinstance(value, bool):
+                wanted = "a list of strings" if expected is list else "a string"
+                raise ConfigError(
+                    f"{section}.{key} must be {wanted}, not {type(value).__name__}",
+                    source,
+                    line,
+                )
+            if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{section}.{key} must be a list of strings", source, line)
+            values.setdefault(section, {})[key] = value
+
+    project = values.get("project", {})
+    out = values.get("outputs", {})
+    ncbi = values.get("ncbi", {})
+    cache = values.get("cache", {})
+
+    journal = out.get("journal", "full")
+    if journal not in ("full", "iso"):
+        raise ConfigError(
+            f"outputs.journal must be 'full' or 'iso', not {journal!r}",
+            source,
+            _line_of(text, "outputs", "journal"),
+        )
+    fail_on = project.get("fail-on", "never")
+    if fail_on not in FAIL_LEVELS:
+        raise ConfigError(
+            f"project.fail-on must be one of {', '.join(FAIL_LEVELS)}, not {fail_on!r}",
+            source,
+            _line_of(text, "project", "fail-on"),
+        )
+    backend = cache.get("backend", "sqlite")
+    if backend not in ("sqlite", "redis"):
+        raise ConfigError(
+            f"cache.backend must be 'sqlite' or 'redis', not {backend!r}",
+            source,
+            _line_of(text, "cache", "backend"),
+        )
+
+    cache_path = Path(cache["path"]) if "path" in cache else default_cache_path()
+    if not cache_path.is_absolute():
+        cache_path = root / cache_path
+    if env.get("REFKEEPER_CACHE"):
+        cache_path = Path(env["REFKEEPER_CACHE"])
+
+    return Settings(
+        root=root,
+        documents=tuple(project.get("documents", ())),
+        outputs=Outputs(
+            bibtex=out.get("bibtex"),
+            biblatex=out.get("biblatex"),
+            csl_json=out.get("csl-json"),
+            ris=out.get("ris"),
+            bibliography=out.get("bibliography"),
+            style=out.get("style", DEFAULT_STYLE),
+            journal=journal,
+            audit=out.get("audit"),
+        ),
+        key_pattern=project.get("key-pattern", DEFAULT_KEY_PATTERN),
+        eutils_url=env.get("REFKEEPER_EUTILS_URL") or ncbi.get("eutils-url", DEFAULT_EUTILS_URL),
+        email=env.get("NCBI_EMAIL") or ncbi.get("email") or None,
+        api_key=env.get("NCBI_API_KEY") or None,
+        tool=ncbi.get("tool", "refkeeper"),
+        cache_path=cache_path,
+        cache_backend=backend,
+        redis_url=env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url"),
+        fail_on=fail_on,
+    )
+
+
+def load_settings(start: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Find refkeeper.toml from ``start`` upwards and read it (I/O twin of parse_config)."""
+    root = find_project_root(start)
+    if root is None:
+        raise ConfigError(
+            f"no {CONFIG_NAME} found in {start.resolve()} or any parent directory "
+            "(run 'refkeeper init' to create one)"
+        )
+    path = root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
+    return parse_config(text, root=root, source=str(path), environ=environ)
+
+
+def with_overrides(settings: Settings, **changes: Any) -> Settings:
+    """A copy with command-line overrides applied (None values are ignored)."""
+    return replace(settings, **{k: v for k, v in changes.items() if v is not None})
+
+
+STARTER_CONFIG = """\
+# refkeeper project configuration. Paths are relative to this file.
+# Secrets never go here: set NCBI_API_KEY (and NCBI_EMAIL) in the environment.
+
+[project]
+# The documents to read (globs): plain text, Markdown, LaTeX, numbered lists, .bib, ...
+documents = ["*.md"]
+# Citation keys for works the document does not key itself: {author}{year}{title}
+# gives timmons1995epstein. A key never changes once it is in refkeeper.lock.
+key-pattern = "{author}{year}{title}"
+# Exit with status 1 when findings reach this level: never, retracted, unresolved,
+# ambiguous, major, weak.
+fail-on = "never"
+
+[outputs]
+bibtex = "references.bib"
+csl-json = "references.json"
+# A formatted bibliography (.txt, .md or .html) in any CSL style (see 'refkeeper styles').
+bibliography = "bibliography.md"
+style = "nlm-citation-sequence"
+# Journal names in BibTeX: "full" or "iso" (abbreviated).
+journal = "full"
+# The claim-to-source audit report (.html, .md or .json).
+audit = "audit.html"
+
+[ncbi]
+# NCBI asks every client for a contact address (or set NCBI_EMAIL).
+# email = "you@example.org"
+# eutils-url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+
+[cache]
+# Where E-utilities responses are cached (default: ~/.cache/refkeeper/eutils.sqlite).
+# path = ".refkeeper-cache/eutils.sqlite"
+# backend = "redis"
+# redis-url = "redis://localhost:6379/0"
+"""

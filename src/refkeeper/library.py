@@ -1,0 +1,198 @@
+"""The lock file ``refkeeper.lock``: every cited work pinned next to the manuscript.
+
+Format: UTF-8 JSON, keys sorted, two-space indent, one entry per citation key, so that
+diffs are readable and an unchanged project produces a byte-identical file. Versioned:
+a lock written by a newer refkeeper is refused with a clear error, never overwritten.
+
+    {
+      "refkeeper-lock": 1,
+      "works": {
+        "timmons1995epstein": {
+          "cited_as": "Timmons CF, ... Cancer 76: 1481-9",
+          "fields": {... the reference as written, CSL-JSON ...},
+          "fingerprints": ["3f0c..."],
+          "ignored": false,
+          "pinned": null,
+          "resolution": {"status": "resolved", "strategy": "ecitmatch", "score": 0.98,
+                         "work": {... CSL-JSON + PubMed extras, "retrieved": "2026-11-26"},
+                         "candidates": [...], "tried": [...], "reason": ""}
+        }
+      }
+    }
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from refkeeper.errors import LockError
+from refkeeper.fsutil import atomic_write_text
+from refkeeper.identifiers import normalize_doi, normalize_pmid
+from refkeeper.models import CSLItem, Resolution, Status, Work
+
+LOCK_VERSION = 1
+_VERSION_KEY = "refkeeper-lock"
+
+
+@dataclass(frozen=True, slots=True)
+class LockEntry:
+    """One cited work: its key, how it was cited, and what it resolved to."""
+
+    key: str
+    resolution: Resolution
+    fields: CSLItem = field(default_factory=dict)
+    cited_as: str = ""
+    fingerprints: tuple[str, ...] = ()
+    pinned: str | None = None
+    ignored: bool = False
+
+    @property
+    def status(self) -> Status:
+        if self.ignored:
+            return Status.IGNORED
+        if self.pinned and self.resolution.work is not None:
+            return Status.PINNED
+        return self.resolution.status
+
+    @property
+    def work(self) -> Work | None:
+        return self.resolution.work
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cited_as": self.cited_as,
+            "fields": self.fields,
+            "fingerprints": sorted(set(self.fingerprints)),
+            "ignored": self.ignored,
+            "pinned": self.pinned,
+            "resolution": self.resolution.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, key: str, data: Mapping[str, Any]) -> LockEntry:
+        return cls(
+            key=key,
+            resolution=Resolution.from_json(data["resolution"]),
+            fields=dict(data.get("fields") or {}),
+            cited_as=str(data.get("cited_as", "")),
+            fingerprints=tuple(data.get("fingerprints", ())),
+            pinned=data.get("pinned"),
+            ignored=bool(data.get("ignored", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    """The whole lock: entries by citation key."""
+
+    entries: Mapping[str, LockEntry] = field(default_factory=dict)
+
+    def find(
+        self, fingerprint: str, fields: Mapping[str, Any], key: str | None = None
+    ) -> LockEntry | None:
+        """The entry for a reference: by its own citation key, by a fingerprint of a form it
+        was written in before, or by the identifier it carries."""
+        if key is not None and key in self.entries:
+            return self.entries[key]
+        for entry in self.entries.values():
+            if fingerprint in entry.fingerprints:
+                return entry
+        pmid = normalize_pmid(str(fields.get("PMID", ""))) if fields.get("PMID") else None
+        doi = normalize_doi(str(fields.get("DOI", ""))) if fields.get("DOI") else None
+        if pmid or doi:
+            for entry in self.entries.values():
+                work = entry.work
+                if work is not None and (
+                    (pmid and work.pmid == pmid) or (doi and work.doi and work.doi.lower() == doi)
+                ):
+                    return entry
+        return None
+
+    def with_entries(self, entries: Iterable[LockEntry]) -> Lock:
+        return Lock({e.key: e for e in sorted(entries, key=lambda e: e.key)})
+
+    def replace_entry(self, entry: LockEntry) -> Lock:
+        merged = dict(self.entries)
+        merged[entry.key] = entry
+        return self.with_entries(merged.values())
+
+
+def dumps_lock(lock: Lock) -> str:
+    """Serialise (pure): sorted, stable, diff-friendly."""
+    data = {
+        _VERSION_KEY: LOCK_VERSION,
+        "works": {key: lock.entries[key].to_json() for key in sorted(lock.entries)},
+    }
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    pattern = re.compile(r'^\s*"' + re.escape(key) + r'"\s*:', re.MULTILINE)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def loads_lock(text: str, source: str = "refkeeper.lock") -> Lock:
+    """Parse (pure). Any damage raises LockError naming the line."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LockError(f"corrupt lock file: {exc.msg}", source, exc.lineno) from exc
+    if not isinstance(data, dict) or _VERSION_KEY not in data:
+        raise LockError(f"not a refkeeper lock file (no {_VERSION_KEY!r} version)", source, 1)
+    version = data[_VERSION_KEY]
+    if not isinstance(version, int):
+        raise LockError(f"bad lock version {version!r}", source, _line_of_key(text, _VERSION_KEY))
+    if version > LOCK_VERSION:
+        raise LockError(
+            f"lock format version {version} is newer than this refkeeper supports "
+            f"({LOCK_VERSION}); upgrade refkeeper",
+            source,
+            _line_of_key(text, _VERSION_KEY),
+        )
+    works = data.get("works")
+    if not isinstance(works, dict):
+        raise LockError("'works' must be an object", source, _line_of_key(text, "works"))
+    entries: dict[str, LockEntry] = {}
+    for key, body in works.items():
+        try:
+            if not isinstance(body, dict):
+                raise TypeError("entry is not an object")
+            entries[key] = LockEntry.from_json(key, body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise LockError(
+                f"broken entry {key!r}: {exc.__class__.__name__}: {exc}",
+                source,
+                _line_of_key(text, key),
+            ) from exc
+    return Lock(entries)
+
+
+def read_lock(path: Path) -> Lock:
+    """Read the lock next to the manuscript; an absent lock is an empty one."""
+    if not path.exists():
+        return Lock()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LockError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
+    return loads_lock(text, str(path))
+
+
+def write_lock(path: Path, lock: Lock) -> bool:
+    """Write atomically; False when the file already held exactly this content."""
+    return atomic_write_text(path, dumps_lock(lock))
+
+
+def pin_entry(entry: LockEntry, identifier: str, resolution: Resolution) -> LockEntry:
+    """The entry fixed by hand to ``identifier`` (kept across syncs)."""
+    return replace(entry, pinned=identifier, resolution=resolution, ignored=False)
+
+
+def ignore_entry(entry: LockEntry, ignored: bool = True) -> LockEntry:
+    return replace(entry, ignored=ignored)
