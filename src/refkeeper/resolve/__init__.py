@@ -1,0 +1,43 @@
+"""Resolution against PubMed and the NLM Catalog: the only package that touches the network.
+
+Public API::
+
+    session = make_session(cache_path)                 # requests_cache.CachedSession
+    client = EntrezClient(session, base_url=..., api_key=..., email=..., offline=False)
+    resolutions = resolve_references(refs, client, progress=callback)
+    resolution = resolve_identifier("pmid:8620427", client)
+    works = client.fetch_pubmed(["8620427"])
+"""
+
+from refkeeper.resolve.client import (
+    DEFAULT_BASE_URL,
+    SHARED_LIMITER,
+    CitationQuery,
+    EntrezClient,
+    NotCached,
+    RateLimiter,
+    default_base_url,
+)
+from refkeeper.resolve.match import Decision, Score, decide, score_candidate
+from refkeeper.resolve.session import default_cache_path, make_session, response_problem
+from refkeeper.resolve.strategy import reference_fields, resolve_identifier, resolve_references
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "SHARED_LIMITER",
+    "CitationQuery",
+    "Decision",
+    "EntrezClient",
+    "NotCached",
+    "RateLimiter",
+    "Score",
+    "decide",
+    "default_base_url",
+    "default_cache_path",
+    "make_session",
+    "reference_fields",
+    "resolve_identifier",
+    "resolve_references",
+    "response_problem",
+    "score_candidate",
+]
