@@ -1,0 +1,351 @@
+"""The Entrez client: every request refkeeper sends to the E-utilities goes through here.
+
+- One rate limiter shared by every client of the process (3 requests/s, 10 with an API key);
+  answers served from the cache take no slot.
+- Retries with exponential backoff and jitter on 429, 5xx, timeouts and dropped connections,
+  and on answers that are not valid (an HTML page, ``<ERROR>``, truncated XML), honouring
+  ``Retry-After``; :class:`~refkeeper.errors.RetriesExhausted` when they run out.
+- ``tool``, ``email`` and ``api_key`` go with every request; the cache ignores them.
+- Offline mode answers from the cache only and raises :class:`NotCached` for anything else.
+
+Fetching returns raw bytes; parsing is done by the pure functions of
+:mod:`refkeeper.resolve.pubmed` and :mod:`refkeeper.resolve.nlmcatalog`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+import requests_cache
+
+from refkeeper.errors import NetworkError, ResponseError, RetriesExhausted
+from refkeeper.models import Work
+from refkeeper.resolve.nlmcatalog import parse_nlmcatalog_xml
+from refkeeper.resolve.pubmed import (
+    CitMatch,
+    ESearchResult,
+    parse_ecitmatch,
+    parse_esearch_xml,
+    parse_pubmed_xml,
+)
+from refkeeper.resolve.session import response_problem
+
+logger = logging.getLogger("refkeeper.resolve")
+
+DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+EFETCH_BATCH = 200
+ECITMATCH_BATCH = 100
+POST_ABOVE_IDS = 50
+INTERVAL_NO_KEY = 0.36  # 3 requests/s with a small margin (Biopython found 1/3 s too tight)
+INTERVAL_WITH_KEY = 0.11  # 10 requests/s
+
+
+def default_base_url() -> str:
+    """``REFKEEPER_EUTILS_URL`` or NCBI's own base URL, always ending in ``/``."""
+    url = os.environ.get("REFKEEPER_EUTILS_URL") or DEFAULT_BASE_URL
+    return url if url.endswith("/") else url + "/"
+
+
+class NotCached(NetworkError):
+    """Offline mode: the answer to this request is not in the cache."""
+
+
+class RateLimiter:
+    """Thread-safe request spacing: each caller takes the next free slot ``interval`` after the
+    previous one. One instance (:data:`SHARED_LIMITER`) is shared by the whole process."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def acquire(self, interval: float) -> float:
+        """Wait for a slot; returns the seconds waited."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next)
+            self._next = start + interval
+        wait = start - now
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+    def hold(self, seconds: float) -> None:
+        """Make every caller wait at least ``seconds`` from now (after a 429 or Retry-After)."""
+        with self._lock:
+            self._next = max(self._next, self._clock() + seconds)
+
+
+SHARED_LIMITER = RateLimiter()
+
+_warned_no_email = False
+_warn_lock = threading.Lock()
+
+
+def _warn_no_email() -> None:
+    global _warned_no_email
+    with _warn_lock:
+        if _warned_no_email:
+            return
+        _warned_no_email = True
+    logger.warning(
+        "no contact email set for NCBI E-utilities: set NCBI_EMAIL so NCBI can reach you "
+        "before blocking a misbehaving tool"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CitationQuery:
+    """One ECitMatch line: ``journal|year|volume|first_page|author|key|``."""
+
+    key: str
+    journal: str
+    year: str
+    volume: str
+    first_page: str
+    author: str
+
+    def line(self) -> str:
+        parts = (self.journal, self.year, self.volume, self.first_page, self.author, self.key)
+        return "|".join(_clean_field(p) for p in parts) + "|"
+
+
+def _clean_field(value: str) -> str:
+    return " ".join(value.replace("|", " ").split())
+
+
+@dataclass
+class ClientStats:
+    network: int = 0  # requests that went over the wire (every attempt counts)
+    cache_hits: int = 0
+    retries: int = 0
+    by_utility: dict[str, int] = field(default_factory=dict)
+
+
+class EntrezClient:
+    """Talks to the E-utilities through a (cached) session it is given."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        email: str | None = None,
+        tool: str = "refkeeper",
+        offline: bool = False,
+        timeout: float = 30.0,
+        max_attempts: int = 7,
+        backoff: float = 0.5,
+        max_backoff: float = 60.0,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        base = base_url or default_base_url()
+        self.base_url = base if base.endswith("/") else base + "/"
+        self.session = session
+        self.api_key = api_key or None
+        self.email = email or None
+        self.tool = tool
+        self.offline = offline
+        self.timeout = timeout
+        self.max_attempts = max(1, max_attempts)
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.limiter = limiter or SHARED_LIMITER
+        self.interval = INTERVAL_WITH_KEY if self.api_key else INTERVAL_NO_KEY
+        self.stats = ClientStats()
+        self._sleep = sleep
+        self._stats_lock = threading.Lock()
+
+    def __repr__(self) -> str:  # never show the key or the email
+        return f"EntrezClient(base_url={self.base_url!r}, offline={self.offline})"
+
+    # ------------------------------------------------------------------ raw requests
+
+    def request(
+        self,
+        utility: str,
+        params: Mapping[str, str],
+        *,
+        post: bool = False,
+        partial_ok: bool = False,
+    ) -> bytes:
+        """Send one E-utilities request (cache first) and return the raw, validated body."""
+        url = self.base_url + utility
+        query = dict(params)
+        query["tool"] = self.tool
+        if self.email:
+            query["email"] = self.email
+        else:
+            _warn_no_email()
+        if self.api_key:
+            query["api_key"] = self.api_key
+        method = "POST" if post else "GET"
+        kwargs: dict[str, Any] = {"data": query} if post else {"params": query}
+
+        cached = self._from_cache(method, url, kwargs, partial_ok)
+        if cached is not None:
+            return cached
+        if self.offline:
+            raise NotCached(f"offline: no cached answer for {utility} ({_describe(params)})")
+
+        last = ""
+        for attempt in range(self.max_attempts):
+            if attempt:
+                with self._stats_lock:
+                    self.stats.retries += 1
+            self.limiter.acquire(self.interval)
+            self._count(utility)
+            retry_after: float | None = None
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except requests.Timeout:
+                last = f"timed out after {self.timeout:g} s"
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                last = f"connection failed ({type(exc).__name__})"
+            else:
+                status = response.status_code
+                if status == 429 or status >= 500:
+                    last = f"HTTP {status}"
+                    retry_after = _retry_after(response.headers.get("Retry-After"))
+                    if status == 429:
+                        self.limiter.hold(max(retry_after or 0.0, 1.0))
+                elif status != 200:
+                    raise ResponseError(
+                        f"E-utilities {utility} answered HTTP {status} for {_describe(params)}"
+                    )
+                else:
+                    body = response.content
+                    problem = response_problem(
+                        url,
+                        status,
+                        response.headers.get("Content-Type", ""),
+                        body,
+                        partial_ok=partial_ok,
+                    )
+                    if problem is None:
+                        return body
+                    last = problem
+            delay = min(self.max_backoff, self.backoff * (2**attempt)) * (0.5 + random.random())
+            if retry_after is not None:
+                delay = max(delay, min(retry_after, self.max_backoff))
+            if attempt + 1 < self.max_attempts:
+                logger.info("E-utilities %s: %s; retrying in %.1f s", utility, last, delay)
+                self._sleep(delay)
+        raise RetriesExhausted(
+            f"E-utilities {utility} failed {self.max_attempts} times in a row "
+            f"(last: {last}) at {self.base_url}; giving up"
+        )
+
+    def _from_cache(
+        self, method: str, url: str, kwargs: Mapping[str, Any], partial_ok: bool
+    ) -> bytes | None:
+        if not isinstance(self.session, requests_cache.CachedSession):
+            return None
+        response = self.session.request(method, url, only_if_cached=True, **kwargs)
+        if not getattr(response, "from_cache", False) or response.status_code != 200:
+            return None
+        body = response.content
+        if response_problem(
+            url, 200, response.headers.get("Content-Type", ""), body, partial_ok=partial_ok
+        ):
+            return None
+        with self._stats_lock:
+            self.stats.cache_hits += 1
+        return body
+
+    def _count(self, utility: str) -> None:
+        with self._stats_lock:
+            self.stats.network += 1
+            self.stats.by_utility[utility] = self.stats.by_utility.get(utility, 0) + 1
+
+    # ------------------------------------------------------------------ utilities
+
+    def esearch(self, term: str, *, db: str = "pubmed", retmax: int = 10000) -> ESearchResult:
+        """ESearch; long terms go by POST. An ``ErrorList`` (PhraseNotFound) is kept in
+        ``problems`` (such an answer is used but never cached)."""
+        params = {"db": db, "term": term, "retmax": str(retmax), "retmode": "xml"}
+        body = self.request("esearch.fcgi", params, post=len(term) > 1500, partial_ok=True)
+        return parse_esearch_xml(body)
+
+    def efetch(self, ids: Iterable[str], *, db: str = "pubmed") -> list[bytes]:
+        """EFetch XML for ``ids`` in batches of up to 200 (POST above 50 ids); raw bytes."""
+        unique = sorted(set(ids), key=_id_sort_key)
+        bodies: list[bytes] = []
+        for start in range(0, len(unique), EFETCH_BATCH):
+            batch = unique[start : start + EFETCH_BATCH]
+            params = {"db": db, "id": ",".join(batch), "retmode": "xml"}
+            bodies.append(self.request("efetch.fcgi", params, post=len(batch) > POST_ABOVE_IDS))
+        return bodies
+
+    def fetch_pubmed(self, pmids: Iterable[str]) -> list[Work]:
+        """PubMed records for ``pmids`` (unknown ids are simply absent), in the order asked."""
+        wanted = [p for p in dict.fromkeys(pmids) if p]
+        works: dict[str, Work] = {}
+        for body in self.efetch(wanted, db="pubmed"):
+            for work in parse_pubmed_xml(body):
+                if work.pmid:
+                    works[work.pmid] = work
+        return [works[p] for p in wanted if p in works]
+
+    def fetch_nlmcatalog(self, ids: Iterable[str]) -> list[Work]:
+        """NLM Catalog records for NLM Catalog uids."""
+        works: list[Work] = []
+        for body in self.efetch(ids, db="nlmcatalog"):
+            works.extend(parse_nlmcatalog_xml(body))
+        return works
+
+    def ecitmatch(self, queries: Sequence[CitationQuery]) -> dict[str, CitMatch]:
+        """ECitMatch, up to 100 citations per request; answers keyed by the query key."""
+        ordered = sorted(queries, key=lambda q: q.key)
+        found: dict[str, CitMatch] = {}
+        for start in range(0, len(ordered), ECITMATCH_BATCH):
+            batch = ordered[start : start + ECITMATCH_BATCH]
+            bdata = "\r".join(q.line() for q in batch) + "\r"
+            body = self.request("ecitmatch.cgi", {"db": "pubmed", "retmode": "xml", "bdata": bdata})
+            for match in parse_ecitmatch(body):
+                found[match.key] = match
+        return found
+
+
+def _id_sort_key(value: str) -> tuple[int, int | str]:
+    return (0, int(value)) if value.isdigit() else (1, value)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _describe(params: Mapping[str, str]) -> str:
+    shown = []
+    for key in ("db", "term", "id", "bdata"):
+        if key in params:
+            text = params[key].replace("\r", " / ")
+            shown.append(f"{key}={text[:60]}{'...' if len(text) > 60 else ''}")
+    return ", ".join(shown) or "no parameters"

@@ -1,0 +1,370 @@
+"""Verification: how well does a candidate record fit a reference as written? Pure functions.
+
+Every candidate, whatever found it (an identifier, ECitMatch, a search), is scored field by
+field against the reference's CSL fields: title similarity (rapidfuzz), first author, author
+count, year, journal (abbreviation or full title), volume, first page, and for books the
+edition. A record is accepted only when its score clears :data:`ACCEPT` with a clear
+:data:`MARGIN` over the runner-up *and* it passes hard checks (a title that is really the same,
+years within one, the same first author, the same edition). Otherwise the reference is
+ambiguous (candidates and scores kept) or not found. A wrong PMID is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from refkeeper.models import Candidate, CSLItem, Status, Work
+
+ACCEPT = 0.80
+"""Minimum weighted score for a record to be accepted."""
+MARGIN = 0.10
+"""Minimum lead of the accepted record over the runner-up."""
+CONSIDER = 0.55
+"""Below this a candidate is not worth showing as a possible answer."""
+
+WEIGHTS: dict[str, float] = {
+    "identifier": 3.0,
+    "title": 4.0,
+    "first_author": 2.0,
+    "author_count": 0.5,
+    "year": 1.5,
+    "journal": 1.5,
+    "volume": 1.0,
+    "page": 1.5,
+    "edition": 2.0,
+}
+
+_STOPWORDS = frozenset(
+    "a an and the of in on for to with by at from de des der die und la le les et".split()
+)
+
+
+# ---------------------------------------------------------------------- normalisation
+
+
+def norm_text(value: object) -> str:
+    """Lower case, accents folded, markup and punctuation to spaces, collapsed."""
+    text = str(value or "")
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+    text = re.sub(r"[^0-9a-z]+", " ", text.lower())
+    return " ".join(text.split())
+
+
+def first_page(value: object) -> str:
+    """``'1481-1489'`` -> ``'1481'``; ``'e0123'`` -> ``'e0123'``; ``'S12-4'`` -> ``'s12'``."""
+    text = str(value or "").strip().lower()
+    text = re.split(r"\s*[-\u2010-\u2015,;:]\s*", text, maxsplit=1)[0]
+    text = re.sub(r"^(?:pp?\.?\s*)", "", text)
+    return text.lstrip("0") or text
+
+
+def year_of(item: Mapping[str, Any]) -> int | None:
+    issued = item.get("issued")
+    if isinstance(issued, Mapping):
+        parts = issued.get("date-parts")
+        if parts and parts[0] and parts[0][0] not in (None, ""):
+            try:
+                return int(parts[0][0])
+            except (TypeError, ValueError):
+                return None
+        raw = issued.get("raw") or issued.get("literal")
+        if raw:
+            m = re.search(r"\b(1[6-9]\d\d|20\d\d)\b", str(raw))
+            return int(m.group(1)) if m else None
+    return None
+
+
+def _names(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    for role in ("author", "editor"):
+        names = item.get(role)
+        if isinstance(names, list) and names:
+            return [n for n in names if isinstance(n, Mapping)]
+    return []
+
+
+def _family(name: Mapping[str, Any]) -> str:
+    return norm_text(name.get("family") or name.get("literal") or "")
+
+
+def _initials(name: Mapping[str, Any]) -> str:
+    given = str(name.get("given") or "")
+    if re.fullmatch(r"[A-Z]{1,4}", given.replace(".", "").replace(" ", "")):
+        return given.replace(".", "").replace(" ", "").lower()
+    return "".join(part[0] for part in re.split(r"[\s.\-]+", norm_text(given)) if part)
+
+
+def edition_number(value: object) -> str | None:
+    text = norm_text(value)
+    if not text:
+        return None
+    m = re.search(r"\d+", text)
+    if m:
+        return m.group(0).lstrip("0") or "0"
+    words = {
+        "first": "1",
+        "second": "2",
+        "third": "3",
+        "fourth": "4",
+        "fifth": "5",
+        "sixth": "6",
+        "seventh": "7",
+        "eighth": "8",
+        "ninth": "9",
+        "tenth": "10",
+    }
+    for word, num in words.items():
+        if word in text.split():
+            return num
+    return None
+
+
+# ---------------------------------------------------------------------- field similarity
+
+
+def title_similarity(a: object, b: object) -> float:
+    """0..1. A reference may drop a subtitle, or cite a translated title in brackets."""
+    x, y = norm_text(a), norm_text(b)
+    if not x or not y:
+        return 0.0
+    if x == y:
+        return 1.0
+    best = fuzz.ratio(x, y) / 100
+    shorter, longer = (x, y) if len(x) <= len(y) else (y, x)
+    if len(shorter.split()) >= 4 and len(shorter) >= 0.5 * len(longer):
+        # a subtitle left out (or added): the shorter title starts the longer one
+        best = max(best, 0.92 * fuzz.ratio(shorter, longer[: len(shorter)]) / 100)
+        best = max(best, 0.9 * fuzz.token_set_ratio(x, y) / 100)
+    return best
+
+
+def name_similarity(ref: Mapping[str, Any], cand: Mapping[str, Any]) -> float:
+    a, b = _family(ref), _family(cand)
+    if not a or not b:
+        return 0.0
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        score = 1.0
+    elif set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()):
+        score = 0.9  # compound names: "Garcia" vs "Garcia Lopez", "van der Berg" vs "Berg"
+    else:
+        ratio = fuzz.ratio(a, b) / 100
+        score = ratio if ratio >= 0.8 else 0.0
+    ia, ib = _initials(ref), _initials(cand)
+    if score and ia and ib and ia[0] != ib[0]:
+        score *= 0.8
+    return score
+
+
+def journal_abbreviates(abbrev: str, full: str) -> bool:
+    """Does ``abbrev`` ("am j surg pathol") abbreviate ``full`` ("the american journal of
+    surgical pathology")? Each abbreviated word is a prefix of the next significant word."""
+    short = abbrev.split()
+    words = [w for w in full.split() if w not in _STOPWORDS]
+    if not short or len(short) != len(words):
+        return False
+    return all(w.startswith(s) for s, w in zip(short, words, strict=True))
+
+
+def journal_similarity(ref: Mapping[str, Any], work: Work) -> float | None:
+    mine = {norm_text(ref.get(k)) for k in ("container-title", "container-title-short")}
+    mine.discard("")
+    theirs = {
+        norm_text(v)
+        for v in (
+            work.journal_iso,
+            work.journal_full,
+            work.csl.get("container-title"),
+            work.csl.get("container-title-short"),
+        )
+    }
+    theirs.discard("")
+    if not mine or not theirs:
+        return None
+    if mine & theirs:
+        return 1.0
+    squash = {t.replace(" ", "") for t in theirs}
+    if any(m.replace(" ", "") in squash for m in mine):
+        return 1.0
+    for m in mine:
+        for t in theirs:
+            if journal_abbreviates(m, t) or journal_abbreviates(t, m):
+                return 0.95
+    best = max(fuzz.ratio(m, t) / 100 for m in mine for t in theirs)
+    return best if best >= 0.85 else 0.0
+
+
+# ---------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A candidate scored against a reference: the weighted score and each field's agreement."""
+
+    work: Work
+    score: float
+    fields: Mapping[str, float]
+    blockers: tuple[str, ...] = ()
+
+    def candidate(self) -> Candidate:
+        return Candidate(self.work.id, self.score, dict(self.fields), label_of(self.work))
+
+
+def label_of(work: Work) -> str:
+    csl = work.csl
+    names = _names(csl)
+    first = ""
+    if names:
+        n = names[0]
+        first = str(n.get("family") or n.get("literal") or "")
+        initials = _initials(n).upper()
+        if n.get("family") and initials:
+            first += f" {initials}"
+    parts = [first, str(year_of(csl) or "")]
+    journal = work.journal_iso or csl.get("container-title-short") or csl.get("container-title")
+    if journal:
+        parts.append(str(journal))
+    elif csl.get("title"):
+        parts.append(str(csl["title"])[:60])
+    where = str(csl.get("volume") or "")
+    if csl.get("page"):
+        where += f":{first_page(csl['page'])}" if where else first_page(csl["page"])
+    parts.append(where)
+    return " ".join(p for p in parts if p)
+
+
+def _identifier_agreement(ref: Mapping[str, Any], work: Work) -> float | None:
+    pairs = (
+        (ref.get("PMID"), work.pmid),
+        (ref.get("DOI"), work.doi),
+        (ref.get("PMCID"), work.pmcid),
+        (ref.get("ISBN"), work.isbn),
+    )
+    result: float | None = None
+    for mine, theirs in pairs:
+        if mine and theirs:
+            if str(mine).strip().lower() == str(theirs).strip().lower():
+                return 1.0
+            result = 0.0
+    return result
+
+
+def score_candidate(ref: CSLItem, work: Work) -> Score:
+    """Score one candidate record against a reference's fields. Pure."""
+    csl = work.csl
+    fields: dict[str, float] = {}
+    blockers: list[str] = []
+
+    ident = _identifier_agreement(ref, work)
+    if ident is not None:
+        fields["identifier"] = ident
+
+    if ref.get("title") and csl.get("title"):
+        fields["title"] = title_similarity(ref["title"], csl["title"])
+
+    ref_names, cand_names = _names(ref), _names(csl)
+    if ref_names and cand_names:
+        fields["first_author"] = name_similarity(ref_names[0], cand_names[0])
+        if not ref.get("_et_al") and len(ref_names) > 1:
+            diff = abs(len(ref_names) - len(cand_names))
+            fields["author_count"] = 1.0 if diff == 0 else 0.5 if diff == 1 else 0.0
+        elif len(ref_names) > len(cand_names):
+            fields["author_count"] = 0.0
+
+    ry, cy = year_of(ref), year_of(csl)
+    if ry and cy:
+        fields["year"] = 1.0 if ry == cy else 0.6 if abs(ry - cy) == 1 else 0.0
+
+    journal = journal_similarity(ref, work)
+    if journal is not None and work.source == "pubmed":
+        fields["journal"] = journal
+
+    if ref.get("volume") and csl.get("volume"):
+        fields["volume"] = 1.0 if norm_text(ref["volume"]) == norm_text(csl["volume"]) else 0.0
+
+    if ref.get("page") and csl.get("page"):
+        fields["page"] = 1.0 if first_page(ref["page"]) == first_page(csl["page"]) else 0.0
+
+    re_, ce = edition_number(ref.get("edition")), edition_number(csl.get("edition"))
+    if re_ and ce:
+        fields["edition"] = 1.0 if re_ == ce else 0.0
+
+    total = sum(WEIGHTS[k] for k in fields)
+    score = sum(WEIGHTS[k] * v for k, v in fields.items()) / total if total else 0.0
+
+    # Hard checks: however high the sum, these contradictions block acceptance.
+    if fields.get("identifier") == 1.0:
+        if "title" in fields and fields["title"] < 0.5:
+            blockers.append("the identifier's record has a different title")
+    else:
+        if "title" in fields and fields["title"] < 0.8:
+            blockers.append(f"title differs ({fields['title']:.2f})")
+        if "title" not in fields and not all(
+            fields.get(k, 0.0) >= 0.9 for k in ("first_author", "year", "volume", "page")
+        ):
+            blockers.append("no title to compare and the citation fields do not all agree")
+        if "title" in fields and not (
+            fields.get("first_author", 0.0) >= 0.7
+            or fields.get("year", 0.0) >= 1.0
+            or ("first_author" not in fields and "year" not in fields)
+        ):
+            blockers.append("neither first author nor year agrees")
+        if fields.get("identifier") == 0.0:
+            blockers.append("the reference's identifier belongs to another record")
+    if fields.get("year") == 0.0:
+        blockers.append(f"year differs ({ry} vs {cy})")
+    if "first_author" in fields and fields["first_author"] < 0.7:
+        blockers.append("first author differs")
+    if fields.get("edition") == 0.0:
+        blockers.append("edition differs")
+    if fields.get("volume") == 0.0 and fields.get("page") == 0.0:
+        blockers.append("volume and page both differ")
+    return Score(work, score, fields, tuple(blockers))
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: Status
+    best: Score | None
+    candidates: tuple[Candidate, ...] = ()
+    reason: str = ""
+    scores: tuple[Score, ...] = field(default=())
+
+
+def decide(ref: CSLItem, works: Sequence[Work]) -> Decision:
+    """Score every candidate and decide: accepted, ambiguous (with scores) or not found."""
+    unique = {w.id: w for w in works}
+    scores = sorted(
+        (score_candidate(ref, w) for w in unique.values()),
+        key=lambda s: (-s.score, s.work.id),
+    )
+    shown = tuple(s.candidate() for s in scores if s.score >= CONSIDER)[:5]
+    if not scores:
+        return Decision(Status.NOT_FOUND, None, (), "no candidate record found")
+    best = scores[0]
+    runner = scores[1] if len(scores) > 1 else None
+    margin = best.score - (runner.score if runner else 0.0)
+    if best.score >= ACCEPT and not best.blockers and margin >= MARGIN:
+        return Decision(Status.RESOLVED, best, shown or (best.candidate(),), "", tuple(scores))
+    if best.score >= ACCEPT and not best.blockers and runner is not None:
+        reason = (
+            f"two records fit almost equally: {best.work.id} ({best.score:.2f}) and "
+            f"{runner.work.id} ({runner.score:.2f})"
+        )
+        return Decision(Status.AMBIGUOUS, None, shown, reason, tuple(scores))
+    if shown:
+        why = "; ".join(best.blockers) or f"score {best.score:.2f} below {ACCEPT:.2f}"
+        reason = f"best candidate {best.work.id} not accepted: {why}"
+        return Decision(Status.AMBIGUOUS, None, shown, reason, tuple(scores))
+    reason = (
+        f"{len(scores)} candidate record(s) considered, none fits "
+        f"(best {best.work.id} scored {best.score:.2f})"
+    )
+    return Decision(Status.NOT_FOUND, None, (), reason, tuple(scores))

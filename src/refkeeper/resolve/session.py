@@ -1,0 +1,186 @@
+"""The cached HTTP session refkeeper talks to the E-utilities through.
+
+``make_session`` builds a :class:`requests_cache.CachedSession` (SQLite in the user's cache
+directory by default, or Redis for a team's shared cache) with:
+
+- an expiry per endpoint: records (efetch, esummary) for weeks, searches (esearch, ecitmatch)
+  for days;
+- ``api_key``, ``email`` and ``tool`` as ignored parameters, so they never enter a cache key and
+  are redacted from the request stored next to each response;
+- a filter that refuses to store anything that is not a valid answer: a non-200 status, an HTML
+  page where XML was expected, an ``<ERROR>`` element or ``ErrorList``, truncated or malformed
+  XML, an ECitMatch answer that is not citation lines. :func:`response_problem` is that check,
+  pure, and the Entrez client uses the same function to decide whether to retry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+import requests_cache
+from lxml import etree
+from requests_cache.backends.base import BaseCache
+from requests_cache.backends.sqlite import SQLiteCache
+
+from refkeeper.errors import ConfigError
+
+IGNORED_PARAMETERS = ("api_key", "email", "tool")
+"""Request parameters that never enter a cache key or the cache (secrets and identity)."""
+
+RECORD_EXPIRY = timedelta(weeks=4)
+SEARCH_EXPIRY = timedelta(days=3)
+
+URLS_EXPIRE_AFTER: dict[str, timedelta] = {
+    "*/efetch.fcgi": RECORD_EXPIRY,
+    "*/esummary.fcgi": RECORD_EXPIRY,
+    "*/esearch.fcgi": SEARCH_EXPIRY,
+    "*/ecitmatch.cgi": SEARCH_EXPIRY,
+    "*/epost.fcgi": timedelta(0),  # history-server keys expire quickly at NCBI: never reuse
+}
+
+BACKENDS = ("sqlite", "redis", "memory")
+
+_XML_PARSER_KW: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": True,
+}
+
+
+def default_cache_path() -> Path:
+    """``$XDG_CACHE_HOME/refkeeper/http_cache.sqlite`` (``~/.cache/refkeeper/...`` by default).
+
+    ``REFKEEPER_CACHE`` overrides the whole path.
+    """
+    explicit = os.environ.get("REFKEEPER_CACHE")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "refkeeper" / "http_cache.sqlite"
+
+
+def _utility(url: str) -> str:
+    path = url.split("?", 1)[0]
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def response_problem(
+    url: str, status: int, content_type: str, body: bytes, *, partial_ok: bool = False
+) -> str | None:
+    """Why an E-utilities answer is not a valid answer, or None when it is. Pure.
+
+    ``partial_ok`` accepts an esearch ``ErrorList``/``PhraseNotFound`` as a usable answer (the
+    caller still must not cache it, see :func:`is_cacheable`).
+    """
+    if status != 200:
+        return f"HTTP {status}"
+    head = body[:512].lstrip().lower()
+    if not body.strip():
+        return "empty answer"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        return "an HTML page instead of an E-utilities answer"
+    utility = _utility(url)
+    if utility == "ecitmatch.cgi":
+        return _ecitmatch_problem(body)
+    if "json" in content_type.lower() or head.startswith((b"{", b"[")):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return "malformed or truncated JSON"
+        if isinstance(data, dict) and ("error" in data or "ERROR" in data):
+            return f"error in answer: {data.get('error') or data.get('ERROR')}"
+        return None
+    try:
+        root = etree.fromstring(body, etree.XMLParser(**_XML_PARSER_KW))
+    except etree.XMLSyntaxError as exc:
+        return f"malformed or truncated XML ({exc.msg})"
+    if root.tag == "ERROR":
+        return f"<ERROR> {(root.text or '').strip()}"
+    errors = [el for el in root.iter("ERROR") if el.getparent() is not None]
+    if errors:
+        return f"<ERROR> {(errors[0].text or '').strip()}"
+    if root.find("ErrorList") is not None and not partial_ok:
+        texts = [f"{el.tag}: {(el.text or '').strip()}" for el in root.find("ErrorList") or ()]
+        return "ErrorList in answer (" + "; ".join(texts) + ")"
+    return None
+
+
+def _ecitmatch_problem(body: bytes) -> str | None:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "ECitMatch answer is not UTF-8 text"
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return "empty ECitMatch answer"
+    for line in lines:
+        if line.lstrip().startswith("<") or line.count("|") < 6:
+            return f"not an ECitMatch citation line: {line[:80]!r}"
+    return None
+
+
+def is_cacheable(response: requests.Response) -> bool:
+    """The session's filter: store only complete, valid answers (never an error page)."""
+    problem = response_problem(
+        response.url or "",
+        response.status_code,
+        response.headers.get("Content-Type", ""),
+        response.content or b"",
+    )
+    return problem is None
+
+
+def make_session(
+    cache_path: Path | None = None,
+    *,
+    backend: str = "sqlite",
+    redis_url: str | None = None,
+) -> requests_cache.CachedSession:
+    """A cached session for the E-utilities.
+
+    ``backend``: ``"sqlite"`` (default; file at ``cache_path`` or :func:`default_cache_path`),
+    ``"redis"`` (``redis_url`` such as ``redis://127.0.0.1:6379/0``; ``cache_path`` is then
+    used as the key namespace) or ``"memory"`` (tests, one-off runs).
+    """
+    settings: dict[str, Any] = {
+        "urls_expire_after": URLS_EXPIRE_AFTER,
+        "expire_after": SEARCH_EXPIRY,
+        "allowable_codes": (200,),
+        "allowable_methods": ("GET", "POST"),
+        "ignored_parameters": list(IGNORED_PARAMETERS),
+        "match_headers": False,
+        "filter_fn": is_cacheable,
+        "stale_if_error": False,
+        "cache_control": False,
+    }
+    if backend == "sqlite":
+        path = Path(cache_path) if cache_path is not None else default_cache_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cache: Any = SQLiteCache(str(path), wal=True, busy_timeout=30_000)
+    elif backend == "redis":
+        try:
+            import redis
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise ConfigError(
+                "the redis cache backend needs the 'redis' package: pip install 'refkeeper[redis]'"
+            ) from exc
+        if not redis_url:
+            raise ConfigError("the redis cache backend needs a redis URL (redis://host:port/db)")
+        from requests_cache.backends.redis import RedisCache
+
+        connection = redis.Redis.from_url(redis_url)
+        namespace = str(cache_path) if cache_path is not None else "refkeeper"
+        cache = RedisCache(namespace, connection=connection)
+    elif backend == "memory":
+        cache = BaseCache()
+    else:
+        raise ConfigError(f"invalid cache backend {backend!r}: choose from {', '.join(BACKENDS)}")
+    session = requests_cache.CachedSession(backend=cache, **settings)
+    session.headers["User-Agent"] = "refkeeper (+https://github.com/refkeeper)"
+    return session

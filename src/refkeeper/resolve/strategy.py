@@ -1,0 +1,551 @@
+"""The resolution strategy: many references, few requests, every answer verified.
+
+Stages, each batched over all references still open:
+
+1. identifiers written in the reference or its citation key: PMIDs are fetched directly; DOIs
+   and PMCIDs are looked up with ESearch (``"..."[doi] OR ...``, many per request); ISBNs in the
+   NLM Catalog (``...[isbn] OR ...``);
+2. ECitMatch for journal articles with journal, year, volume, first page and first author
+   (up to 100 citations per request);
+3. ESearch with field tags for the rest, in loosening tiers (title words and first author;
+   first author, year and journal; title words alone), the queries of many references joined
+   with ``OR`` in one request;
+4. books: the NLM Catalog by title words (and year);
+
+after each stage all new candidate PMIDs are fetched with EFetch (200 per POST) and every
+candidate is verified against the reference as written (:func:`refkeeper.resolve.match.decide`).
+What stays open at the end is ambiguous (candidates and scores kept) or not found (what was
+tried kept). Offline, requests not in the cache leave their references unresolved with the
+reason; a network failure stops the run with :class:`RetriesExhausted` carrying the
+resolutions so far.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from refkeeper.errors import InputError, NetworkError, ResponseError, RetriesExhausted
+from refkeeper.identifiers import (
+    find_identifiers,
+    normalize_doi,
+    normalize_isbn,
+    normalize_pmcid,
+    normalize_pmid,
+)
+from refkeeper.models import Candidate, CSLItem, Reference, Resolution, Status, Work
+from refkeeper.resolve.client import CitationQuery, EntrezClient, NotCached
+from refkeeper.resolve.match import decide, first_page, label_of, norm_text, year_of
+
+Progress = Callable[[int, int], None]
+
+IDS_PER_SEARCH = 50
+"""Identifiers OR-combined in one ESearch."""
+QUERIES_PER_SEARCH = 10
+"""Per-reference field-tag queries OR-combined in one ESearch."""
+SEARCH_RETMAX = 200
+"""Ids taken from one combined search; above this the group is split and searched again."""
+
+_TITLE_STOP = frozenset(
+    """a about above after again against all also among an and any are as at be been before
+    being between both but by can could did do does during each either for from had has have
+    having here how however if in into is it its more most no nor not of off on once only or
+    other our out over per same should so some such than that the their them then there these
+    they this those through to too under until up upon using very via was we were what when
+    where which while who whom why will with within without would""".split()
+)
+
+
+@dataclass
+class _Open:
+    """A reference being resolved: its fields, the candidates found so far and by what."""
+
+    index: int
+    ref: Reference
+    fields: CSLItem
+    candidates: dict[str, Work] = field(default_factory=dict)
+    found_by: dict[str, str] = field(default_factory=dict)
+    tried: list[str] = field(default_factory=list)
+    pending: set[str] = field(default_factory=set)  # PMIDs to fetch
+    offline_misses: list[str] = field(default_factory=list)
+    result: Resolution | None = None
+
+    @property
+    def is_book(self) -> bool:
+        kind = self.fields.get("type")
+        if kind == "book":
+            return True
+        return bool(self.fields.get("ISBN")) and not self.fields.get("container-title")
+
+    def add(self, work: Work, strategy: str) -> None:
+        self.candidates.setdefault(work.id, work)
+        self.found_by.setdefault(work.id, strategy)
+
+
+def reference_fields(ref: Reference) -> CSLItem:
+    """The reference's CSL fields, with identifiers from its raw text and key added. Pure."""
+    fields = dict(ref.fields)
+    found = find_identifiers(ref.raw or "")
+    for name, value in found.items():
+        fields.setdefault(name, value)
+    if ref.key:
+        prefix, _, value = ref.key.partition(":")
+        key_ids = {"pmid": "PMID", "doi": "DOI", "pmcid": "PMCID", "isbn": "ISBN"}
+        if value and prefix.lower() in key_ids:
+            fields.setdefault(key_ids[prefix.lower()], value)
+    normalizers = {
+        "PMID": normalize_pmid,
+        "DOI": normalize_doi,
+        "PMCID": normalize_pmcid,
+        "ISBN": normalize_isbn,
+    }
+    for name, normalize in normalizers.items():
+        if fields.get(name):
+            normalized = normalize(str(fields[name]))
+            if normalized:
+                fields[name] = normalized
+            else:
+                del fields[name]
+    return fields
+
+
+class _Run:
+    def __init__(
+        self, refs: Sequence[Reference], client: EntrezClient, progress: Progress | None
+    ) -> None:
+        self.client = client
+        self.progress = progress
+        self.states = [_Open(i, r, reference_fields(r)) for i, r in enumerate(refs)]
+        self.works: dict[str, Work] = {}  # pmid -> record, fetched this run
+
+    # -------------------------------------------------------------------- bookkeeping
+
+    def open_states(self, *, books: bool | None = None) -> list[_Open]:
+        return [
+            s
+            for s in self.states
+            if s.result is None and not s.offline_misses and (books is None or s.is_book == books)
+        ]
+
+    def report(self) -> None:
+        if self.progress is not None:
+            done = sum(1 for s in self.states if s.result is not None or s.offline_misses)
+            self.progress(done, len(self.states))
+
+    def offline_guard(self, states: Iterable[_Open], what: str, exc: NotCached) -> None:
+        for s in states:
+            s.offline_misses.append(f"{what}: {exc}")
+
+    # -------------------------------------------------------------------- fetching + deciding
+
+    def fetch_pending(self) -> None:
+        wanted = {p for s in self.states for p in s.pending if p not in self.works}
+        if wanted:
+            try:
+                for work in self.client.fetch_pubmed(sorted(wanted, key=int)):
+                    if work.pmid:
+                        self.works[work.pmid] = work
+            except NotCached as exc:
+                waiting = [s for s in self.states if s.pending & wanted]
+                self.offline_guard(waiting, "efetch", exc)
+        for s in self.states:
+            for pmid in sorted(s.pending):
+                fetched = self.works.get(pmid)
+                strategy = s.found_by.get(f"pmid:{pmid}", "search")
+                if fetched is not None and _carries_identifier(s.fields, fetched, strategy):
+                    s.add(fetched, strategy)
+                elif fetched is None and not s.offline_misses:
+                    s.tried.append(f"efetch: no PubMed record {pmid}")
+            s.pending.clear()
+
+    def mark(self, s: _Open, pmids: Iterable[str], strategy: str) -> None:
+        for pmid in pmids:
+            s.pending.add(pmid)
+            s.found_by.setdefault(f"pmid:{pmid}", strategy)
+
+    def verify(self, states: Iterable[_Open]) -> None:
+        for s in states:
+            if s.result is not None or not s.candidates:
+                continue
+            decision = decide(s.fields, list(s.candidates.values()))
+            if decision.status is Status.RESOLVED and decision.best is not None:
+                work = decision.best.work
+                s.result = Resolution(
+                    status=Status.RESOLVED,
+                    work=work,
+                    strategy=s.found_by.get(work.id, "search"),
+                    score=decision.best.score,
+                    candidates=decision.candidates,
+                    tried=tuple(s.tried),
+                )
+        self.report()
+
+    def finish(self) -> list[Resolution]:
+        out: list[Resolution] = []
+        for s in self.states:
+            if s.result is None:
+                s.result = self.final(s)
+            out.append(s.result)
+        self.report()
+        return out
+
+    def final(self, s: _Open, error: str | None = None) -> Resolution:
+        if error is not None or s.offline_misses:
+            reason = error or "offline: " + "; ".join(dict.fromkeys(s.offline_misses))
+            return Resolution(Status.UNRESOLVED, tried=tuple(s.tried), reason=reason)
+        decision = decide(s.fields, list(s.candidates.values()))
+        if decision.status is Status.RESOLVED:  # pragma: no cover - settled in verify()
+            decision = decide(s.fields, [])
+        if decision.status is Status.NOT_FOUND and not s.candidates:
+            reason = "no candidate record found" + (
+                f" (tried: {'; '.join(s.tried)})" if s.tried else " (nothing to search with)"
+            )
+        else:
+            reason = decision.reason
+        return Resolution(
+            decision.status, candidates=decision.candidates, tried=tuple(s.tried), reason=reason
+        )
+
+    # -------------------------------------------------------------------- stage 1: identifiers
+
+    def identifiers(self) -> None:
+        for s in self.open_states():
+            if s.fields.get("PMID"):
+                pmid = str(s.fields["PMID"])
+                s.tried.append(f"pmid {pmid}")
+                self.mark(s, [pmid], "pmid")
+        for name, tag in (("DOI", "doi"), ("PMCID", "pmcid")):
+            states = [s for s in self.open_states() if s.fields.get(name) and not s.is_book]
+            for group in _chunks(states, IDS_PER_SEARCH):
+                values = sorted({str(s.fields[name]) for s in group})
+                term = " OR ".join(f'"{v}"[{tag}]' for v in values)
+                try:
+                    result = self.client.esearch(term)
+                except NotCached as exc:
+                    self.offline_guard(group, f"{tag} search", exc)
+                    continue
+                for s in group:
+                    s.tried.append(f"esearch {s.fields[name]}[{tag}]")
+                    # which hit carries which identifier is known after the fetch
+                    self.mark(s, result.ids, tag)
+        self.fetch_pending()
+        self.verify(self.open_states())
+
+    def books_by_isbn(self) -> None:
+        states = [s for s in self.open_states() if s.fields.get("ISBN")]
+        for group in _chunks(states, IDS_PER_SEARCH):
+            values = sorted({str(s.fields["ISBN"]) for s in group})
+            term = " OR ".join(f"{v}[isbn]" for v in values)
+            try:
+                result = self.client.esearch(term, db="nlmcatalog")
+                works = self.client.fetch_nlmcatalog(result.ids) if result.ids else []
+            except NotCached as exc:
+                self.offline_guard(group, "nlmcatalog isbn search", exc)
+                continue
+            for s in group:
+                s.tried.append(f"nlmcatalog {s.fields['ISBN']}[isbn]")
+                for work in works:
+                    isbns = re.findall(r"[\dXx]{10,13}", str(work.csl.get("ISBN") or work.isbn))
+                    if len(group) == 1 or s.fields["ISBN"] in isbns:
+                        s.add(work, "nlmcatalog-isbn")
+        self.verify(self.open_states())
+
+    # -------------------------------------------------------------------- stage 2: ECitMatch
+
+    def ecitmatch(self) -> None:
+        queries: dict[str, tuple[_Open, CitationQuery]] = {}
+        for s in self.open_states(books=False):
+            query = citation_query(s)
+            if query is not None:
+                queries[query.key] = (s, query)
+        if not queries:
+            return
+        try:
+            answers = self.client.ecitmatch([q for _, q in queries.values()])
+        except NotCached as exc:
+            self.offline_guard([s for s, _ in queries.values()], "ecitmatch", exc)
+            return
+        for key, (s, _query) in queries.items():
+            answer = answers.get(key)
+            if answer is None:
+                s.tried.append("ecitmatch: no answer line")
+            elif answer.pmid:
+                s.tried.append(f"ecitmatch -> {answer.pmid}")
+                self.mark(s, [answer.pmid], "ecitmatch")
+            else:
+                s.tried.append(f"ecitmatch: {answer.status}")
+        self.fetch_pending()
+        self.verify(self.open_states())
+
+    # -------------------------------------------------------------------- stage 3: ESearch
+
+    def searches(self) -> None:
+        for tier, build in enumerate(
+            (_query_title_author, _query_citation, _query_title_only), start=1
+        ):
+            todo: list[tuple[_Open, str]] = []
+            for s in self.open_states(books=False):
+                query = build(s.fields)
+                if query and query not in s.tried:
+                    todo.append((s, query))
+            if not todo:
+                continue
+            self._search_groups(todo, f"esearch-{tier}")
+            self.fetch_pending()
+            self.verify(self.open_states())
+
+    def _search_groups(
+        self, todo: list[tuple[_Open, str]], strategy: str, db: str = "pubmed"
+    ) -> None:
+        for group in _chunks(todo, QUERIES_PER_SEARCH):
+            self._search_group(group, strategy, db)
+
+    def _search_group(self, group: list[tuple[_Open, str]], strategy: str, db: str) -> None:
+        term = " OR ".join(f"({q})" for _, q in group) if len(group) > 1 else group[0][1]
+        try:
+            result = self.client.esearch(term, db=db, retmax=SEARCH_RETMAX)
+        except NotCached as exc:
+            self.offline_guard([s for s, _ in group], "esearch", exc)
+            return
+        if result.count > len(result.ids) and len(group) > 1:
+            half = len(group) // 2
+            self._search_group(group[:half], strategy, db)
+            self._search_group(group[half:], strategy, db)
+            return
+        for s, query in group:
+            s.tried.append(query)
+            if result.problems:
+                s.tried.append("esearch notes: " + "; ".join(result.problems))
+            if db == "pubmed":
+                self.mark(s, result.ids, strategy)
+        if db == "nlmcatalog" and result.ids:
+            try:
+                works = self.client.fetch_nlmcatalog(result.ids)
+            except NotCached as exc:
+                self.offline_guard([s for s, _ in group], "nlmcatalog efetch", exc)
+                return
+            for s, _ in group:
+                for work in works:
+                    s.add(work, strategy)
+
+    # -------------------------------------------------------------------- stage 4: books
+
+    def books_by_title(self) -> None:
+        todo = []
+        for s in self.open_states(books=True):
+            words = title_words(s.fields.get("title"), limit=6)
+            if words:
+                todo.append((s, " AND ".join(f"{w}[ti]" for w in words)))
+        if todo:
+            self._search_groups(todo, "nlmcatalog-title", db="nlmcatalog")
+            self.verify(self.open_states())
+
+    # -------------------------------------------------------------------- the whole run
+
+    def run(self) -> list[Resolution]:
+        self.report()
+        try:
+            self.identifiers()
+            self.books_by_isbn()
+            self.ecitmatch()
+            self.searches()
+            self.books_by_title()
+        except (NetworkError, ResponseError) as exc:
+            done = sum(1 for s in self.states if s.result is not None)
+            partial = [
+                s.result if s.result is not None else self.final(s, error=f"stopped: {exc}")
+                for s in self.states
+            ]
+            raise RetriesExhausted(
+                f"{exc} ({done} of {len(self.states)} references resolved before the failure)",
+                partial=partial,
+            ) from exc
+        return self.finish()
+
+
+# ---------------------------------------------------------------------- pure query builders
+
+
+def _carries_identifier(fields: CSLItem, work: Work, strategy: str) -> bool:
+    """A hit of an identifier search counts only for the reference whose identifier it has."""
+    if strategy == "doi":
+        return (work.doi or "").lower() == str(fields.get("DOI", "")).lower()
+    if strategy == "pmcid":
+        return (work.pmcid or "").upper() == str(fields.get("PMCID", "")).upper()
+    return True
+
+
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int) -> list[list[T]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _first_author(fields: CSLItem) -> dict[str, str] | None:
+    for role in ("author", "editor"):
+        names = fields.get(role)
+        if isinstance(names, list) and names and isinstance(names[0], dict):
+            return names[0]
+    return None
+
+
+def _initials(given: str) -> str:
+    parts = [p for p in re.split(r"[\s.\-]+", given) if p]
+    if len(parts) == 1 and parts[0].isupper() and len(parts[0]) <= 4:
+        return parts[0].lower()
+    return "".join(p[0] for p in parts).lower()
+
+
+def citation_query(s: _Open) -> CitationQuery | None:
+    """The ECitMatch line for a journal article, or None when a field is missing. Pure."""
+    f = s.fields
+    journal = f.get("container-title-short") or f.get("container-title")
+    year = year_of(f)
+    volume = str(f.get("volume") or "").strip()
+    page = first_page(f.get("page"))
+    author = _first_author(f)
+    if not (journal and year and volume and page and author and author.get("family")):
+        return None
+    name = norm_text(author["family"])
+    initials = _initials(str(author.get("given") or ""))
+    return CitationQuery(
+        key=f"r{s.index}",
+        journal=str(journal),
+        year=str(year),
+        volume=volume,
+        first_page=page,
+        author=f"{name} {initials}".strip(),
+    )
+
+
+def title_words(title: object, limit: int = 6) -> list[str]:
+    """The most distinctive words of a title (longest first, kept in title order). Pure."""
+    words = [w for w in norm_text(title).split() if len(w) > 2 and w not in _TITLE_STOP]
+    words = [w for w in words if not w.isdigit()]
+    unique = list(dict.fromkeys(words))
+    chosen = set(sorted(unique, key=lambda w: (-len(w), unique.index(w)))[:limit])
+    return [w for w in unique if w in chosen]
+
+
+def _author_term(fields: CSLItem) -> str | None:
+    author = _first_author(fields)
+    if not author:
+        return None
+    family = norm_text(author.get("family") or "")
+    if not family:
+        return None
+    return f'"{family}"[1au]' if " " in family else f"{family}[1au]"
+
+
+def _query_title_author(fields: CSLItem) -> str | None:
+    words = title_words(fields.get("title"))
+    if len(words) < 2:
+        return None
+    parts = [f"{w}[ti]" for w in words]
+    author = _author_term(fields)
+    year = year_of(fields)
+    if author:
+        parts.append(author)
+    elif year:
+        parts.append(f"{year}[dp]")
+    return " AND ".join(parts)
+
+
+def _query_citation(fields: CSLItem) -> str | None:
+    author = _author_term(fields)
+    year = year_of(fields)
+    if not (author and year):
+        return None
+    parts = [author, f"{year}[dp]"]
+    journal = fields.get("container-title-short") or fields.get("container-title")
+    volume = str(fields.get("volume") or "").strip()
+    page = first_page(fields.get("page"))
+    if journal:
+        parts.append(f'"{norm_text(journal)}"[ta]')
+    elif volume:
+        parts.append(f"{norm_text(volume)}[vi]")
+    elif page:
+        parts.append(f"{page}[pg]")
+    return " AND ".join(parts)
+
+
+def _query_title_only(fields: CSLItem) -> str | None:
+    words = title_words(fields.get("title"), limit=4)
+    if len(words) < 3:
+        return None
+    return " AND ".join(f"{w}[ti]" for w in words)
+
+
+# ---------------------------------------------------------------------- public entry points
+
+
+def resolve_references(
+    refs: Sequence[Reference], client: EntrezClient, *, progress: Progress | None = None
+) -> list[Resolution]:
+    """Resolve every reference (same order as ``refs``) with as few requests as possible.
+
+    ``progress(done, total)`` is called as references settle. Raises
+    :class:`~refkeeper.errors.RetriesExhausted` (``partial``: a list of Resolution, the
+    unfinished ones UNRESOLVED with the reason) when the E-utilities keep failing.
+    """
+    if not refs:
+        return []
+    return _Run(refs, client, progress).run()
+
+
+_IDENT_RE = re.compile(r"^\s*(pmid|doi|pmcid|isbn)\s*:\s*(\S.*?)\s*$", re.IGNORECASE)
+
+
+def resolve_identifier(ident: str, client: EntrezClient) -> Resolution:
+    """Resolve ``pmid:..``, ``doi:..``, ``pmcid:..`` or ``isbn:..`` to its record.
+
+    Raises InputError for something that is not such an identifier.
+    """
+    m = _IDENT_RE.match(ident)
+    if not m:
+        raise InputError(f"not an identifier: {ident!r} (expected pmid:, doi:, pmcid: or isbn:)")
+    kind, raw = m.group(1).lower(), m.group(2)
+    normalize = {
+        "pmid": normalize_pmid,
+        "doi": normalize_doi,
+        "pmcid": normalize_pmcid,
+        "isbn": normalize_isbn,
+    }[kind]
+    value = normalize(raw)
+    if not value:
+        raise InputError(f"not a valid {kind.upper()}: {raw!r}")
+    try:
+        works = _lookup(kind, value, client)
+    except NotCached as exc:
+        return Resolution(Status.UNRESOLVED, tried=(f"{kind}:{value}",), reason=str(exc))
+    tried = (f"{kind}:{value}",)
+    if len(works) == 1:
+        return Resolution(Status.RESOLVED, work=works[0], strategy=kind, score=1.0, tried=tried)
+    if not works:
+        where = "the NLM Catalog" if kind == "isbn" else "PubMed"
+        return Resolution(
+            Status.NOT_FOUND, tried=tried, reason=f"no {where} record for {kind}:{value}"
+        )
+    candidates = tuple(Candidate(w.id, 1.0, {"identifier": 1.0}, label_of(w)) for w in works)
+    return Resolution(
+        Status.AMBIGUOUS,
+        candidates=candidates,
+        tried=tried,
+        reason=f"{len(works)} records carry {kind}:{value}",
+    )
+
+
+def _lookup(kind: str, value: str, client: EntrezClient) -> list[Work]:
+    if kind == "pmid":
+        return client.fetch_pubmed([value])
+    if kind == "isbn":
+        ids = client.esearch(f"{value}[isbn]", db="nlmcatalog").ids
+        works = client.fetch_nlmcatalog(ids) if ids else []
+        return [w for w in works if value in re.findall(r"[\dXx]{10,13}", str(w.csl.get("ISBN")))]
+    ids = client.esearch(f'"{value}"[{kind}]').ids
+    works = client.fetch_pubmed(ids) if ids else []
+    attr = "doi" if kind == "doi" else "pmcid"
+    return [w for w in works if (getattr(w, attr) or "").lower() == value.lower()]
