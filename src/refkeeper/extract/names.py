@@ -1,0 +1,237 @@
+"""Author and editor lists as references write them -> CSL-JSON names. Pure functions.
+
+Handled forms: Vancouver ``Timmons CF`` (also glued ``TimmonsCF`` and dotted ``Timmons C.F.``),
+APA ``Timmons, C. F., & Dawson, D. B.``, full names ``Carl F. Timmons``, particles
+(``van der Berg J``, ``Ludwig van Beethoven``), hyphenated and non-ASCII names
+(``Müller-Hermelink HK``, ``D'Albuquerque LA``), suffixes (``Smith J Jr``), ``et al.`` and
+collective authors (``WHO Classification of Tumours Editorial Board``).
+
+A list either parses completely or not at all: :func:`parse_names` returns None when any part
+is not a name, so that callers can use it to find where an author list ends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+Name = dict[str, Any]
+
+PARTICLES = frozenset(
+    "van von der den de del della dei di da das do dos du la le les ten ter te op het 't af zu "
+    "vom zum y e bin ibn al el ben st".split()
+)
+SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd"})
+COLLECTIVE_WORDS = frozenset(
+    """group committee board consortium collaboration collaborative network association society
+    organization organisation institute institutes agency council centre center centers centres
+    investigators team registry working party programme program panel task force foundation
+    department ministry office commission union federation college academy alliance initiative
+    study trial trialists service services authority survey project coalition unit
+    administration bureau who iarc nice cdc fda""".split()
+)
+FUNCTION_WORDS = frozenset("of for and on the in to at".split())
+_NOT_NAMES = frozenset("the a an of and in on for to with from by at is are new".split())
+
+_ET_AL_RE = re.compile(r"(?:[,;]?\s*\bet\.?\s*al\b\.?|,?\s*\band\s+others\b\.?)\s*$", re.IGNORECASE)
+_SPLIT_RE = re.compile(r"\s*(?:[,;]|\s&\s|&|\band\b)\s*")
+_INITIALS_RE = re.compile(r"[A-Z](?:[a-z]?\.?-?\s?[A-Z])*\.?")
+_APA_INITIALS_RE = re.compile(r"(?:[A-Z][a-z]?\.\s*-?\s*)+")
+_APA_START_RE = re.compile(r"[^,]{1,60},\s*[A-Z][a-z]?\.")
+_GLUED_RE = re.compile(r"([^\W\d_][\w'’\-]*?[a-zß-ÿ])([A-Z]{1,3})")
+_GIVEN_WORD_RE = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*\.?|[A-Z]\.(?:-?[A-Z]\.)*")
+_EDITOR_TAIL_RE = re.compile(
+    r"(?:[,.]?\s*\(\s*(?:eds?|editors?|hrsg|coord)\.?\s*\)|,\s*\b(?:eds?|editors?)\b)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameList:
+    names: list[Name]
+    et_al: bool
+    style: str  # "vancouver" | "apa" | "full" | "collective" | "mixed"
+
+
+def _is_cap_word(tok: str) -> bool:
+    return bool(tok) and tok[0].isupper() and any(c.islower() for c in tok)
+
+
+def _family_ok(tokens: list[str]) -> bool:
+    if not tokens or len(tokens) > 4:
+        return False
+    has_cap = False
+    for tok in tokens:
+        if tok.lower() in PARTICLES or tok.lower().rstrip("'’") in PARTICLES:
+            continue
+        core = tok.replace("-", "").replace("'", "").replace("’", "")
+        if not core.isalpha():
+            return False
+        if not tok[0].isupper() and tok[:2].lower() not in ("d'", "d’", "o'", "o’"):
+            return False
+        has_cap = True
+    return has_cap
+
+
+def _vancouver(part: str) -> Name | None:
+    tokens = part.split()
+    suffix = None
+    if len(tokens) >= 3 and tokens[-1] in SUFFIXES:
+        suffix = tokens[-1].rstrip(".")
+        tokens = tokens[:-1]
+    if len(tokens) >= 2:
+        initials = tokens[-1]
+        if len(initials) <= 8 and _INITIALS_RE.fullmatch(initials) and _family_ok(tokens[:-1]):
+            if initials.endswith(".") and initials.count(".") == 1:
+                initials = initials[:-1]  # "Smith DB." -> the full stop ends the list
+            name: Name = {"family": " ".join(tokens[:-1]), "given": initials}
+            if suffix:
+                name["suffix"] = suffix
+            return name
+    if len(tokens) == 1:
+        m = _GLUED_RE.fullmatch(tokens[0])
+        if m and _family_ok([m.group(1)]):
+            return {"family": m.group(1), "given": m.group(2)}
+    # family followed by space-separated initials: "Smith J A", "Smith J. A."
+    i = len(tokens)
+    while i > 1 and len(tokens[i - 1]) <= 2 and _INITIALS_RE.fullmatch(tokens[i - 1]):
+        i -= 1
+    if 1 <= i < len(tokens) and _family_ok(tokens[:i]):
+        name = {"family": " ".join(tokens[:i]), "given": " ".join(tokens[i:])}
+        if suffix:
+            name["suffix"] = suffix
+        return name
+    return None
+
+
+def _full(part: str) -> Name | None:
+    """``Carl F. Timmons``, ``Ludwig van Beethoven``, ``Marie-Claire Dupont Jr``."""
+    tokens = part.split()
+    suffix = None
+    if len(tokens) >= 3 and tokens[-1] in SUFFIXES:
+        suffix = tokens[-1].rstrip(".")
+        tokens = tokens[:-1]
+    if not 2 <= len(tokens) <= 5:
+        return None
+    # the family name starts at the first particle after the first given name, else last token
+    start = len(tokens) - 1
+    for i in range(1, len(tokens) - 1):
+        if tokens[i].lower() in PARTICLES:
+            start = i
+            break
+    given, family = tokens[:start], tokens[start:]
+    if not given or not _is_cap_word(given[0].rstrip(".")) and not _INITIALS_RE.fullmatch(given[0]):
+        return None
+    for tok in given:
+        if not _GIVEN_WORD_RE.fullmatch(tok) or not tok[0].isupper():
+            return None
+        if tok.endswith(".") and len(tok.replace(".", "").replace("-", "")) > 1:
+            return None  # "JL." or "Jones." is not an abbreviated given name
+        if tok.lower() in _NOT_NAMES:
+            return None
+    if any(tok.lower() in _NOT_NAMES for tok in family):
+        return None
+    if not _family_ok(family) or not _is_cap_word(family[-1]):
+        return None
+    name: Name = {"family": " ".join(family), "given": " ".join(given)}
+    if suffix:
+        name["suffix"] = suffix
+    return name
+
+
+def is_collective(part: str, *, alone: bool = True) -> bool:
+    """Does ``part`` read as an organisation (``ACMG Laboratory Quality Assurance Committee``)?"""
+    tokens = part.split()
+    if not tokens or len(tokens) > 14 or not tokens[0][:1].isupper() or ". " in part:
+        return False
+    if any(ch.isdigit() for ch in part) and len(tokens) < 2:
+        return False
+    lowered = {t.strip("().,").lower() for t in tokens}
+    if lowered & COLLECTIVE_WORDS:
+        return True
+    if len(tokens) == 1:
+        core = tokens[0].strip("()")
+        return core.isupper() and core.isalpha() and 2 <= len(core) <= 12
+    caps = [t for t in tokens if t.lower() not in FUNCTION_WORDS]
+    return (
+        alone
+        and len(tokens) >= 3
+        and bool(lowered & FUNCTION_WORDS)
+        and all(t[:1].isupper() or t[:1] == "(" for t in caps)
+    )
+
+
+def _parse_apa(text: str) -> list[Name] | None:
+    pieces = [p for p in _SPLIT_RE.split(text) if p]
+    names: list[Name] = []
+    i = 0
+    while i < len(pieces):
+        fam = pieces[i].strip()
+        if i + 1 < len(pieces) and _APA_INITIALS_RE.fullmatch(pieces[i + 1].strip() + " "):
+            if not _family_ok(fam.split()):
+                return None
+            name: Name = {"family": fam, "given": pieces[i + 1].strip()}
+            i += 2
+            if i < len(pieces) and pieces[i].strip() in SUFFIXES:
+                name["suffix"] = pieces[i].strip().rstrip(".")
+                i += 1
+            names.append(name)
+            continue
+        if is_collective(fam, alone=False):
+            names.append({"literal": fam})
+            i += 1
+            continue
+        return None
+    return names or None
+
+
+def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
+    """Parse a whole author list; None unless every part is a name (or a collective)."""
+    text = text.strip().strip(",;").strip()
+    et_al = False
+    m = _ET_AL_RE.search(text)
+    if m:
+        et_al = True
+        text = text[: m.start()].strip().strip(",;").strip()
+    if not text or len(text) > 2000:
+        return None
+    if _APA_START_RE.match(text):
+        apa = _parse_apa(text)
+        if apa:
+            return NameList(apa, et_al, "apa")
+    text = text.rstrip(".").rstrip()
+    parts = [p for p in _SPLIT_RE.split(text) if p]
+    if not parts:
+        return None
+    names: list[Name] = []
+    styles: set[str] = set()
+    for part in parts:
+        part = part.strip().rstrip(".") if part.strip().endswith("..") else part.strip()
+        v = _vancouver(part)
+        if v is not None:
+            names.append(v)
+            styles.add("vancouver")
+            continue
+        if is_collective(part, alone=len(parts) == 1):
+            names.append({"literal": part})
+            styles.add("collective")
+            continue
+        f = _full(part) if allow_full else None
+        if f is not None:
+            names.append(f)
+            styles.add("full")
+            continue
+        return None
+    if {"vancouver", "full"} <= styles:
+        return None  # a consistent list uses one style; a mix is a title mistaken for names
+    style = styles.pop() if len(styles) == 1 else "mixed"
+    return NameList(names, et_al, style)
+
+
+def strip_editor_marker(text: str) -> tuple[str, bool]:
+    """``'Smith J, Jones K, eds'`` -> ``('Smith J, Jones K', True)``."""
+    m = _EDITOR_TAIL_RE.search(text)
+    if m and m.start() > 0:
+        return text[: m.start()].rstrip(" ,."), True
+    return text, False

@@ -1,0 +1,563 @@
+"""Free-text reference parser: one reference string -> CSL-JSON fields, or the reasons why not.
+
+    >>> parse_reference("Timmons CF, Dawson DB (1995) Title. Cancer 76: 1481-9").fields["page"]
+    '1481-1489'
+
+Handled: Vancouver/NLM (``Timmons CF, Dawson DB. Title. Cancer. 1995 Oct 15;76(8):1481-9.``),
+AMA, APA (``Timmons, C. F., & Dawson, D. B. (1995). Title. Cancer, 76(8), 1481-1489.``), the
+WHO Classification site (``Authors (Year) Title. Journal Vol: pages``), Harvard-like forms with
+the year after the authors, fields joined by full stops (``Journal. 2006. 4. 577. 587``), books
+(``City: Publisher; Year`` or ``Publisher: City Year``, editions) and chapters
+(``In: Editors, eds. Book. City: Publisher; Year. p. 10-20``). Identifiers (DOI, PMID, PMCID,
+ISBN) are taken from anywhere in the string.
+
+Nothing is guessed: a field is set only when its place in the string says what it is. What is
+not understood is reported in ``problems``; the caller keeps the raw text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from refkeeper.extract import refsegments as seg
+from refkeeper.extract.dates import parse_date
+from refkeeper.extract.names import NameList, is_collective, parse_names, strip_editor_marker
+from refkeeper.extract.pages import parse_pages
+from refkeeper.identifiers import find_identifiers
+from refkeeper.models import CSLItem
+
+__all__ = ["ParsedReference", "parse_reference", "MAX_LENGTH"]
+
+MAX_LENGTH = 4000
+"""Longer strings are not one reference; they are reported, not parsed."""
+
+_MAX_AUTHOR_CANDIDATES = 16
+_BOUNDARY_RE = re.compile(
+    r"\.(?=\s|$)|(?<=[^\s,])(?=,?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))"
+)
+_ABBREV_WORDS = frozenset(
+    """j am proc natl acad sci med biol chem res rev clin int eur br engl ann arch dis infect
+    pathol surg oncol epidemiol physiol microbiol genet mol immunol endocrinol metab nephrol
+    neurol psychiatry psychol pharmacol toxicol environ assoc soc gen intern exp curr opin
+    transplant hepatol gastroenterol cardiol dermatol ophthalmol otolaryngol radiol urol
+    pediatr obstet gynecol biochem biophys cell dev evol ecol vet trop hyg nutr anat hum
+    comp commun dent lett methods mem nat nucleic ther treat vasc virol zool bull bur
+    haematol hematol histopathol cytopathol lab invest jpn jap chin can aust scand acta
+    anesth anesthesiol orthop rheumatol respir crit emerg prev rep syst stat clin
+    health manag technol eng phys""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReference:
+    """The CSL-JSON fields read from a reference string and why anything could not be read."""
+
+    fields: CSLItem
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fields": self.fields, "problems": list(self.problems)}
+
+
+@dataclass(slots=True)
+class _State:
+    fields: CSLItem = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def set_date(self, text: str) -> bool:
+        if "issued" in self.fields:
+            return True
+        date = parse_date(text)
+        if date is None:
+            return False
+        self.fields["issued"] = date
+        return True
+
+    def set_pages(self, text: str) -> None:
+        page, problem = parse_pages(text)
+        if page is not None:
+            self.fields["page"] = page
+        elif problem:
+            self.problems.append(problem)
+
+
+def parse_reference(raw: str) -> ParsedReference:
+    """Parse one reference string into CSL-JSON fields. Never raises."""
+    if not isinstance(raw, str):
+        return ParsedReference({}, (f"not a string: {type(raw).__name__}",))
+    try:
+        return _parse(raw)
+    except (ValueError, IndexError, KeyError, TypeError, RecursionError) as exc:  # pragma: no cover
+        # A parser bug must not lose the reference: it stays raw, with the reason.
+        return ParsedReference({}, (f"reference parser failed: {type(exc).__name__}: {exc}",))
+
+
+def _parse(raw: str) -> ParsedReference:
+    text = seg.clean_text(raw)
+    if not text:
+        return ParsedReference({}, ("empty reference",))
+    if len(text) > MAX_LENGTH:
+        return ParsedReference(
+            {}, (f"{len(text)} characters is too long for one reference (limit {MAX_LENGTH})",)
+        )
+    st = _State()
+    st.fields.update(find_identifiers(text))
+    text = seg.strip_label(text)
+    text, url = seg.strip_identifiers(text)
+    if url:
+        st.fields["URL"] = url
+    if not text:
+        st.problems.append("nothing but identifiers")
+        return _finish(st)
+    rest = _take_authors(text, st)
+    rest = rest.lstrip(" .,;:")
+    if "issued" not in st.fields:
+        m = seg.YEAR_START_RE.match(rest)
+        if m and st.set_date(m.group("date")):
+            rest = rest[m.end() :]
+    _parse_body(rest.strip(), st)
+    return _finish(st)
+
+
+# ----------------------------------------------------------------------------- authors
+
+
+def _names_to_csl(names: NameList, st: _State, role: str) -> None:
+    st.fields[role] = names.names
+    if names.et_al:
+        st.fields["_et_al"] = True
+
+
+def _accept(names: NameList | None, *, year_follows: bool) -> bool:
+    """Full-name lists of one name are accepted only with a year after them, or initials."""
+    if names is None or not names.names:
+        return False
+    if names.style == "full" and len(names.names) == 1 and not year_follows:
+        given = str(names.names[0].get("given", ""))
+        return "." in given
+    return True
+
+
+def _take_authors(text: str, st: _State) -> str:
+    """Find the author (or editor) list at the start; record it; return the text after it."""
+    head = text[:1500]
+    # "Authors (1995)" / "Authors (Eds.)": the WHO site, APA, Harvard, PLoS
+    m_year = seg.PAREN_DATE_RE.search(head)
+    m_eds = seg.PAREN_EDS_RE.search(head)
+    for m in sorted((x for x in (m_year, m_eds) if x), key=lambda x: x.start()):
+        prefix = text[: m.start()].rstrip(" ,.")
+        prefix, eds_marker = strip_editor_marker(prefix)
+        names = parse_names(prefix)
+        if not _accept(names, year_follows=True) or names is None:
+            continue
+        role = "editor" if (m is m_eds or eds_marker) else "author"
+        _names_to_csl(names, st, role)
+        end = m.end()
+        if m is m_eds and m_year and m_year.start() < m.end() + 3:
+            end = m_year.end()
+            st.set_date(m_year.group("date"))
+        elif m is m_year:
+            date = m.group("date")
+            if not st.set_date(date) and date.lower().startswith("in"):
+                st.fields["status"] = "in press"
+        return text[end:]
+    # Vancouver, AMA, full names, collective: the longest prefix that parses as names
+    best: tuple[int, NameList, bool] | None = None
+    count = 0
+    for m in _BOUNDARY_RE.finditer(head):
+        count += 1
+        if count > _MAX_AUTHOR_CANDIDATES:
+            break
+        end = m.end() if m.group(0) == "." else m.start()
+        prefix, eds_marker = strip_editor_marker(text[:end])
+        after = text[end:].lstrip(" .,")
+        year_follows = bool(seg.YEAR_START_RE.match(after))
+        names = parse_names(prefix)
+        if _accept(names, year_follows=year_follows) and names is not None:
+            best = (end, names, eds_marker)
+        elif best is not None and not _after_initial(text, m.start()):
+            break
+    if best is None:
+        st.problems.append("no author list recognised at the start")
+        return text
+    end, names, eds_marker = best
+    # "Longo D. Hasty J. Title": one name per full stop
+    if len(names.names) == 1 and names.style == "vancouver" and not names.et_al:
+        extra, end = _dotted_names(text, end)
+        names = NameList(names.names + extra, names.et_al, names.style)
+    _names_to_csl(names, st, "editor" if eds_marker else "author")
+    return text[end:]
+
+
+def _after_initial(text: str, pos: int) -> bool:
+    """Is the full stop at ``pos`` the one of an initial (``Carl F. Timmons``)?"""
+    return pos >= 1 and text[pos - 1].isupper() and (pos == 1 or not text[pos - 2].isalpha())
+
+
+def _dotted_names(text: str, end: int) -> tuple[list[dict[str, Any]], int]:
+    extra: list[dict[str, Any]] = []
+    while len(extra) < 100:
+        nxt = text.find(". ", end + 1)
+        stop = nxt + 1 if nxt != -1 else len(text)
+        piece = text[end:stop].strip(" .")
+        if not piece or "," in piece:
+            break
+        names = parse_names(piece, allow_full=False)
+        if names is None or names.style != "vancouver" or len(names.names) != 1:
+            break
+        if nxt == -1:  # a name cannot be the last thing in a reference
+            break
+        extra.extend(names.names)
+        end = stop
+    return extra, end
+
+
+# ----------------------------------------------------------------------------- body
+
+
+def _parse_body(rest: str, st: _State) -> None:
+    if not rest:
+        st.problems.append("no title found")
+        return
+    m_in = seg.IN_RE.search(rest)
+    if m_in and m_in.start() > 0:
+        _parse_chapter(rest[: m_in.start()], rest[m_in.end() :], st)
+        return
+    if _parse_journal(rest, st):
+        return
+    if _parse_segments(rest, st):
+        return
+    st.problems.append("no journal, volume, pages or publisher recognised")
+
+
+def _set_title(text: str, st: _State) -> None:
+    title = _clean_title(text)
+    if title:
+        st.fields["title"] = title
+    else:
+        st.problems.append("no title found")
+
+
+def _clean_title(text: str) -> str:
+    title = text.strip().strip(",;: ")
+    while title.endswith("..") or (title.endswith(".") and not _ends_with_abbrev(title)):
+        title = title[:-1].rstrip()
+    if title.endswith((";", ",", ":")):
+        title = title[:-1].rstrip()
+    return title
+
+
+def _ends_with_abbrev(title: str) -> bool:
+    last = title.rsplit(" ", 1)[-1].lower()
+    return last in ("al.", "etc.", "spp.", "sp.", "var.", "subsp.", "e.g.", "i.e.", "vs.")
+
+
+def _set_journal(journal: str, st: _State) -> None:
+    journal = journal.strip().strip(",;:").strip()
+    if journal.endswith("..") or (journal.endswith(".") and journal.count(".") == 1):
+        journal = journal.rstrip(".").rstrip()
+    if not journal:
+        st.problems.append("no journal found")
+        return
+    st.fields["container-title"] = journal
+    if _is_abbreviated(journal):
+        st.fields["container-title-short"] = journal
+
+
+def _is_abbreviated(journal: str) -> bool:
+    tokens = journal.replace("(", " ").replace(")", " ").split()
+    for tok in tokens:
+        if tok.endswith(".") and len(tok) <= 8:
+            return True
+        low = tok.lower()
+        if low in _ABBREV_WORDS or (len(tok) == 1 and tok.isupper() and len(tokens) > 1):
+            return True
+    return False
+
+
+def _split_title_journal(text: str, st: _State) -> None:
+    """``Title. More title. J Biol Chem`` -> title and journal (the last segment)."""
+    segs = seg.split_sentences(text.strip())
+    if not segs:
+        st.problems.append("no title or journal found")
+        return
+    j = len(segs) - 1
+    # "J. Biol. Chem.": merge short abbreviated words back into the journal
+    while j > 1 and _is_abbrev_piece(segs[j - 1]):
+        j -= 1
+    if j == 0 and len(segs) > 1 and _is_abbrev_piece(segs[0]):
+        j = 0
+    journal = " ".join(segs[j:])
+    if j == 0:
+        # only one segment: WHO/APA "Title Journal" cannot be told apart; keep it as journal
+        _set_journal(journal, st)
+        st.problems.append("no title found before the journal")
+        return
+    _set_journal(journal, st)
+    _set_title(" ".join(segs[:j]), st)
+
+
+def _is_abbrev_piece(piece: str) -> bool:
+    p = piece.strip()
+    return " " not in p and p.endswith(".") and len(p) <= 9 and p[:1].isupper()
+
+
+def _parse_journal(rest: str, st: _State) -> bool:
+    """A journal article with a locator at the end (``Vol(Issue):pages``)."""
+    body = rest.rstrip(" .;,")
+    m = seg.LOCATOR_RE.search(body)
+    vol: str | None = None
+    iss: str | None = None
+    if m:
+        vol, iss = m.group("vol"), m.group("iss")
+        supp = m.group("supp")
+        if supp:
+            iss = f"{supp} {iss}".strip() if iss and supp not in iss else (iss or supp)
+        pre = body[: m.start()]
+        st.set_pages(m.group("pages"))
+    else:
+        m2 = seg.LOCATOR_NOPAGES_RE.search(body)
+        if not m2:
+            return False
+        vol, iss = m2.group("vol"), m2.group("iss")
+        pre = body[: m2.start()] + m2.group("date")
+    pre = pre.rstrip(" ,;:")
+    md = seg.TAIL_DATE_RE.search(pre)
+    if md and (md.start() == 0 or pre[md.start() - 1] in " .,;("):
+        before = pre[: md.start()].rstrip(" (")
+        if before.endswith((".", ",", ";")) or "issued" in st.fields or not before:
+            st.set_date(md.group("date"))
+            pre = before
+        elif md.group("date")[:4].isdigit():
+            # "Cancer 1995;76:1481" (year right after the journal, no full stop)
+            st.set_date(md.group("date"))
+            pre = before
+    if vol:
+        st.fields["volume"] = vol
+    if iss:
+        st.fields["issue"] = iss.strip()
+    st.fields["type"] = "article-journal"
+    pre = pre.strip().rstrip(",;:").strip()
+    if not pre:
+        st.problems.append("no title or journal found")
+        return True
+    _split_title_journal(pre, st)
+    return True
+
+
+def _parse_chapter(before: str, after: str, st: _State) -> None:
+    """``Title. In: Editors, eds. Book. City: Publisher; Year. p. 10-20``."""
+    st.fields["type"] = "chapter"
+    _set_title(before, st)
+    after = after.strip().rstrip(".")
+    m_pages = seg.CHAPTER_PAGES_RE.search(after)
+    if m_pages:
+        st.set_pages(m_pages.group("pages"))
+        after = after[: m_pages.start()].rstrip(" .,;")
+    m_eds = seg.EDITORS_END_RE.search(after, 0, 600)
+    if m_eds and m_eds.start() > 0:
+        names = parse_names(after[: m_eds.start()])
+        if names is not None and names.names:
+            st.fields["editor"] = names.names
+            after = after[m_eds.end() :]
+    _parse_book(after, st, container=True)
+
+
+def _parse_segments(rest: str, st: _State) -> bool:
+    """Fields joined by full stops: ``Journal. 2006. 4. 577. 587``, or a book's imprint."""
+    segs = seg.split_sentences(rest)
+    nums: list[str] = []
+    supp: str | None = None
+    i = len(segs)
+    while i > 1 and len(nums) < 6:
+        piece = segs[i - 1].rstrip(". ")
+        m = seg.NUM_SEG_RE.fullmatch(piece)
+        if not m:
+            break
+        if m.group("supp"):
+            supp = m.group("supp")
+        else:
+            nums.insert(0, m.group("num"))
+        i -= 1
+    if nums and i >= 1 and not _has_publisher(segs[:i]):
+        head = segs[:i]
+        if nums and seg.DATE_SEG_RE.fullmatch(nums[0]) and len(nums[0]) == 4:
+            if "issued" not in st.fields or _year(st) == int(nums[0]):
+                st.set_date(nums[0])
+                nums = nums[1:]
+        if head and seg.DATE_SEG_RE.fullmatch(head[-1].rstrip(". ")) and len(head) > 1:
+            st.set_date(head[-1].rstrip(". "))
+            head = head[:-1]
+        _assign_numbers(nums, supp, st)
+        st.fields["type"] = "article-journal"
+        _split_title_journal(" ".join(head), st)
+        return True
+    if _has_publisher(segs) or seg.EDITION_RE.search(rest):
+        if nums:
+            pages = nums[-2:] if len(nums) >= 2 else nums
+            st.set_pages("-".join(pages))
+            st.fields["type"] = "chapter"
+            rest = " ".join(segs[:i])
+        _parse_book(rest, st, container=bool(nums))
+        return True
+    return False
+
+
+def _year(st: _State) -> int | None:
+    issued = st.fields.get("issued")
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if parts and parts[0]:
+            return int(parts[0][0])
+    return None
+
+
+def _assign_numbers(nums: list[str], supp: str | None, st: _State) -> None:
+    if not nums:
+        if supp:
+            st.fields["issue"] = supp
+        return
+    vol, *others = nums
+    st.fields["volume"] = vol
+    issue: str | None = supp
+    if len(others) == 1:
+        st.set_pages(others[0])
+    elif len(others) == 2:
+        page, problem = parse_pages(f"{others[0]}-{others[1]}")
+        if page is not None and "-" in page:
+            st.fields["page"] = page
+        elif others[1].isdigit() and others[0].isdigit() and int(others[1]) < int(others[0]):
+            issue = others[0] if not issue else issue
+            st.set_pages(others[1])
+        elif problem:
+            st.problems.append(problem)
+    elif len(others) == 3:
+        issue = others[0] if not issue else f"{issue} {others[0]}"
+        st.set_pages(f"{others[1]}-{others[2]}")
+    elif others:
+        st.problems.append(f"numbers {' '.join(nums)!r} after the journal not understood")
+    if issue:
+        st.fields["issue"] = issue
+
+
+def _has_publisher(segs: list[str]) -> bool:
+    return any(_publisher_split(s) is not None for s in segs[1:])
+
+
+_IMPRINT_RE = re.compile(
+    r"^(?P<a>[^:;]{2,80}?)\s*:\s*(?P<b>[^:;]{2,160}?)"
+    r"(?:\s*[;,.]?\s*(?P<date>(?:\(?\s*)(?:1[5-9]|20)\d\d[a-z]?(?:\s+[A-Za-z]{3,9}\.?)?\)?))?\s*\.?$"
+)
+
+
+def _publisher_split(segment: str) -> tuple[str, str, str | None] | None:
+    """``City: Publisher; 2010`` or ``Publisher: City 2010`` -> (place, publisher, date)."""
+    m = _IMPRINT_RE.match(segment.strip())
+    if not m:
+        return None
+    a, b = m.group("a").strip(), m.group("b").strip(" ,.")
+    if len(a.split()) > 10 or len(b.split()) > 14 or not a[:1].isupper() or not b[:1].isupper():
+        return None
+    date = m.group("date").strip("() ") if m.group("date") else None
+    if looks_like_publisher(a) and not looks_like_publisher(b):
+        return b, a, date
+    return a, b, date
+
+
+def looks_like_publisher(text: str) -> bool:
+    return seg.looks_like_publisher(text) or is_collective(text)
+
+
+def _parse_book(text: str, st: _State, *, container: bool) -> None:
+    """``Title. 2nd ed. City: Publisher; Year`` (container=True: the book of a chapter)."""
+    st.fields.setdefault("type", "book")
+    segs = seg.split_sentences(text.strip())
+    title_parts: list[str] = []
+    found_imprint = False
+    for piece in segs:
+        p = piece.strip()
+        m_ed = seg.EDITION_RE.search(p)
+        if m_ed and title_parts:
+            st.fields["edition"] = _edition(m_ed)
+            head = p[: m_ed.start()].strip()
+            if head:
+                title_parts.append(head)
+            p = p[m_ed.end() :].strip(" .,;")
+            if not p:
+                continue
+        imprint = _publisher_split(p) if title_parts else None
+        if imprint is not None:
+            place, publisher, date = imprint
+            st.fields["publisher-place"] = place
+            st.fields["publisher"] = publisher
+            if date:
+                st.set_date(date)
+            found_imprint = True
+            continue
+        if found_imprint or (title_parts and _is_date_piece(p)):
+            if _is_date_piece(p):
+                st.set_date(p.rstrip(". "))
+                continue
+            m_tp = seg.TOTAL_PAGES_RE.fullmatch(p.rstrip(". "))
+            if m_tp:
+                st.fields["number-of-pages"] = m_tp.group("n")
+                continue
+            st.problems.append(f"text after the imprint not understood: {p!r}")
+            continue
+        title_parts.append(p)
+    title = _clean_title(" ".join(title_parts))
+    if not title:
+        st.problems.append("no book title found")
+    elif container:
+        st.fields["container-title"] = title
+    else:
+        st.fields["title"] = title
+    if not found_imprint:
+        st.problems.append("no publisher found")
+
+
+def _is_date_piece(p: str) -> bool:
+    return bool(seg.DATE_SEG_RE.fullmatch(p.strip().rstrip(".").strip("()")))
+
+
+def _edition(m: re.Match[str]) -> str:
+    if m.group("num"):
+        return m.group("num")
+    if m.group("word"):
+        return str(seg.ORDINAL_WORDS[m.group("word").lower()])
+    return m.group(0).strip().rstrip(".")
+
+
+# ----------------------------------------------------------------------------- finish
+
+
+def _finish(st: _State) -> ParsedReference:
+    fields = st.fields
+    if "issued" not in fields and fields.get("status") != "in press":
+        st.problems.append("no year found")
+    if "type" not in fields and fields.get("URL"):
+        fields["type"] = "webpage"
+        st.problems[:] = [p for p in st.problems if not p.startswith("no journal")]
+    if (
+        "title" not in fields
+        and "container-title" not in fields
+        and not any(p.startswith(("no title", "no book title")) for p in st.problems)
+    ):
+        st.problems.append("no title found")
+    problems: list[str] = []
+    for p in st.problems:
+        if p not in problems:
+            problems.append(p)
+    # CSL-JSON must stay serialisable; a failure here is a parser bug, reported as a problem
+    try:
+        json.dumps(fields)
+    except (TypeError, ValueError) as exc:  # pragma: no cover
+        return ParsedReference({}, (f"reference parser produced bad fields: {exc}",))
+    return ParsedReference(fields, tuple(problems))

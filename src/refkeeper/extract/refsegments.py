@@ -1,0 +1,172 @@
+"""Low-level pieces of the free-text reference parser: text clean-up, sentence segments,
+identifier stripping and the regular expressions for journal locators and book imprints.
+
+Everything here is pure and precompiled; no pattern nests unbounded quantifiers, so the cost
+of a reference grows linearly with its length.
+"""
+
+from __future__ import annotations
+
+import re
+
+from refkeeper.extract.dates import DATE
+from refkeeper.extract.pages import PAGE_TOKEN
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACE_RE = re.compile(r"\s+")
+_NUM_DASH_RE = re.compile(rf"(?<=\d)\s*[-{_DASHES}]+\s*(?=[A-Za-z]{{0,2}}\d)")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+_LABEL_RE = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)])\s+(?=\D)")
+
+# identifiers and links, removed from the working text once recorded
+_ID_STRIP_RE = re.compile(
+    r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)10\.\d{4,9}/\S+"
+    r"|\b10\.\d{4,9}/\S+"
+    r"|\b(?:PMID|PubMed\s+PMID|PubMed\s+ID)\s*:?\s*\d{1,9}\b"
+    r"|\bPMCID\s*:?\s*PMC\d{3,9}\b|\bPMC\d{3,9}\b"
+    r"|\bISBN(?:-1[03])?\s*:?\s*(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]\b",
+    re.IGNORECASE,
+)
+_URL_RE = re.compile(
+    r"(?:\b(?:Available|Accessible)\s+(?:from|at|online)?\s*:?\s*)?(?:<)?((?:https?://|www\.)[^\s<>]+)>?",
+    re.IGNORECASE,
+)
+_ACCESS_RE = re.compile(
+    r"\[\s*(?:accessed|cited|last\s+accessed|retrieved|updated)[^\]]{0,80}\]"
+    r"|\(\s*(?:accessed|cited|last\s+accessed|retrieved)[^)]{0,80}\)"
+    r"|\b(?:date\s+last\s+accessed|last\s+accessed|accessed(?:\s+on)?|cited|retrieved)\b"
+    r"[\s:]*(?:\d{1,2}\s+)?[A-Za-z]{3,9}\.?\s+(?:\d{1,2},?\s+)?\d{4}"
+    r"|(?:\d{1,2}\s+)?[A-Za-z]{3,9}\s+\d{4},?\s+date\s+last\s+accessed"
+    r"|\[?\bEpub\s+ahead\s+of\s+print\b\]?\.?|\[?\bEpub\s+(?:\d{4}[^\].;]{0,20})?\]?"
+    r"|\[(?:Internet|online|serial\s+on\s+the\s+Internet)\]",
+    re.IGNORECASE,
+)
+_EMPTY_PUNCT_RE = re.compile(r"\s*([.,;:])(?:\s*[.,;:])+")
+_SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([.,;:])(?=\s|$)")
+
+YEAR_START_RE = re.compile(rf"^\(?\s*(?P<date>{DATE})\s*\)?(?=[\s.,:;]|$)[.,:;]?\s*", re.IGNORECASE)
+PAREN_DATE_RE = re.compile(rf"\(\s*(?P<date>{DATE}|n\.\s?d\.|in\s+press)\s*\)", re.IGNORECASE)
+PAREN_EDS_RE = re.compile(r"\(\s*(?:eds?|editors?|hrsg)\.?\s*\)", re.IGNORECASE)
+
+# Journal locators at the end of a reference:
+#   Vancouver/NLM ";76(8):1481-9", WHO "Cancer 76: 1481-9", APA "Cancer, 76(8), 1481-1489",
+#   supplements "101 Suppl 2:S125-9" / "101(Suppl 2):S125".
+_PAGES = rf"(?P<pages>{PAGE_TOKEN}(?:\s*-+\s*{PAGE_TOKEN})?)"
+LOCATOR_RE = re.compile(
+    r"(?<![\d.])(?P<vol>\d{1,5}[A-Za-z]?)"
+    r"(?:\s*(?P<supp>(?:Suppl(?:ement)?|Pt|Part|Spec\s+No)\.?(?:\s*[A-Za-z0-9]{1,4})?))?"
+    r"\s*(?:\((?P<iss>[^()]{1,40})\))?"
+    rf"\s*[:,]\s*(?:pp?\.?\s*)?{_PAGES}\s*$"
+)
+# "...; 1995;76(8)." with no pages
+LOCATOR_NOPAGES_RE = re.compile(
+    rf"(?P<date>{DATE})\s*;\s*(?P<vol>\d{{1,5}}[A-Za-z]?)"
+    r"(?:\s*\((?P<iss>[^()]{1,40})\))?\s*$",
+    re.IGNORECASE,
+)
+TAIL_DATE_RE = re.compile(rf"(?:^|(?<=[\s.,;(]))(?P<date>{DATE})\)?\s*[;,.:]?\s*$", re.IGNORECASE)
+
+NUM_SEG_RE = re.compile(
+    r"(?P<supp>(?:Suppl(?:ement)?|Pt|Part)\.?\s*[A-Za-z0-9]{0,4})|(?P<num>[A-Za-z]{0,2}\d{1,7}[A-Za-z]?)"
+)
+DATE_SEG_RE = re.compile(DATE, re.IGNORECASE)
+CHAPTER_PAGES_RE = re.compile(rf"[.,;:]?\s*\b(?:pp?\.?|pages)\s*{_PAGES}\s*$", re.IGNORECASE)
+TOTAL_PAGES_RE = re.compile(r"(?P<n>\d{1,5})\s*(?:p|pp|pages)\.?", re.IGNORECASE)
+_ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth"
+).split()
+ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(_ORDINALS)}
+EDITION_RE = re.compile(
+    r"(?:^|(?<=[\s.,;(]))(?:(?P<num>\d{1,3})\s*(?:st|nd|rd|th|e|\.)?|(?P<word>"
+    + "|".join(_ORDINALS)
+    + r")|(?P<rev>rev(?:ised)?|updated|new))\s+(?:ed(?:n|ition)?|Aufl(?:age)?)\b\.?",
+    re.IGNORECASE,
+)
+IN_RE = re.compile(r"(?:^|(?<=[.?!]\s))In\s*:\s*|(?:^|(?<=[.?!]\s))In\s+(?=[A-Z])")
+EDITORS_END_RE = re.compile(
+    r",?\s*(?:\(\s*(?:eds?|editors?|hrsg)\.?\s*\)|\b(?:eds?|editors?)\b)\.?[,:]?\s*",
+    re.IGNORECASE,
+)
+
+PUBLISHER_WORDS = frozenset(
+    """press publisher publishers publishing publications books verlag inc inc. ltd ltd.
+    co co. company corp llc gmbh elsevier springer wiley saunders mosby lippincott williams wilkins
+    karger thieme academic blackwell routledge sage oxford cambridge university agency research
+    organization organisation who iarc nih institute society association laboratory churchill
+    livingstone mcgraw-hill hill norton freeman raven informa crc taylor francis humana
+    foundation council office centre center department ministry""".split()
+)
+
+_NO_SPLIT_AFTER = frozenset(
+    {"p", "pp", "vol", "no", "nos", "suppl", "pt", "st", "dr", "vs", "e.g", "i.e", "al", "fig",
+     "figs", "ch", "chap", "sec", "art", "mr", "mrs", "ms", "prof", "jr", "sr", "inc", "ltd",
+     "co", "corp", "dept", "univ", "u.s", "u.k"}
+)  # fmt: skip
+_SENT_END_RE = re.compile(r"[.?!]+(?=\s)|[.?!]+$")
+
+
+def clean_text(raw: str) -> str:
+    """Collapse odd whitespace, drop invisible characters, normalise dashes between numbers."""
+    text = _INVISIBLE_RE.sub("", raw).translate(_QUOTES)
+    text = _SPACE_RE.sub(" ", text).strip()
+    return _NUM_DASH_RE.sub("-", text)
+
+
+def strip_label(text: str) -> str:
+    """Drop a list label: ``1.``, ``[1]``, ``(1)``, ``1)``."""
+    return _LABEL_RE.sub("", text, count=1)
+
+
+def strip_identifiers(text: str) -> tuple[str, str | None]:
+    """Remove DOIs, PMIDs, PMCIDs, ISBNs, URLs and access notes; return the rest and a URL."""
+    url: str | None = None
+    m = _URL_RE.search(text)
+    if m:
+        candidate = m.group(1).rstrip(".,;:)]}")
+        if "doi.org/" not in candidate.lower():
+            url = candidate
+    text = _ID_STRIP_RE.sub(" ", text)
+    text = _URL_RE.sub(" ", text)
+    text = _ACCESS_RE.sub(" ", text)
+    text = _SPACE_RE.sub(" ", text)
+    text = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
+    text = _EMPTY_PUNCT_RE.sub(r"\1", text)
+    return text.strip(" ,;:"), url
+
+
+def _is_initial(tok: str) -> bool:
+    core = tok.rstrip(".")
+    return len(core) == 1 and core.isupper() and tok.endswith(".")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at sentence ends (``. `` ``? `` ``! ``), not after abbreviations or initials."""
+    segs: list[str] = []
+    start = 0
+    for m in _SENT_END_RE.finditer(text):
+        end = m.end()
+        word_start = text.rfind(" ", start, m.start()) + 1
+        word = text[word_start : m.start()]
+        if m.group(0) == "." and word.lower().strip("(") in _NO_SPLIT_AFTER:
+            continue
+        if m.group(0) == "." and len(word) == 1 and word.isupper():
+            prev_tok = text[start:word_start].split()[-1:] or [""]
+            next_tok = text[end:].split(maxsplit=1)[:1] or [""]
+            if _is_initial(prev_tok[0]) or _is_initial(next_tok[0]):
+                continue
+        seg = text[start:end].strip()
+        if seg:
+            segs.append(seg)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        segs.append(tail)
+    return segs
+
+
+def looks_like_publisher(text: str) -> bool:
+    words = {w.strip(".,()&").lower() for w in text.split()}
+    return bool(words & PUBLISHER_WORDS)

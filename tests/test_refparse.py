@@ -1,0 +1,362 @@
+"""The free-text reference parser on the seed's references and on each written form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from refkeeper.extract.refparse import ParsedReference, parse_reference
+
+TIMMONS_AUTHORS = [
+    {"family": "Timmons", "given": "CF"},
+    {"family": "Dawson", "given": "DB"},
+    {"family": "Richards", "given": "CS"},
+    {"family": "Andrews", "given": "WS"},
+    {"family": "Katz", "given": "JA"},
+]
+TIMMONS_TITLE = (
+    "Epstein-Barr virus-associated leiomyosarcomas in liver transplantation recipients. "
+    "Origin from either donor or recipient tissue"
+)
+
+
+def parse(raw: str) -> ParsedReference:
+    return parse_reference(raw)
+
+
+def clean(raw: str) -> dict[str, Any]:
+    """Parse and require that nothing was reported as a problem."""
+    parsed = parse_reference(raw)
+    assert parsed.problems == (), parsed.problems
+    return parsed.fields
+
+
+# ----------------------------------------------------------------------------- the seed
+
+
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_seed_timmons_who_form(sep: str) -> None:
+    raw = (
+        f"Timmons CF, Dawson DB, Richards CS, Andrews WS, Katz JA (1995){sep}"
+        f"{TIMMONS_TITLE}.{sep}Cancer 76: 1481-9"
+    )
+    assert clean(raw) == {
+        "author": TIMMONS_AUTHORS,
+        "issued": {"date-parts": [[1995]]},
+        "title": TIMMONS_TITLE,
+        "container-title": "Cancer",
+        "volume": "76",
+        "page": "1481-1489",
+        "type": "article-journal",
+    }
+
+
+def test_seed_bonatti_who_form() -> None:
+    raw = (
+        "Bonatti H, Hoefer D, Rogatsch H, Margreiter R, Larcher C, Antretter H (2005)\n"
+        "Successful management of recurrent Epstein-Barr virus-associated multilocular "
+        "leiomyosarcoma after cardiac transplantation.\nTransplant Proc 37: 1839-44"
+    )
+    fields = clean(raw)
+    assert [a["family"] for a in fields["author"]] == [
+        "Bonatti", "Hoefer", "Rogatsch", "Margreiter", "Larcher", "Antretter",
+    ]  # fmt: skip
+    assert fields["issued"] == {"date-parts": [[2005]]}
+    assert fields["container-title"] == "Transplant Proc"
+    assert fields["container-title-short"] == "Transplant Proc"
+    assert (fields["volume"], fields["page"]) == ("37", "1839-1844")
+    assert fields["title"].startswith("Successful management of recurrent")
+
+
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_seed_who_book(sep: str) -> None:
+    raw = (
+        f"Bosman FT, Carneiro F, Hruban RH, Theise ND (Eds.){sep}"
+        f"WHO Classification of Tumours of the Digestive System.{sep}4th Edition{sep}"
+        "International Agency for Research on Cancer: Lyon 2010"
+    )
+    assert clean(raw) == {
+        "editor": [
+            {"family": "Bosman", "given": "FT"},
+            {"family": "Carneiro", "given": "F"},
+            {"family": "Hruban", "given": "RH"},
+            {"family": "Theise", "given": "ND"},
+        ],
+        "title": "WHO Classification of Tumours of the Digestive System",
+        "edition": "4",
+        "publisher": "International Agency for Research on Cancer",
+        "publisher-place": "Lyon",
+        "issued": {"date-parts": [[2010]]},
+        "type": "book",
+    }
+
+
+# ----------------------------------------------------------------------------- journal styles
+
+
+def test_vancouver_nlm_with_full_date_and_doi() -> None:
+    fields = clean(
+        "Timmons CF, Dawson DB. Epstein-Barr virus-associated leiomyosarcomas. "
+        "Cancer. 1995 Oct 15;76(8):1481-9. doi:10.1002/cncr.2820760828"
+    )
+    assert fields["author"] == TIMMONS_AUTHORS[:2]
+    assert fields["title"] == "Epstein-Barr virus-associated leiomyosarcomas"
+    assert fields["container-title"] == "Cancer"
+    assert "container-title-short" not in fields
+    assert fields["issued"] == {"date-parts": [[1995, 10, 15]]}
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("76", "8", "1481-1489")
+    assert fields["DOI"] == "10.1002/cncr.2820760828"
+
+
+def test_ama_et_al() -> None:
+    fields = clean(
+        "Timmons CF, Dawson DB, Richards CS, et al. Epstein-Barr virus-associated "
+        "leiomyosarcomas. Cancer. 1995;76(8):1481-1489."
+    )
+    assert fields["author"] == TIMMONS_AUTHORS[:3]
+    assert fields["_et_al"] is True
+    assert fields["issued"] == {"date-parts": [[1995]]}
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("76", "8", "1481-1489")
+
+
+def test_apa() -> None:
+    fields = clean(
+        "Timmons, C. F., & Dawson, D. B. (1995). Epstein-Barr virus-associated "
+        "leiomyosarcomas. Cancer, 76(8), 1481\u20131489. https://doi.org/10.1002/cncr.2820760828"
+    )
+    assert fields["author"] == [
+        {"family": "Timmons", "given": "C. F."},
+        {"family": "Dawson", "given": "D. B."},
+    ]
+    assert fields["issued"] == {"date-parts": [[1995]]}
+    assert fields["title"] == "Epstein-Barr virus-associated leiomyosarcomas"
+    assert fields["container-title"] == "Cancer"
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("76", "8", "1481-1489")
+    assert fields["DOI"] == "10.1002/cncr.2820760828"
+    assert "URL" not in fields
+
+
+def test_particles_hyphens_and_non_ascii_names() -> None:
+    fields = clean(
+        "K\u00f6nigsrainer A, D'Albuquerque LA, M\u00fcller-Hermelink HK, van der Berg J, "
+        "de Vries M, von Essen C, van den Broek P. A study. Br J Surg. 2007;94:100-9."
+    )
+    assert fields["author"] == [
+        {"family": "K\u00f6nigsrainer", "given": "A"},
+        {"family": "D'Albuquerque", "given": "LA"},
+        {"family": "M\u00fcller-Hermelink", "given": "HK"},
+        {"family": "van der Berg", "given": "J"},
+        {"family": "de Vries", "given": "M"},
+        {"family": "von Essen", "given": "C"},
+        {"family": "van den Broek", "given": "P"},
+    ]
+    assert fields["page"] == "100-109"
+
+
+def test_collective_author() -> None:
+    fields = clean(
+        "ACMG Laboratory Quality Assurance Committee. Standards and guidelines for the "
+        "interpretation of sequence variants. Genet Med. 2015;17(5):405-24."
+    )
+    assert fields["author"] == [{"literal": "ACMG Laboratory Quality Assurance Committee"}]
+    assert fields["container-title-short"] == "Genet Med"
+    assert fields["page"] == "405-424"
+
+
+def test_collective_editor_book() -> None:
+    fields = clean(
+        "WHO Classification of Tumours Editorial Board. Digestive system tumours. 5th ed. "
+        "Lyon: International Agency for Research on Cancer; 2019."
+    )
+    assert fields == {
+        "author": [{"literal": "WHO Classification of Tumours Editorial Board"}],
+        "title": "Digestive system tumours",
+        "edition": "5",
+        "publisher-place": "Lyon",
+        "publisher": "International Agency for Research on Cancer",
+        "issued": {"date-parts": [[2019]]},
+        "type": "book",
+    }
+
+
+@pytest.mark.parametrize(
+    ("tail", "page"),
+    [
+        ("2001;12:123-45.", "123-145"),
+        ("2001;12:1481-9.", "1481-1489"),
+        ("2001;12 Suppl 1:S67-72.", "S67-S72"),
+        ("2001;12:E9-11.", "E9-E11"),
+        ("2001;12:e123.", "e123"),
+        ("2001;12:1481\u20131489.", "1481-1489"),
+        ("2001;12:99-101.", "99-101"),
+    ],
+)
+def test_page_forms(tail: str, page: str) -> None:
+    assert clean(f"Smith J. A title. Lancet. {tail}")["page"] == page
+
+
+def test_supplement_becomes_issue() -> None:
+    fields = clean("Smith J. A title. Br J Cancer. 2009;101 Suppl 2:S125-9.")
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("101", "Suppl 2", "S125-S129")
+
+
+@pytest.mark.parametrize(
+    ("date", "issued"),
+    [
+        ("2007 Mar-Apr", {"date-parts": [[2007, 3], [2007, 4]]}),
+        ("1995 Oct 15", {"date-parts": [[1995, 10, 15]]}),
+        ("Winter 2003", {"date-parts": [[2003]], "season": 4}),
+        ("2003 Spring", {"date-parts": [[2003]], "season": 1}),
+        ("2007 Dec-2008 Jan", {"date-parts": [[2007, 12], [2008, 1]]}),
+        ("1995 Oct 15-21", {"date-parts": [[1995, 10, 15], [1995, 10, 21]]}),
+    ],
+)
+def test_date_forms(date: str, issued: dict[str, Any]) -> None:
+    fields = clean(f"Smith J. A title. J Clin Oncol. {date};12(4):301-9.")
+    assert fields["issued"] == issued
+    assert fields["page"] == "301-309"
+
+
+def test_identifiers_anywhere() -> None:
+    fields = clean(
+        "PMID: 8620427 Timmons CF. Epstein-Barr virus-associated leiomyosarcomas. "
+        "Cancer. 1995;76:1481-9. PMCID: PMC1234567. DOI: 10.1002/cncr.2820760828."
+    )
+    assert fields["PMID"] == "8620427"
+    assert fields["PMCID"] == "PMC1234567"
+    assert fields["DOI"] == "10.1002/cncr.2820760828"
+    assert fields["author"] == [{"family": "Timmons", "given": "CF"}]
+    assert fields["page"] == "1481-1489"
+
+
+def test_odd_whitespace_and_dashes() -> None:
+    fields = clean(
+        "Timmons\u00a0CF,\tDawson DB.\u2003Epstein-Barr\u200b virus.\n\nCancer.  1995;"
+        "76(8):1481 \u2013 9."
+    )
+    assert fields["author"] == TIMMONS_AUTHORS[:2]
+    assert fields["title"] == "Epstein-Barr virus"
+    assert fields["page"] == "1481-1489"
+
+
+def test_full_names() -> None:
+    fields = clean(
+        "Carl F. Timmons, Deborah B. Dawson and Ludwig van Beethoven. A title. "
+        "Cancer. 1995;76:1481-9."
+    )
+    assert fields["author"] == [
+        {"family": "Timmons", "given": "Carl F."},
+        {"family": "Dawson", "given": "Deborah B."},
+        {"family": "van Beethoven", "given": "Ludwig"},
+    ]
+
+
+def test_harvard_year_after_authors() -> None:
+    fields = clean(
+        "Hites RA. 2004. Polybrominated diphenyl ethers. Environ Sci Technol 38:945-956."
+    )
+    assert fields["author"] == [{"family": "Hites", "given": "RA"}]
+    assert fields["issued"] == {"date-parts": [[2004]]}
+    assert fields["title"] == "Polybrominated diphenyl ethers"
+    assert fields["container-title"] == "Environ Sci Technol"
+    assert (fields["volume"], fields["page"]) == ("38", "945-956")
+
+
+def test_fields_joined_by_full_stops() -> None:
+    fields = clean(
+        "Longo D. Hasty J. Dynamics of single-cell gene expression. Mol Syst Biol. 2006. 2. 64"
+    )
+    assert fields["author"] == [
+        {"family": "Longo", "given": "D"},
+        {"family": "Hasty", "given": "J"},
+    ]
+    assert fields["title"] == "Dynamics of single-cell gene expression"
+    assert fields["container-title"] == "Mol Syst Biol"
+    assert (fields["volume"], fields["page"]) == ("2", "64")
+    assert fields["issued"] == {"date-parts": [[2006]]}
+
+
+def test_glued_initials() -> None:
+    fields = clean(
+        "RichKM, WanyoikeF (2010) An assessment of the impacts. Am J Trop Med Hyg83: 52\u201357"
+    )
+    assert fields["author"] == [
+        {"family": "Rich", "given": "KM"},
+        {"family": "Wanyoike", "given": "F"},
+    ]
+    assert fields["container-title"] == "Am J Trop Med Hyg"
+    assert (fields["volume"], fields["page"]) == ("83", "52-57")
+
+
+# ----------------------------------------------------------------------------- books, chapters
+
+
+def test_vancouver_chapter() -> None:
+    fields = clean(
+        "Smith J, Jones K. Liver tumours. In: Bosman FT, Carneiro F, eds. WHO Classification "
+        "of Tumours. 2nd ed. Lyon: IARC Press; 2010. p. 10-20."
+    )
+    assert fields == {
+        "author": [{"family": "Smith", "given": "J"}, {"family": "Jones", "given": "K"}],
+        "title": "Liver tumours",
+        "editor": [{"family": "Bosman", "given": "FT"}, {"family": "Carneiro", "given": "F"}],
+        "container-title": "WHO Classification of Tumours",
+        "edition": "2",
+        "publisher-place": "Lyon",
+        "publisher": "IARC Press",
+        "issued": {"date-parts": [[2010]]},
+        "page": "10-20",
+        "type": "chapter",
+    }
+
+
+def test_plos_chapter_with_pp() -> None:
+    fields = clean(
+        "Swanepoel R, Coetzer JAW (2004) Rift Valley fever. In: Coetzer JAW, Tustin RC, eds. "
+        "Infectious diseases of livestock. Southern Africa: Oxford University Press. "
+        "pp 1037\u20131070."
+    )
+    assert fields["type"] == "chapter"
+    assert fields["container-title"] == "Infectious diseases of livestock"
+    assert fields["publisher"] == "Oxford University Press"
+    assert fields["publisher-place"] == "Southern Africa"
+    assert fields["page"] == "1037-1070"
+
+
+def test_book_with_isbn() -> None:
+    fields = clean(
+        "Fleiss JL. The Design and Analysis of Clinical Experiments. New York: Wiley; 1986. "
+        "ISBN 978-92-832-2432-7"
+    )
+    assert fields["type"] == "book"
+    assert fields["ISBN"] == "9789283224327"
+    assert fields["title"] == "The Design and Analysis of Clinical Experiments"
+    assert (fields["publisher-place"], fields["publisher"]) == ("New York", "Wiley")
+
+
+# ----------------------------------------------------------------------------- failures are data
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "\n\t"])
+def test_empty(raw: str) -> None:
+    assert parse(raw) == ParsedReference({}, ("empty reference",))
+
+
+def test_unparsable_keeps_reasons_and_guesses_nothing() -> None:
+    parsed = parse("see the discussion above")
+    assert parsed.problems
+    assert "no author list recognised at the start" in parsed.problems
+    assert "issued" not in parsed.fields and "volume" not in parsed.fields
+
+
+def test_backwards_page_range_is_reported_not_repaired() -> None:
+    parsed = parse("Smith J. A title. Lancet. 2001;12:1481-1400.")
+    assert "page" not in parsed.fields
+    assert any("ends before it starts" in p for p in parsed.problems)
+
+
+def test_too_long() -> None:
+    parsed = parse("Smith J. " + "word " * 2000)
+    assert parsed.fields == {}
+    assert "too long" in parsed.problems[0]
