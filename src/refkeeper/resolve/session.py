@@ -20,12 +20,14 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests_cache
 from lxml import etree
 from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
+from requests_cache.cache_keys import create_key
 
 from refkeeper.errors import ConfigError
 
@@ -105,8 +107,9 @@ def response_problem(
     errors = [el for el in root.iter("ERROR") if el.getparent() is not None]
     if errors:
         return f"<ERROR> {(errors[0].text or '').strip()}"
-    if root.find("ErrorList") is not None and not partial_ok:
-        texts = [f"{el.tag}: {(el.text or '').strip()}" for el in root.find("ErrorList") or ()]
+    error_list = root.find("ErrorList")
+    if error_list is not None and not partial_ok:
+        texts = [f"{el.tag}: {(el.text or '').strip()}" for el in error_list]
         return "ErrorList in answer (" + "; ".join(texts) + ")"
     return None
 
@@ -123,6 +126,25 @@ def _ecitmatch_problem(body: bytes) -> str | None:
         if line.lstrip().startswith("<") or line.count("|") < 6:
             return f"not an ECitMatch citation line: {line[:80]!r}"
     return None
+
+
+def _strip_params(text: str) -> str:
+    pairs = [(k, v) for k, v in parse_qsl(text, keep_blank_values=True)]
+    return urlencode([(k, v) for k, v in pairs if k not in IGNORED_PARAMETERS])
+
+
+def cache_key(request: Any, **kwargs: Any) -> str:
+    """requests-cache's key with ``api_key``, ``email`` and ``tool`` removed entirely (not
+    merely redacted), so a request with an API key and one without share one cache entry."""
+    stripped = request.copy()
+    parts = urlsplit(stripped.url or "")
+    stripped.url = urlunsplit(parts._replace(query=_strip_params(parts.query)))
+    body = stripped.body
+    content_type = str(stripped.headers.get("Content-Type", ""))
+    if body and "x-www-form-urlencoded" in content_type:
+        text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+        stripped.body = _strip_params(text)
+    return str(create_key(stripped, **kwargs))
 
 
 def is_cacheable(response: requests.Response) -> bool:
@@ -155,6 +177,7 @@ def make_session(
         "allowable_methods": ("GET", "POST"),
         "ignored_parameters": list(IGNORED_PARAMETERS),
         "match_headers": False,
+        "key_fn": cache_key,
         "filter_fn": is_cacheable,
         "stale_if_error": False,
         "cache_control": False,
