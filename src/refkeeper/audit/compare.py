@@ -1,0 +1,628 @@
+"""Citation errors: a reference as written compared field by field with its verified record.
+
+``compare_reference(written, work)`` returns the differences a reader would trip over,
+graded as in the bibliometric literature (Aronsky 2005): **major** when the difference
+would stop a reader finding the work (first author, year, volume, first page, DOI), **minor**
+otherwise (other authors, initials, title words, journal name, issue, last page, "et al."
+where the style forbids it). Forms that are equivalent are not errors: "1481-9" equals
+"1481-1489", an ISO/NLM journal abbreviation equals the full title, "tumour" equals "tumor",
+accents and case do not matter, and a field the reference does not give is not compared.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rapidfuzz import fuzz
+
+from refkeeper.audit.text import americanise, fold
+from refkeeper.models import CSLItem, Severity, Work
+
+EtAlStyle = Literal["lenient", "vancouver", "ama", "apa"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One difference between the reference as written and the record."""
+
+    field: str  # author | title | journal | year | volume | issue | page | DOI | edition
+    problem: str  # machine-readable: misspelt, missing, different, swapped, order, et-al, ...
+    severity: Severity
+    message: str
+    written: str | None = None
+    record: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "problem": self.problem,
+            "severity": str(self.severity),
+            "message": self.message,
+            "written": self.written,
+            "record": self.record,
+        }
+
+
+# --------------------------------------------------------------------------- authors
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    family: str  # folded, letters only
+    initials: str  # folded initials of the given names
+    given: str  # folded given names, letters only
+    literal: str  # folded collective name, or ""
+    shown: str  # as a person would write it: "Timmons CF"
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", fold(text))
+
+
+def initials_of(given: str) -> str:
+    """ "Charles F" -> "cf", "C. F." -> "cf", "CF" -> "cf", "Jean-Pierre" -> "jp"."""
+    out = []
+    for part in re.split(r"[\s.\-]+", given.strip()):
+        if not part:
+            continue
+        if part.isupper() and len(part) <= 3 and part.isalpha():
+            out.append(part)
+        else:
+            out.append(part[0])
+    return _letters("".join(out))
+
+
+def _names(people: object) -> list[_Name]:
+    out: list[_Name] = []
+    if not isinstance(people, list):
+        return out
+    for person in people:
+        if not isinstance(person, Mapping):
+            continue
+        literal = str(person.get("literal") or "")
+        family = str(person.get("family") or "")
+        given = str(person.get("given") or "")
+        particle = str(person.get("non-dropping-particle") or "")
+        if literal and not family:
+            out.append(_Name("", "", "", _letters(literal), literal))
+            continue
+        full_family = f"{particle} {family}".strip()
+        inits = initials_of(given)
+        shown = f"{full_family} {inits.upper()}".strip()
+        out.append(_Name(_letters(full_family), inits, _letters(given), "", shown))
+    return out
+
+
+def _same_family(a: _Name, b: _Name) -> bool:
+    if a.literal or b.literal:
+        return bool(a.literal and b.literal) and fuzz.token_set_ratio(a.literal, b.literal) >= 90
+    if a.family == b.family:
+        return True
+    # particles written or dropped: "vanderberg" vs "berg" is not enough; "deboer" vs "boer" is
+    return len(b.family) >= 4 and (a.family.endswith(b.family) or b.family.endswith(a.family))
+
+
+def _similar_family(a: _Name, b: _Name) -> bool:
+    if a.literal or b.literal:
+        return bool(a.literal and b.literal) and fuzz.ratio(a.literal, b.literal) >= 70
+    return bool(a.family and b.family) and fuzz.ratio(a.family, b.family) >= 70
+
+
+def _swapped(a: _Name, b: _Name) -> bool:
+    """Given and family names exchanged: written "Charles T" for "Timmons C"."""
+    if a.literal or b.literal or not a.family or not b.family:
+        return False
+    if a.family == b.family or b.family[:1] not in a.initials + a.given[:1]:
+        return False
+    return b.initials.startswith(a.family) or b.given.startswith(a.family)
+
+
+def _et_al_allowed(style: EtAlStyle, listed: int, total: int) -> bool:
+    if total <= listed:
+        return False
+    if style == "vancouver":
+        return total > 6 and listed >= 6
+    if style == "ama":
+        return total > 6 and listed >= 3
+    if style == "apa":
+        return total > 20 and listed >= 19
+    return total >= 3
+
+
+def compare_authors(
+    written: Sequence[_Name],
+    record: Sequence[_Name],
+    *,
+    et_al: bool,
+    style: EtAlStyle = "lenient",
+    field: str = "author",
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not written or not record:
+        return errors
+    first_w, first_r = written[0], record[0]
+    if not _same_family(first_w, first_r):
+        if _swapped(first_w, first_r):
+            errors.append(
+                FieldError(
+                    field,
+                    "swapped",
+                    Severity.MINOR,
+                    f"first author's given and family names are swapped: "
+                    f"{first_w.shown!r} for {first_r.shown!r}",
+                    first_w.shown,
+                    first_r.shown,
+                )
+            )
+        else:
+            problem = "misspelt" if _similar_family(first_w, first_r) else "different"
+            errors.append(
+                FieldError(
+                    field,
+                    f"first-{problem}",
+                    Severity.MAJOR,
+                    f"first author {first_w.shown!r} is {problem}; the record has "
+                    f"{first_r.shown!r}",
+                    first_w.shown,
+                    first_r.shown,
+                )
+            )
+    used: set[int] = set()
+    positions: list[int] = []
+    for i, name in enumerate(written):
+        exact = [j for j, rec in enumerate(record) if j not in used and _same_family(name, rec)]
+        if exact:
+            j = min(exact, key=lambda k: abs(k - i))
+            used.add(j)
+            positions.append(j)
+            rec = record[j]
+            if (
+                name.initials
+                and rec.initials
+                and not name.literal
+                and not (
+                    rec.initials.startswith(name.initials) or name.initials.startswith(rec.initials)
+                )
+            ):
+                errors.append(
+                    FieldError(
+                        field,
+                        "initials",
+                        Severity.MINOR,
+                        f"initials of {name.shown!r} differ from the record's {rec.shown!r}",
+                        name.shown,
+                        rec.shown,
+                    )
+                )
+            continue
+        if i == 0:
+            # already reported above; still consume the record's first author
+            used.add(0)
+            positions.append(0)
+            continue
+        near = [
+            j
+            for j, rec in enumerate(record)
+            if j not in used and (_similar_family(name, rec) or _swapped(name, rec))
+        ]
+        if near:
+            j = min(near, key=lambda k: abs(k - i))
+            used.add(j)
+            positions.append(j)
+            problem = "swapped" if _swapped(name, record[j]) else "misspelt"
+            errors.append(
+                FieldError(
+                    field,
+                    problem,
+                    Severity.MINOR,
+                    f"author {name.shown!r} is {problem}; the record has {record[j].shown!r}",
+                    name.shown,
+                    record[j].shown,
+                )
+            )
+        else:
+            errors.append(
+                FieldError(
+                    field,
+                    "not-in-record",
+                    Severity.MINOR,
+                    f"author {name.shown!r} is not an author of the record",
+                    name.shown,
+                    None,
+                )
+            )
+    if positions != sorted(positions):
+        errors.append(
+            FieldError(
+                field,
+                "order",
+                Severity.MINOR,
+                "authors are listed in a different order than in the record",
+                ", ".join(n.shown for n in written),
+                ", ".join(n.shown for n in record),
+            )
+        )
+    missing = [j for j in range(len(record)) if j not in used]
+    if et_al:
+        if not _et_al_allowed(style, len(written), len(record)):
+            errors.append(
+                FieldError(
+                    field,
+                    "et-al",
+                    Severity.MINOR,
+                    f"'et al.' after {len(written)} author(s) where the record "
+                    f"has {len(record)} (style: {style})",
+                    str(len(written)),
+                    str(len(record)),
+                )
+            )
+        # the truncated tail is not missing; a hole before the last listed author is
+        last = max(positions, default=-1)
+        missing = [j for j in missing if j < last]
+    if missing:
+        shown = ", ".join(record[j].shown for j in missing)
+        errors.append(
+            FieldError(
+                field,
+                "missing",
+                Severity.MINOR,
+                f"{len(missing)} author(s) of the record missing: {shown}",
+                None,
+                shown,
+            )
+        )
+    return errors
+
+
+# --------------------------------------------------------------------------- title
+
+
+_BRACKETED = re.compile(r"^\[(.*)\]\.?$")
+
+
+def title_words(title: str) -> list[str]:
+    title = title.strip()
+    match = _BRACKETED.match(title)
+    if match:  # PubMed's translated titles: "[Title in English]."
+        title = match.group(1)
+    title = fold(title).replace("&", " and ")
+    return [americanise(w) for w in re.findall(r"[a-z0-9]+", title)]
+
+
+def compare_title(written: str, record: str, field: str = "title") -> list[FieldError]:
+    a, b = title_words(written), title_words(record)
+    if not a or not b or a == b:
+        return []
+    # a title written without its subtitle is a common, harmless short form only if the
+    # record title starts with it and the cut falls at the subtitle separator
+    if _is_main_title(written, record, a, b):
+        return []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    changes: list[str] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace":
+            # a single-letter typo inside a word is still a changed word
+            changes.append(f"{' '.join(a[i1:i2])!r} for {' '.join(b[j1:j2])!r}")
+        elif op == "delete":
+            changes.append(f"added {' '.join(a[i1:i2])!r}")
+        else:
+            changes.append(f"missing {' '.join(b[j1:j2])!r}")
+    ratio = matcher.ratio()
+    severity = Severity.MAJOR if ratio < 0.4 else Severity.MINOR
+    problem = "different" if ratio < 0.4 else "words"
+    return [
+        FieldError(
+            field,
+            problem,
+            severity,
+            "title differs from the record: " + "; ".join(changes[:6]),
+            written,
+            record,
+        )
+    ]
+
+
+def _is_main_title(written: str, record: str, a: list[str], b: list[str]) -> bool:
+    """The written title is the record's main title, without its subtitle."""
+    if len(a) >= len(b) or b[: len(a)] != a or len(a) < 3:
+        return False
+    for sep in (":", ". ", "? ", " - "):
+        if sep in record and title_words(record.split(sep, 1)[0]) == a:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- journal
+
+
+_JOURNAL_STOP = frozenset(
+    "of the and for in on de des du la le les der die das und fur et y e a an".split()
+)
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def _journal_tokens(name: str) -> list[str]:
+    name = _PARENS.sub(" ", fold(name)).replace("&", " and ")
+    return [americanise(t) for t in re.findall(r"[a-z0-9]+", name) if t not in _JOURNAL_STOP]
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """ISO 4 / NLM abbreviation of one word: the word itself, or its first letter followed by
+    a subsequence of the rest with at least two letters dropped ("natl" for "national",
+    "surg" for "surgery", "br" for "british")."""
+    if short == full:
+        return True
+    if not short or not full or short[0] != full[0] or len(full) - len(short) < 2:
+        return False
+    rest = iter(full[1:])
+    return all(ch in rest for ch in short[1:])
+
+
+def journal_equivalent(written: str, names: Iterable[str]) -> bool:
+    """Whether a written journal name is one of the record's names or an abbreviation of one."""
+    w = _journal_tokens(written)
+    if not w:
+        return True
+    for name in names:
+        r = _journal_tokens(name)
+        if not r:
+            continue
+        if w == r:
+            return True
+        if len(w) == len(r) and all(_abbreviates(x, y) for x, y in zip(w, r, strict=True)):
+            return True
+        # single-word full titles abbreviated as one (e.g. "Cancer"), or the full title
+        # with a trailing word the ISO form drops (section letters); otherwise not equal
+    return False
+
+
+def journal_names(work: Work) -> list[str]:
+    csl = work.csl
+    names = [
+        work.journal_full,
+        work.journal_iso,
+        csl.get("container-title"),
+        csl.get("container-title-short"),
+        csl.get("journalAbbreviation"),
+        csl.get("MedlineTA"),
+        csl.get("medline-ta"),
+    ]
+    return [str(n) for n in names if n]
+
+
+def compare_journal(written: str, work: Work) -> list[FieldError]:
+    names = journal_names(work)
+    if not names or journal_equivalent(written, names):
+        return []
+    record = work.journal_iso or names[0]
+    return [
+        FieldError(
+            "journal",
+            "different",
+            Severity.MINOR,
+            f"journal {written!r} is neither the record's title nor an abbreviation "
+            f"of it ({' / '.join(dict.fromkeys(names))})",
+            written,
+            record,
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+_PAGE = re.compile(
+    r"^\s*([A-Za-z]*)(\d+)([A-Za-z]?)\s*(?:[-\u2010-\u2015]\s*([A-Za-z]*)(\d+)"
+    r"([A-Za-z]?))?"
+)
+
+
+def page_range(page: str) -> tuple[str, str | None] | None:
+    """First and last page, with abbreviated ranges expanded: "1481-9" -> ("1481", "1489"),
+    "S67-72" -> ("s67", "s72"), "e123" -> ("e123", None). None when there is no page number."""
+    match = _PAGE.match(page)
+    if not match:
+        return None
+    prefix, first, suffix, prefix2, last, suffix2 = match.groups()
+    first_page = f"{prefix}{first.lstrip('0') or '0'}{suffix}".lower()
+    if last is None:
+        return first_page, None
+    if len(last) < len(first) and not prefix2:
+        last = first[: len(first) - len(last)] + last
+    last_page = f"{prefix2 or prefix}{last.lstrip('0') or '0'}{suffix2}".lower()
+    return first_page, last_page
+
+
+def year_of(item: Mapping[str, Any]) -> int | None:
+    issued = item.get("issued")
+    if isinstance(issued, Mapping):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            try:
+                return int(parts[0][0])
+            except (TypeError, ValueError):
+                return None
+        raw = issued.get("raw") or issued.get("literal")
+        if raw:
+            match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", str(raw))
+            return int(match.group(1)) if match else None
+    return None
+
+
+def _record_years(work: Work) -> set[int]:
+    years = set()
+    year = year_of(work.csl)
+    if year is not None:
+        years.add(year)
+    if work.medline_date:  # "1979-1980", "1983 Dec 24-31", "Fall 1979"
+        years.update(int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", work.medline_date))
+    return years
+
+
+_ORDINALS = {
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "fifth": "5",
+    "sixth": "6",
+    "seventh": "7",
+    "eighth": "8",
+    "ninth": "9",
+    "tenth": "10",
+}
+
+
+def _norm_edition(value: object) -> str:
+    text = fold(str(value)).strip()
+    for word, digit in _ORDINALS.items():
+        text = re.sub(rf"\b{word}\b", digit, text)
+    match = re.search(r"\d+", text)
+    return match.group(0) if match else text
+
+
+def _norm_number(value: object) -> str:
+    text = fold(str(value)).strip()
+    text = re.sub(r"^(?:vol|volume|no|issue|n)\.?\s*", "", text)
+    text = re.sub(r"\s+", "", text)
+    return re.sub(r"(?<![0-9])0+(?=[0-9])", "", text)
+
+
+def _compare_number(
+    field: str, written: object, record: object, severity: Severity
+) -> list[FieldError]:
+    if written in (None, "") or record in (None, ""):
+        return []
+    a, b = _norm_number(written), _norm_number(record)
+    if field == "edition":
+        a, b = _norm_edition(written), _norm_edition(record)
+    if a == b:
+        return []
+    # "Suppl 2" vs "2 Suppl", "8 Pt 1" vs "8": the leading number decides
+    na, nb = re.findall(r"\d+", a), re.findall(r"\d+", b)
+    if na and nb and sorted(na) == sorted(nb) and re.sub(r"\d", "", a) == re.sub(r"\d", "", b):
+        return []
+    if field == "issue" and na and nb and na[0] == nb[0]:
+        return []
+    return [
+        FieldError(
+            field,
+            "different",
+            severity,
+            f"{field} {written} differs from the record's {record}",
+            str(written),
+            str(record),
+        )
+    ]
+
+
+def compare_pages(written: str, record: str) -> list[FieldError]:
+    w, r = page_range(written), page_range(record)
+    if w is None or r is None:
+        return []
+    if w[0] != r[0]:
+        return [
+            FieldError(
+                "page",
+                "first-page",
+                Severity.MAJOR,
+                f"first page {w[0]} differs from the record's {r[0]} ({record})",
+                written,
+                record,
+            )
+        ]
+    if w[1] is not None and r[1] is not None and w[1] != r[1]:
+        return [
+            FieldError(
+                "page",
+                "last-page",
+                Severity.MINOR,
+                f"last page {w[1]} differs from the record's {r[1]} ({record})",
+                written,
+                record,
+            )
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------- whole reference
+
+
+def compare_reference(
+    written: CSLItem, work: Work, *, et_al_style: EtAlStyle = "lenient"
+) -> list[FieldError]:
+    """All citation errors of ``written`` (CSL fields parsed from the text) against ``work``."""
+    record = work.csl
+    errors: list[FieldError] = []
+    for field in ("author", "editor"):
+        w_names, r_names = _names(written.get(field)), _names(record.get(field))
+        if field == "editor" and written.get("author"):
+            continue
+        if not r_names and field == "editor":
+            # books: the page may write editors where the catalogue has authors
+            r_names = _names(record.get("author"))
+        errors += compare_authors(
+            w_names, r_names, et_al=bool(written.get("_et_al")), style=et_al_style, field=field
+        )
+    w_title, r_title = written.get("title"), record.get("title")
+    if w_title and r_title:
+        errors += compare_title(str(w_title), str(r_title))
+    is_book = str(record.get("type", "")) in ("book", "report") and str(
+        written.get("type", "book")
+    ) in ("book", "report")
+    journal = written.get("container-title") or written.get("container-title-short")
+    if journal and not is_book:
+        errors += compare_journal(str(journal), work)
+    w_year, r_years = year_of(written), _record_years(work)
+    if w_year is not None and r_years and w_year not in r_years:
+        shown = "/".join(str(y) for y in sorted(r_years))
+        errors.append(
+            FieldError(
+                "year",
+                "different",
+                Severity.MAJOR,
+                f"year {w_year} differs from the record's {shown}",
+                str(w_year),
+                shown,
+            )
+        )
+    errors += _compare_number("volume", written.get("volume"), record.get("volume"), Severity.MAJOR)
+    errors += _compare_number("issue", written.get("issue"), record.get("issue"), Severity.MINOR)
+    if is_book:
+        errors += _compare_number(
+            "edition", written.get("edition"), record.get("edition"), Severity.MINOR
+        )
+    w_page, r_page = written.get("page"), record.get("page")
+    if w_page and r_page:
+        errors += compare_pages(str(w_page), str(r_page))
+    w_doi, r_doi = written.get("DOI"), work.doi or record.get("DOI")
+    if w_doi and r_doi and str(w_doi).strip().lower() != str(r_doi).strip().lower():
+        errors.append(
+            FieldError(
+                "DOI",
+                "different",
+                Severity.MAJOR,
+                f"DOI {w_doi} is not the record's {r_doi}",
+                str(w_doi),
+                str(r_doi),
+            )
+        )
+    w_pmid, r_pmid = written.get("PMID"), work.pmid
+    if w_pmid and r_pmid and str(w_pmid).strip() != str(r_pmid):
+        errors.append(
+            FieldError(
+                "PMID",
+                "different",
+                Severity.MAJOR,
+                f"PMID {w_pmid} is not the record's {r_pmid}",
+                str(w_pmid),
+                r_pmid,
+            )
+        )
+    return errors

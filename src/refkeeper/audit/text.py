@@ -1,0 +1,132 @@
+"""Text normalisation shared by the audit: accents, spelling variants, tokens, stems.
+
+Pure functions on strings. Biomedical tokenisation keeps hyphenated and alphanumeric terms
+whole ("EBER-1" -> "eber1", "IL-6" -> "il6") and also yields their parts, folds British
+spellings onto American ones (tumour -> tumor, haemorrhage -> hemorrhage), and stems with
+the Snowball English stemmer (``snowballstemmer``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "σ": "sigma",
+    "τ": "tau",
+    "ω": "omega",
+}
+_TAGS = re.compile(r"<[^>]{1,80}>")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form: Greek letters spelt out, accents removed, markup dropped."""
+    text = _TAGS.sub("", text)
+    text = "".join(_GREEK.get(ch, ch) for ch in text)
+    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_BRITISH = (
+    (re.compile(r"^oe(?=[a-z]{4})"), "e"),  # oedema, oesophagus, oestrogen
+    (re.compile(r"aem"), "em"),  # haemorrhage, anaemia, leukaemia, ischaemia
+    (re.compile(r"paed"), "ped"),  # paediatric
+    (re.compile(r"(?<=[a-z]{3})our(s?)$"), r"or\1"),  # tumour, behaviour
+    (re.compile(r"isation(s?)$"), r"ization\1"),
+    (re.compile(r"(?<=[a-z]{3})tre(s?)$"), r"ter\1"),  # centre, litre
+)
+
+
+def americanise(word: str) -> str:
+    """Fold common British spellings onto the American ones PubMed mostly uses."""
+    if len(word) < 5:
+        return word
+    for pattern, repl in _BRITISH:
+        word = pattern.sub(repl, word)
+    return word
+
+
+STOPWORDS = frozenset(
+    """a about above after again against all also although am an and any are as at be
+    because been before being below between both but by can could did do does doing done
+    during each either et etc few for from further had has have having here how however if
+    in into is it its itself may might more most much must no nor not of off on once only
+    or other our out over own per same should since so some such than that the their them
+    then there these they this those through thus to too under until up upon very via was
+    we were what when where whether which while who whom why will with within without would
+    yet you your al i ii iii iv""".split()
+)
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+def words(text: str) -> list[str]:
+    """Folded words; hyphenated terms kept as one word with the hyphen."""
+    return _WORD.findall(fold(text))
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of an (already folded) word, after British->American folding."""
+    word = americanise(word)
+    if word.isdigit() or len(word) <= 3:
+        return word
+    return str(_STEMMER.stemWord(word))
+
+
+def terms(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Index terms of a text: stems of its words; a hyphenated word gives the joined form and
+    its parts ("epstein-barr" -> "epsteinbarr", "epstein", "barr")."""
+    out: list[str] = []
+    for word in words(text):
+        if "-" in word or "'" in word:
+            parts = [p for p in re.split(r"[-']", word) if p]
+            joined = "".join(parts)
+            if joined not in STOPWORDS:
+                out.append(stem(joined))
+            out.extend(stem(p) for p in parts if keep_stopwords or p not in STOPWORDS)
+        elif keep_stopwords or word not in STOPWORDS:
+            out.append(stem(word))
+    return [t for t in out if t and not (len(t) == 1 and not t.isdigit())]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
+_ABBREV_BEFORE = re.compile(
+    r"(?:\b(?:e\.g|i\.e|vs|et al|approx|Fig|Figs|No|Dr|Mr|Mrs|Ms|St|cf|ca)\.|\b[A-Z]\.)$"
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping abbreviations (e.g., et al., initials) whole."""
+    out: list[str] = []
+    for para in re.split(r"\n+", text):
+        para = para.strip()
+        if not para:
+            continue
+        start = 0
+        for match in _SENTENCE_END.finditer(para):
+            head = para[start : match.start()]
+            if _ABBREV_BEFORE.search(head):
+                continue
+            if head.strip():
+                out.append(head.strip())
+            start = match.end()
+        tail = para[start:].strip()
+        if tail:
+            out.append(tail)
+    return out
