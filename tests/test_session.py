@@ -103,7 +103,7 @@ def test_session_settings(tmp_path: Path) -> None:
 def test_default_cache_path_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("REFKEEPER_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert default_cache_path() == tmp_path / "refkeeper" / "http_cache.sqlite"
+    assert default_cache_path() == tmp_path / "refkeeper" / "eutils.sqlite"
     monkeypatch.setenv("REFKEEPER_CACHE", str(tmp_path / "x.sqlite"))
     assert default_cache_path() == tmp_path / "x.sqlite"
 

@@ -56,7 +56,7 @@ _XML_PARSER_KW: dict[str, Any] = {
 
 
 def default_cache_path() -> Path:
-    """``$XDG_CACHE_HOME/refkeeper/http_cache.sqlite`` (``~/.cache/refkeeper/...`` by default).
+    """``$XDG_CACHE_HOME/refkeeper/eutils.sqlite`` (``~/.cache/refkeeper/...`` by default).
 
     ``REFKEEPER_CACHE`` overrides the whole path.
     """
@@ -64,7 +64,7 @@ def default_cache_path() -> Path:
     if explicit:
         return Path(explicit).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "refkeeper" / "http_cache.sqlite"
+    return Path(base).expanduser() / "refkeeper" / "eutils.sqlite"
 
 
 def _utility(url: str) -> str:

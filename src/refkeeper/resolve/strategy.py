@@ -499,6 +499,11 @@ def resolve_references(
 _IDENT_RE = re.compile(r"^\s*(pmid|doi|pmcid|isbn)\s*:\s*(\S.*?)\s*$", re.IGNORECASE)
 
 
+def is_identifier(text: str) -> bool:
+    """``pmid:8620427``, ``doi:10...``, ``pmcid:PMC...`` or ``isbn:...`` (whole text). Pure."""
+    return _IDENT_RE.match(text) is not None and len(text.split()) <= 2
+
+
 def resolve_identifier(ident: str, client: EntrezClient) -> Resolution:
     """Resolve ``pmid:..``, ``doi:..``, ``pmcid:..`` or ``isbn:..`` to its record.
 
