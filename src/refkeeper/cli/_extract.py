@@ -1,7 +1,56 @@
-"""CLI commands: extract (being built)."""
+"""CLI command ``refkeeper extract FILE``: claims, references, links and findings of a file."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from refkeeper.cli._common import handle_errors
+
+_KINDS = ("who", "markdown", "latex", "numbered", "bibtex", "csl-json", "ris", "medline")
+
+
+@click.command("extract")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "table"]),
+    default="table",
+    show_default=True,
+    help="json: an object with claims, references, links, findings; table: a terminal view.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(_KINDS),
+    default=None,
+    help="Force the input kind instead of detecting it from the extension and content.",
+)
+@click.option(
+    "--bibliography",
+    type=click.Path(path_type=Path, dir_okay=True, exists=False),
+    default=None,
+    help="A library (.bib, CSL-JSON .json, .ris, .nbib) for Markdown/LaTeX citation keys.",
+)
+@handle_errors
+def extract_command(file: Path, fmt: str, kind: str | None, bibliography: Path | None) -> None:
+    """Find the claims, references and links of FILE (WHO page, Markdown, LaTeX, numbered
+    list, or a BibTeX/CSL-JSON/RIS/MEDLINE library)."""
+    from refkeeper.extract import extract_file
+
+    if bibliography is not None:
+        from refkeeper.extract.documents import read_text
+
+        read_text(bibliography)  # a clear error now rather than later
+    extraction = extract_file(file, kind=kind, bibliography=bibliography)
+    if fmt == "json":
+        click.echo(json.dumps(extraction.to_json(), indent=2, ensure_ascii=False))
+        return
+    from refkeeper.cli._extract_table import render_table
+
+    render_table(extraction)
+
+
+COMMANDS: list[click.Command] = [extract_command]

@@ -1,0 +1,115 @@
+"""Small pure helpers that build CSL-JSON values from structured sources (library files,
+WHO reference blocks): page ranges, dates, personal names. Free text goes to ``refparse``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from refkeeper.identifiers import normalize_isbn
+from refkeeper.models import CSLItem
+
+_RANGE = re.compile(
+    r"^\s*(?P<p1>[A-Za-z]*)(?P<n1>\d+)(?P<s1>[A-Za-z]?)\s*(?:-+|–|—)\s*"
+    r"(?P<p2>[A-Za-z]*)(?P<n2>\d+)(?P<s2>[A-Za-z]?)\s*$"
+)
+
+
+def expand_pages(pages: str) -> str:
+    """``'1481-9'`` -> ``'1481-1489'``, ``'S67-72'`` -> ``'S67-S72'``, ``'1481--1489'`` ->
+    ``'1481-1489'``; anything else is returned stripped, unchanged."""
+    m = _RANGE.match(pages)
+    if not m:
+        return pages.strip()
+    n1, n2 = m.group("n1"), m.group("n2")
+    if len(n2) < len(n1) and not m.group("p2"):
+        n2 = n1[: len(n1) - len(n2)] + n2
+    p1 = m.group("p1")
+    p2 = m.group("p2") or p1
+    return f"{p1}{n1}{m.group('s1')}-{p2}{n2}{m.group('s2')}"
+
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+def date_parts(text: str) -> dict[str, Any] | None:
+    """A CSL date from ``'1995 Oct 15'``, ``'1995/10/15/'``, ``'2005-06'``, ``'1995 Oct-Dec'``,
+    ``'2010'``; None when there is no year."""
+    text = text.strip()
+    m = re.match(r"^(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?", text)
+    if m:
+        parts = [int(m.group(1))]
+        for g in (m.group(2), m.group(3)):
+            if g is None or not 1 <= int(g) <= 31:
+                break
+            parts.append(int(g))
+        if len(parts) > 1 and parts[1] > 12:
+            parts = parts[:1]
+        return {"date-parts": [parts]}
+    y = _YEAR.search(text)
+    if not y:
+        return None
+    parts = [int(y.group(1))]
+    rest = text[y.end() :].strip()
+    mm = re.match(r"([A-Za-z]{3,9})\.?(?:\s+(\d{1,2})\b)?", rest)
+    if mm and mm.group(1).lower() in MONTHS:
+        parts.append(MONTHS[mm.group(1).lower()])
+        if mm.group(2) and 1 <= int(mm.group(2)) <= 31:
+            parts.append(int(mm.group(2)))
+    return {"date-parts": [parts]}
+
+
+def year_of(item: CSLItem) -> int | None:
+    issued = item.get("issued")
+    try:
+        return int(issued["date-parts"][0][0])  # type: ignore[index]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+
+
+def name_from_sorted(text: str) -> dict[str, str]:
+    """``'Timmons, Charles F'`` -> family/given; ``'Timmons CF'`` (MEDLINE AU) -> family
+    ``Timmons``, given ``CF``; a name without either form stays literal."""
+    text = " ".join(text.split()).strip().rstrip(",")
+    if not text:
+        return {"literal": ""}
+    if "," in text:
+        family, _, given = text.partition(",")
+        out = {"family": family.strip()}
+        if given.strip():
+            out["given"] = given.strip()
+        return out
+    m = re.match(r"^(?P<family>.+?)\s+(?P<given>[A-Z]{1,4})$", text)
+    if m:
+        return {"family": m.group("family"), "given": m.group("given")}
+    return {"literal": text}
+
+
+def isbn_or_issn(value: str) -> tuple[str, str]:
+    """Classify an RIS ``SN`` / BibTeX value: ``('ISBN', normalised)`` or ``('ISSN', raw)``."""
+    isbn = normalize_isbn(value)
+    if isbn:
+        return "ISBN", isbn
+    return "ISSN", value.strip()

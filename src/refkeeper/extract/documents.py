@@ -1,0 +1,67 @@
+"""Reading documents from disk: the only I/O of the extract package.
+
+``read_text`` turns a path into text or raises :class:`~refkeeper.errors.DocumentError` with a
+one-line message naming the file, the line and the problem (missing, a directory, binary,
+not valid UTF-8 with the line and byte offset where decoding failed, empty).
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from refkeeper.errors import DocumentError
+
+_SNIFF = 8192
+
+
+def decode(data: bytes, path: str = "<bytes>") -> str:
+    """Decode document bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+
+    Line endings are normalised to ``\\n``; spans index into the returned text.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"not valid UTF-16 at byte offset {exc.start}", path) from None
+    else:
+        nul = data.find(b"\x00", 0, _SNIFF)
+        if nul >= 0:
+            line = data.count(b"\n", 0, nul) + 1
+            raise DocumentError(
+                f"binary file, not a text document (NUL byte at byte offset {nul})", path, line
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+            bad = data[exc.start : exc.start + 1].hex()
+            raise DocumentError(
+                f"not valid UTF-8 at byte offset {exc.start} (column {column}, byte 0x{bad}); "
+                "save the file as UTF-8",
+                path,
+                line,
+            ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def read_text(path: Path | str) -> str:
+    """The text of the document at ``path``; DocumentError when it cannot be used."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise DocumentError("no such file", name)
+    if p.is_dir():
+        raise DocumentError("is a directory, not a document", name)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}", name) from None
+    text = decode(data, name)
+    if not text.strip():
+        raise DocumentError("empty document", name)
+    return text

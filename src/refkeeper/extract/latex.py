@@ -1,0 +1,279 @@
+r"""LaTeX documents: ``\cite``, ``\citep``, ``\citet``, ``\parencite``, ``\autocite``,
+``\textcite`` (and the rest of the natbib/biblatex ``*cite*`` family, starred or capitalised)
+with up to two optional arguments and several keys; ``\nocite``; bibliographies from
+``\bibliography{a,b}`` (``.bib`` added) and ``\addbibresource{refs.bib}``, or a
+``thebibliography`` environment whose ``\bibitem`` entries are parsed as free text.
+
+An unbalanced ``\cite{`` (no closing brace before the paragraph ends) is a finding with its
+line; so is a key found in no bibliography.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from refkeeper.errors import DocumentError
+from refkeeper.extract.refs import build_reference
+from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
+from refkeeper.link import Citation, link
+from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
+
+CITE_COMMAND = re.compile(r"\\(?P<cmd>[A-Za-z]*cite[A-Za-z]*)(?P<star>\*?)(?![A-Za-z])")
+NOT_CITES = frozenset({"citestyle", "citation", "citeindextrue", "citeindexfalse", "citesetup"})
+_COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
+_BEGIN_DOC = re.compile(r"\\begin\{document\}")
+_END_DOC = re.compile(r"\\end\{document\}")
+_COMMAND_LINE = re.compile(
+    r"^[ \t]*\\(?:(?:sub)*section|chapter|part|paragraph|caption|label|begin|end|maketitle|"
+    r"title|author|date|bibliography|bibliographystyle|addbibresource|printbibliography|"
+    r"include|input|usepackage|documentclass|newcommand|renewcommand|item\b(?!\s*\w))"
+    r"\b.*$",
+    re.M,
+)
+_ENVIRONMENTS = re.compile(
+    r"\\begin\{(?P<env>equation|align|figure|table|tabular|verbatim|lstlisting|thebibliography|"
+    r"displaymath|eqnarray|tikzpicture)\*?\}.*?(?:\\end\{(?P=env)\*?\}|\Z)",
+    re.S,
+)
+_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]", re.S)
+BIBLIOGRAPHY = re.compile(r"\\bibliography\{(?P<names>[^{}]*)\}")
+ADDBIBRESOURCE = re.compile(r"\\addbibresource(?:\[[^\]]*\])?\{(?P<name>[^{}]*)\}")
+THEBIBLIOGRAPHY = re.compile(
+    r"\\begin\{thebibliography\}(?:\{[^{}]*\})?(?P<body>.*?)(?:\\end\{thebibliography\}|\Z)", re.S
+)
+BIBITEM = re.compile(r"\\bibitem(?:\[(?P<label>[^\]]*)\])?\{(?P<key>[^{}]*)\}")
+_NOCITE = re.compile(r"\\nocite\{[^{}]*\}")
+_MAX_ARG = 500
+
+
+def _parse_cite(masked: str, pos: int, plural: bool) -> tuple[list[str], str | None, int] | None:
+    """After a cite command at ``pos``: optional ``[...]`` arguments and ``{keys}`` groups (one
+    group, or several for the biblatex ``\\cites`` family). Returns (keys, locator, end), or
+    None when a group does not close."""
+    n = len(masked)
+    optional: list[str] = []
+    keys: list[str] = []
+    groups = 0
+    i = pos
+    while True:
+        j = i
+        while j < n and masked[j] in " \t":
+            j += 1
+        if j < n and masked[j] == "[" and len(optional) < 2 + 2 * groups:
+            close = masked.find("]", j, j + _MAX_ARG)
+            if close < 0:
+                return None if not groups else (keys, _locator(optional), i)
+            optional.append(masked[j + 1 : close])
+            i = close + 1
+            continue
+        if j < n and masked[j] == "{" and (plural or not groups):
+            close = masked.find("}", j, j + _MAX_ARG)
+            inner_open = masked.find("{", j + 1, close if close >= 0 else j + _MAX_ARG)
+            if close < 0 or inner_open >= 0 or "\n\n" in masked[j:close]:
+                return None
+            keys.extend(k.strip() for k in masked[j + 1 : close].split(",") if k.strip())
+            groups += 1
+            i = close + 1
+            continue
+        break
+    if not groups:
+        return None
+    return keys, _locator(optional), i
+
+
+def _locator(optional: list[str]) -> str | None:
+    return optional[-1].strip() if optional and optional[-1].strip() else None
+
+
+def extract_latex(
+    text: str,
+    source: str = "<string>",
+    *,
+    base_dir: Path | None = None,
+    library: Sequence[Reference] = (),
+) -> Extraction:
+    """Claims, references and links of a LaTeX document."""
+    from refkeeper.extract.libraries import read_library
+
+    index = LineIndex(text)
+    findings: list[Finding] = []
+    comments = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    nocomment = mask(text, comments)
+    body_start = 0
+    if bm := _BEGIN_DOC.search(nocomment):
+        body_start = bm.end()
+    body_end = len(text)
+    if em := _END_DOC.search(nocomment, body_start):
+        body_end = em.start()
+
+    # Bibliographies.
+    known: dict[str, Reference] = {}
+    for ref in library:
+        known.setdefault(ref.key or ref.id, ref)
+    names: list[tuple[str, int]] = []
+    for m in BIBLIOGRAPHY.finditer(nocomment):
+        for name in m.group("names").split(","):
+            name = name.strip()
+            if name:
+                names.append((name if name.endswith(".bib") else name + ".bib", m.start()))
+    names.extend((m.group("name").strip(), m.start()) for m in ADDBIBRESOURCE.finditer(nocomment))
+    for name, at in names:
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = (base_dir or Path.cwd()) / path
+        try:
+            refs, lib_findings = read_library(path)
+        except DocumentError as exc:
+            findings.append(
+                Finding(
+                    kind="missing-bibliography",
+                    message=f"bibliography: {exc}",
+                    severity=Severity.MAJOR,
+                    span=index.span(at, at),
+                    raw=name,
+                )
+            )
+            continue
+        for ref in refs:
+            known.setdefault(ref.key or ref.id, ref)
+        findings.extend(lib_findings)
+    bibitems: dict[str, Reference] = {}
+    for tb in THEBIBLIOGRAPHY.finditer(nocomment):
+        items = list(BIBITEM.finditer(nocomment, tb.start("body"), tb.end("body")))
+        for k, item in enumerate(items):
+            end = items[k + 1].start() if k + 1 < len(items) else tb.end("body")
+            raw = text[item.start() : end].rstrip()
+            key = item.group("key").strip()
+            body = _plain(nocomment[item.end() : end])
+            ref, problems = build_reference(
+                key,
+                raw,
+                index.span(item.start(), item.start() + len(raw)),
+                parse_text=body,
+                key=key,
+                label=item.group("label"),
+            )
+            bibitems.setdefault(key, ref)
+            findings.extend(problems)
+
+    # Prose.
+    regions = comments + [(0, body_start), (body_end, len(text))]
+    regions += [(m.start(), m.end()) for m in _ENVIRONMENTS.finditer(nocomment)]
+    regions += [(m.start(), m.end()) for m in _MATH.finditer(nocomment)]
+    regions += [(m.start(), m.end()) for m in _COMMAND_LINE.finditer(nocomment)]
+    regions += [(m.start(), m.end()) for m in _NOCITE.finditer(nocomment)]
+    masked = mask(text, regions)
+    spans = split_sentences(masked)
+    claims = [
+        Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
+    ]
+
+    # Citations.
+    cited: dict[str, None] = {}
+    citations: list[Citation] = []
+    nocite_all = False
+    nocited: set[str] = set()
+    search_text = mask(nocomment, [(0, body_start), (body_end, len(text))])
+    for m in CITE_COMMAND.finditer(search_text):
+        cmd = m.group("cmd")
+        if cmd.lower() in NOT_CITES:
+            continue
+        parsed = _parse_cite(search_text, m.end(), plural=cmd.lower().endswith("cites"))
+        if parsed is None:
+            line = index.line(m.start())
+            findings.append(
+                Finding(
+                    kind="unbalanced-cite",
+                    message=f"line {line}: \\{cmd}{m.group('star')} has no closing brace",
+                    severity=Severity.MAJOR,
+                    span=index.span(m.start(), m.end()),
+                    raw=text[m.start() : index.line_end(m.start())],
+                )
+            )
+            continue
+        keys, locator, end = parsed
+        raw = text[m.start() : end]
+        span = index.span(m.start(), end)
+        if cmd == "nocite":
+            nocited.update(keys)
+            for key in keys:
+                if key == "*":
+                    nocite_all = True
+                else:
+                    cited.setdefault(key, None)
+            continue
+        ci = containing(spans, m.start())
+        for key in keys:
+            cited.setdefault(key, None)
+            if ci is None:
+                findings.append(
+                    Finding(
+                        kind="marker-outside-claim",
+                        message=f"\\{cmd}{{{key}}} stands outside any sentence",
+                        severity=Severity.MINOR,
+                        span=span,
+                        raw=raw,
+                    )
+                )
+                continue
+            citations.append(Citation(claims[ci].id, key, raw, span, locator))
+    if nocite_all:
+        for key in list(known) + list(bibitems):
+            cited.setdefault(key, None)
+
+    references: list[Reference] = []
+    for key in cited:
+        found: Reference | None = known.get(key) or bibitems.get(key)
+        if found is None:
+            continue  # link() reports the unmatched marker
+        fields = dict(found.fields)
+        fields["id"] = key
+        from_bibitem = key not in known and key in bibitems
+        where = found.span if from_bibitem else None
+        references.append(Reference(key, found.raw, where, fields, key=key, label=found.label))
+    for key, ref in bibitems.items():
+        if key not in cited:
+            references.append(ref)
+    links, link_findings = link(claims, references, citations)
+    findings.extend(
+        f
+        for f in link_findings
+        if not (f.kind == "uncited-reference" and (nocite_all or f.reference_id in nocited))
+    )
+    return Extraction(
+        source=source,
+        kind="latex",
+        text=text,
+        claims=tuple(claims),
+        references=tuple(references),
+        links=links,
+        findings=tuple(findings),
+    )
+
+
+_LATEX_SIMPLE = [
+    (
+        re.compile(r"\\(?:emph|textit|textbf|textsc|textrm|mbox|url|href\{[^{}]*\})\{([^{}]*)\}"),
+        r"\1",
+    ),
+    (re.compile(r"\\newblock\b"), " "),
+    (re.compile(r"~"), " "),
+    (re.compile(r"--+"), "-"),
+    (re.compile(r"[{}]"), ""),
+    (re.compile(r"\\&"), "&"),
+]
+
+
+def _plain(latex: str) -> str:
+    """A bibitem's text with the common markup removed, for the free-text parser."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        text = str(LatexNodes2Text(math_mode="verbatim").latex_to_text(latex))
+    except Exception:  # pylatexenc is strict on odd input; fall back to simple rules
+        text = latex
+        for rx, repl in _LATEX_SIMPLE:
+            text = rx.sub(repl, text)
+    return squash(text.replace("–", "-"))

@@ -1,0 +1,260 @@
+"""Markdown with pandoc citations.
+
+Citations: ``[@key]``, ``[see @key1, p. 4; @key2]``, ``[-@key]`` and ``@key`` in running text
+(``@key [p. 4]``). Keys in the manubot convention name the work directly: ``@pmid:8620427``,
+``@doi:10.1002/...``, ``@pmcid:PMC123``, ``@isbn:9789283224327``; such a reference needs no
+bibliography and its fields carry the identifier (``PMID``, ``DOI``, ``PMCID``, ``ISBN``). Other
+keys are looked up in the bibliography: the front matter's ``bibliography:`` (one path or a list;
+.bib, .json, .ris, .nbib) and ``references:`` (inline CSL-JSON items), or the file given by the
+caller. A key found nowhere is an ``unmatched-marker`` finding.
+
+References are the cited works in order of first citation (plus ``nocite`` ones); their id is
+the citation key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from refkeeper.errors import DocumentError
+from refkeeper.extract.markdown_syntax import front_matter, prose_mask_regions
+from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
+from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
+from refkeeper.link import Citation, link
+from refkeeper.models import Claim, CSLItem, Extraction, Finding, Reference, Severity, Span
+
+_KEY = r"(?:\{[^{}\n]{1,300}\}|[\w][\w:.#$%&\-+?<>~/()]*)"
+BRACKETED = re.compile(r"(?<![\\!])\[(?P<body>[^\[\]\n]*?@[^\[\]\n]*)\](?![(\[])")
+ITEM = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{_KEY})(?P<suffix>.*)$", re.S)
+IN_TEXT = re.compile(rf"(?<![\w@\\`])@(?P<key>{_KEY})(?:\s*\[(?P<locator>[^\[\]\n@]*)\])?")
+IDENTIFIER_KEY = re.compile(r"^(?P<prefix>doi|pmid|pmcid|pmc|isbn):(?P<value>.+)$", re.IGNORECASE)
+_TRAILING = ".,;:!?)"
+
+
+def _clean_key(key: str) -> tuple[str, str]:
+    """Key without braces or trailing punctuation, and what was cut off."""
+    if key.startswith("{") and key.endswith("}"):
+        return key[1:-1].strip(), ""
+    cut = ""
+    while key and key[-1] in _TRAILING:
+        if key[-1] == ")" and key.count("(") >= key.count(")"):
+            break
+        cut = key[-1] + cut
+        key = key[:-1]
+    return key, cut
+
+
+def identifier_fields(key: str) -> CSLItem | None:
+    """Fields for a manubot identifier key; ``{}`` when the identifier is malformed; None when
+    the key is not an identifier key."""
+    m = IDENTIFIER_KEY.match(key)
+    if not m:
+        return None
+    prefix, value = m.group("prefix").lower(), m.group("value")
+    if prefix == "doi":
+        doi = normalize_doi(value)
+        return {"DOI": doi} if doi else {}
+    if prefix == "pmid":
+        pmid = normalize_pmid(value)
+        return {"PMID": pmid} if pmid else {}
+    if prefix in ("pmcid", "pmc"):
+        pmcid = normalize_pmcid(value if value.upper().startswith("PMC") else "PMC" + value)
+        return {"PMCID": pmcid} if pmcid else {}
+    isbn = normalize_isbn(value)
+    return {"ISBN": isbn} if isbn else {}
+
+
+def _bibliography_paths(meta: dict[str, Any]) -> list[str]:
+    value = meta.get("bibliography")
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str | int | float)]
+    return []
+
+
+def extract_markdown(
+    text: str,
+    source: str = "<string>",
+    *,
+    base_dir: Path | None = None,
+    library: Sequence[Reference] = (),
+) -> Extraction:
+    """Claims, references and links of a Markdown document with pandoc citations."""
+    from refkeeper.extract.libraries import parse_csl_json, read_library
+
+    index = LineIndex(text)
+    findings: list[Finding] = []
+    meta, fm_region, problem = front_matter(text)
+    if problem:
+        findings.append(
+            Finding(
+                kind="bad-front-matter",
+                message=problem,
+                severity=Severity.MAJOR,
+                span=index.span(0, fm_region[1]) if fm_region else None,
+            )
+        )
+
+    # Bibliography: the caller's, then the front matter's files, then inline references.
+    known: dict[str, Reference] = {}
+
+    def add(refs: Sequence[Reference]) -> None:
+        for ref in refs:
+            known.setdefault(ref.key or ref.id, ref)
+
+    add(library)
+    for name in _bibliography_paths(meta):
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = (base_dir or Path.cwd()) / path
+        try:
+            refs, lib_findings = read_library(path)
+        except DocumentError as exc:
+            findings.append(
+                Finding(
+                    kind="missing-bibliography",
+                    message=f"bibliography named in the front matter: {exc}",
+                    severity=Severity.MAJOR,
+                    raw=name,
+                )
+            )
+            continue
+        add(refs)
+        findings.extend(lib_findings)
+    inline = meta.get("references")
+    if isinstance(inline, list):
+        import json
+
+        refs, lib_findings = parse_csl_json(json.dumps(inline, default=str))
+        add([Reference(r.id, r.raw, None, r.fields, key=r.key) for r in refs])
+        findings.extend(lib_findings)
+
+    # Prose and citations.
+    regions = prose_mask_regions(text)
+    masked = mask(text, regions)
+    found: list[tuple[int, int, str, str | None, bool]] = []  # start, end, key, locator, bracketed
+    bracket_regions: list[tuple[int, int]] = []
+    for m in BRACKETED.finditer(masked):
+        bracket_regions.append((m.start(), m.end()))
+        for part in m.group("body").split(";"):
+            im = ITEM.match(part)
+            if not im:
+                continue
+            key, cut = _clean_key(im.group("key"))
+            if not key:
+                continue
+            locator = (cut + im.group("suffix")).strip().lstrip(",").strip() or None
+            found.append((m.start(), m.end(), key, locator, True))
+    outside = mask(masked, bracket_regions)
+    for m in IN_TEXT.finditer(outside):
+        key, _ = _clean_key(m.group("key"))
+        if key:
+            found.append(
+                (m.start(), m.end(), key, (m.group("locator") or "").strip() or None, False)
+            )
+    found.sort(key=lambda f: f[0])
+
+    # Claims: sentences, with in-text citations left in place.
+    filled = _fill(masked, bracket_regions)
+    spans = split_sentences(filled)
+    claims = [
+        Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
+    ]
+
+    references: dict[str, Reference] = {}
+    citations: list[Citation] = []
+
+    def reference_for(key: str, span: Span | None) -> None:
+        if key in references:
+            return
+        ref = known.get(key)
+        ident = identifier_fields(key)
+        if ref is not None:
+            fields = dict(ref.fields)
+            if ident:
+                fields.update(ident)
+            fields["id"] = key
+            references[key] = Reference(key, ref.raw, ref.span, fields, key=key)
+        elif ident is not None:
+            references[key] = Reference(key, f"@{key}", span, {"id": key, **ident}, key=key)
+            if not ident:
+                findings.append(
+                    Finding(
+                        kind="bad-identifier",
+                        message=f"citation key @{key} is not a valid identifier",
+                        severity=Severity.MAJOR,
+                        span=span,
+                        reference_id=key,
+                        raw=f"@{key}",
+                    )
+                )
+
+    for start, end, key, locator, _bracketed in found:
+        span = index.span(start, end)
+        reference_for(key, span)
+        ci = containing(spans, start)
+        if ci is None:
+            findings.append(
+                Finding(
+                    kind="marker-outside-claim",
+                    message=f"citation @{key} stands outside any sentence",
+                    severity=Severity.MINOR,
+                    span=span,
+                    raw=text[start:end],
+                )
+            )
+            continue
+        citations.append(Citation(claims[ci].id, key, text[start:end], span, locator))
+
+    for key in _nocite(meta, known):
+        reference_for(key, None)
+
+    cited_known = set(references)
+    uncited = [k for k in known if k not in cited_known]
+    if uncited and claims:
+        shown = ", ".join(uncited[:10]) + (" ..." if len(uncited) > 10 else "")
+        findings.append(
+            Finding(
+                kind="uncited-bibliography",
+                message=f"{len(uncited)} bibliography entries are not cited: {shown}",
+                severity=Severity.INFO,
+            )
+        )
+    ref_list = list(references.values())
+    links, link_findings = link(claims, ref_list, citations)
+    findings.extend(f for f in link_findings if f.kind != "uncited-reference")
+    return Extraction(
+        source=source,
+        kind="markdown",
+        text=text,
+        claims=tuple(claims),
+        references=tuple(ref_list),
+        links=links,
+        findings=tuple(findings),
+    )
+
+
+def _nocite(meta: dict[str, Any], known: dict[str, Reference]) -> list[str]:
+    value = meta.get("nocite")
+    if not isinstance(value, str):
+        return []
+    keys = list(re.findall(r"@([^\s,;]+)", value))
+    if "*" in keys:
+        return list(known)
+    return keys
+
+
+def _fill(text: str, regions: list[tuple[int, int]]) -> str:
+    """``text`` with ``regions`` replaced by as many ``_`` (no punctuation for the splitter)."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in regions:
+        parts.append(text[pos:start])
+        parts.append("_" * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)

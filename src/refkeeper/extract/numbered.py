@@ -1,0 +1,191 @@
+"""Numbered reference lists (Vancouver/NLM, AMA) in plain text or Markdown.
+
+A "References" section (heading ``References``, ``# References``, ``**Bibliography**`` ...)
+holds entries ``1. ...``, ``1) ...`` or ``[1] ...`` (wrapped lines continue an entry); the text
+before it cites them with markers ``[1]``, ``[1,3]``, ``[2-5]``, ``(1)``, ``(1, 2)``,
+``<sup>1</sup>`` or ``^1^``. Each entry is parsed by the free-text parser; a marker whose number
+is not in the list becomes a finding. Without a heading, a trailing run of numbered entries
+that carry a year is taken as the list.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from refkeeper.extract.markdown_syntax import prose_mask_regions
+from refkeeper.extract.refs import build_reference
+from refkeeper.extract.sentences import LineIndex, iter_lines, mask, split_sentences, squash
+from refkeeper.link import Citation, link
+from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
+
+_NUMS = r"\d{1,3}(?:\s*[-–,]\s*\d{1,3})*"
+BRACKET_MARKER = re.compile(rf"\[(?P<numbers>{_NUMS})\](?![(:])")
+PAREN_MARKER = re.compile(rf"(?<![\w(])\((?P<numbers>{_NUMS})\)")
+SUP_MARKER = re.compile(rf"<sup>\s*(?P<numbers>{_NUMS})\s*</sup>|\^(?P<caret>{_NUMS})\^")
+REFS_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?(?:References?|Bibliography|Literature cited|Works cited"
+    r"|Reference list|Notes and references|Cited literature)(?:\*\*|__)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+ENTRY = re.compile(r"^\s*(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})\\?[.)])\s+(?P<text>\S.*)$")
+_HEADING = re.compile(r"^\s*#{1,6}\s")
+_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
+MAX_RANGE = 200
+
+
+def expand_numbers(numbers: str) -> list[int]:
+    """``'1,3-5'`` -> ``[1, 3, 4, 5]``. A reversed or absurdly long range keeps its ends."""
+    out: list[int] = []
+    for part in re.split(r"\s*,\s*", numbers.strip()):
+        if not part:
+            continue
+        ends = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
+        if len(ends) == 2 and 0 < ends[1] - ends[0] <= MAX_RANGE:
+            out.extend(range(ends[0], ends[1] + 1))
+        else:
+            out.extend(ends)
+    return out
+
+
+def _find_list(lines: list[tuple[int, int, str]]) -> tuple[int | None, int, int]:
+    """(heading line index or None, first list line index, end line index) of the list."""
+    heading = None
+    for i, (_, _, s) in enumerate(lines):
+        if REFS_HEADING.match(s):
+            heading = i
+    if heading is not None:
+        end = len(lines)
+        for k in range(heading + 1, len(lines)):
+            if _HEADING.match(lines[k][2]) and not ENTRY.match(lines[k][2]):
+                end = k
+                break
+        return heading, heading + 1, end
+    # No heading: a trailing run of entries carrying years.
+    k = len(lines) - 1
+    first = len(lines)
+    while k >= 0:
+        s = lines[k][2]
+        if not s.strip():
+            k -= 1
+            continue
+        m = ENTRY.match(s)
+        if m and _YEAR.search(s):
+            first = k
+        elif not (first < len(lines) and k + 1 < len(lines) and lines[k + 1][2].strip()):
+            break
+        k -= 1
+    return None, first, len(lines)
+
+
+def extract_numbered(text: str, source: str = "<string>") -> Extraction:
+    """Claims, references and links of a document with a numbered reference list."""
+    index = LineIndex(text)
+    lines = list(iter_lines(text))
+    heading, first, end = _find_list(lines)
+    findings: list[Finding] = []
+
+    # Entries.
+    entries: list[tuple[str, int, int]] = []  # (label, start, end)
+    for k in range(first, end):
+        start, stop, s = lines[k]
+        m = ENTRY.match(s)
+        if m:
+            entries.append((m.group("b") or m.group("n"), start, stop))
+        elif s.strip() and entries and lines[k - 1][2].strip():
+            label, a, _ = entries[-1]
+            entries[-1] = (label, a, stop)
+    references: list[Reference] = []
+    seen_labels: set[str] = set()
+    for n, (label, start, stop) in enumerate(entries, 1):
+        raw = text[start:stop]
+        m = ENTRY.match(raw.split("\n", 1)[0])
+        body = raw[m.start("text") :] if m else raw
+        ref, problems = build_reference(
+            f"r{n}", raw, index.span(start, stop), parse_text=squash(body), label=label
+        )
+        references.append(ref)
+        findings.extend(problems)
+        if label in seen_labels:
+            findings.append(
+                Finding(
+                    kind="duplicate-label",
+                    message=f"reference number {label} appears twice in the list",
+                    severity=Severity.MAJOR,
+                    span=ref.span,
+                    reference_id=ref.id,
+                    raw=raw,
+                )
+            )
+        seen_labels.add(label)
+    if not entries:
+        findings.append(
+            Finding(
+                kind="no-reference-list",
+                message="no numbered reference list found (expected a 'References' section "
+                "with entries '1.' or '[1]')",
+                severity=Severity.MINOR,
+            )
+        )
+
+    # Prose: everything before the list, without markup that is not text.
+    prose_end = (
+        lines[heading][0]
+        if heading is not None
+        else (lines[first][0] if first < len(lines) else len(text))
+    )
+    regions = prose_mask_regions(text)
+    regions.append((prose_end, len(text)))
+    masked = mask(text, regions)
+    spans = split_sentences(masked, 0, prose_end)
+    claims = [
+        Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
+    ]
+    citations = number_citations(masked, spans, claims, index, prose_end, findings)
+    links, link_findings = link(claims, references, citations)
+    findings.extend(link_findings)
+    return Extraction(
+        source=source,
+        kind="numbered",
+        text=text,
+        claims=tuple(claims),
+        references=tuple(references),
+        links=links,
+        findings=tuple(findings),
+    )
+
+
+def number_citations(
+    masked: str,
+    spans: list[tuple[int, int]],
+    claims: list[Claim],
+    index: LineIndex,
+    end: int,
+    findings: list[Finding],
+) -> list[Citation]:
+    """Numeric markers in ``masked[:end]``, each attributed to the sentence holding it."""
+    found: list[tuple[int, int, str]] = []
+    for rx in (BRACKET_MARKER, PAREN_MARKER, SUP_MARKER):
+        for m in rx.finditer(masked, 0, end):
+            numbers = m.group("numbers") or m.groupdict().get("caret") or ""
+            found.append((m.start(), m.end(), numbers))
+    found.sort()
+    out: list[Citation] = []
+    starts = [s for s, _ in spans]
+    for a, b, numbers in found:
+        i = bisect_right(starts, a) - 1
+        marker = masked[a:b]
+        if i < 0:
+            findings.append(
+                Finding(
+                    kind="marker-outside-claim",
+                    message=f"marker {marker!r} stands before any sentence",
+                    severity=Severity.MINOR,
+                    span=index.span(a, b),
+                    raw=marker,
+                )
+            )
+            continue
+        for number in expand_numbers(numbers):
+            out.append(Citation(claims[i].id, str(number), marker, index.span(a, b)))
+    return out
