@@ -39,7 +39,9 @@ _SPLIT_RE = re.compile(r"\s*(?:[,;]|\s&\s|&|\band\b)\s*")
 _INITIALS_RE = re.compile(r"[A-Z](?:[a-z]?\.?-?\s?[A-Z])*\.?")
 _APA_INITIALS_RE = re.compile(r"(?:[A-Z][a-z]?\.\s*-?\s*)+")
 _APA_START_RE = re.compile(r"[^,]{1,60},\s*[A-Z][a-z]?\.")
-_GLUED_RE = re.compile(r"([^\W\d_][\w'’\-]*?[a-zß-ÿ])([A-Z]{1,3})")
+_GLUED_RE = re.compile(r"([^\W\d_][\w'’\-]*?[a-zß-ÿ])([A-Z]{1,4})")
+_LENIENT_INITIALS_RE = re.compile(r"[A-Z][a-z]\.?")
+_LENIENT_TAIL_RE = re.compile(r"\s[A-Z][a-z]\.?$")
 _GIVEN_WORD_RE = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*\.?|[A-Z]\.(?:-?[A-Z]\.)*")
 _EDITOR_TAIL_RE = re.compile(
     r"(?:[,.]?\s*\(\s*(?:eds?|editors?|hrsg|coord)\.?\s*\)|,\s*\b(?:eds?|editors?)\b)\.?\s*$",
@@ -74,7 +76,9 @@ def _family_ok(tokens: list[str]) -> bool:
     return has_cap
 
 
-def _vancouver(part: str) -> Name | None:
+def _vancouver(part: str, *, lenient: bool = False) -> Name | None:
+    """``Timmons CF``; ``lenient`` also takes ``List Th`` (given names shortened to two
+    letters), which is only safe inside a list whose other names are Vancouver."""
     tokens = part.split()
     suffix = None
     if len(tokens) >= 3 and tokens[-1] in SUFFIXES:
@@ -89,10 +93,13 @@ def _vancouver(part: str) -> Name | None:
             if suffix:
                 name["suffix"] = suffix
             return name
-    if len(tokens) == 1:
-        m = _GLUED_RE.fullmatch(tokens[0])
-        if m and _family_ok([m.group(1)]):
-            return {"family": m.group(1), "given": m.group(2)}
+        if lenient and _LENIENT_INITIALS_RE.fullmatch(initials) and _family_ok(tokens[:-1]):
+            return {"family": " ".join(tokens[:-1]), "given": initials.rstrip(".")}
+    if tokens and len(tokens) <= 4:
+        # glued "TimmonsCF", "Le GuennoB", "Jansen van VurenP"
+        m = _GLUED_RE.fullmatch(tokens[-1])
+        if m and _family_ok([*tokens[:-1], m.group(1)]):
+            return {"family": " ".join([*tokens[:-1], m.group(1)]), "given": m.group(2)}
     # family followed by space-separated initials: "Smith J A", "Smith J. A."
     i = len(tokens)
     while i > 1 and len(tokens[i - 1]) <= 2 and _INITIALS_RE.fullmatch(tokens[i - 1]):
@@ -190,7 +197,7 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
     """Parse a whole author list; None unless every part is a name (or a collective)."""
     text = text.strip().strip(",;").strip()
     et_al = False
-    m = _ET_AL_RE.search(text)
+    m = _ET_AL_RE.search(text, max(0, len(text) - 24))
     if m:
         et_al = True
         text = text[: m.start()].strip().strip(",;").strip()
@@ -201,29 +208,43 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         if apa:
             return NameList(apa, et_al, "apa")
     text = text.rstrip(".").rstrip()
+    if (" and " in text or "&" in text) and "," not in text and is_collective(text):
+        return NameList([{"literal": text}], et_al, "collective")
     parts = [p for p in _SPLIT_RE.split(text) if p]
     if not parts:
         return None
     names: list[Name] = []
-    styles: set[str] = set()
+    kinds: list[str] = []
     for part in parts:
-        part = part.strip().rstrip(".") if part.strip().endswith("..") else part.strip()
+        part = part.strip()
         v = _vancouver(part)
         if v is not None:
             names.append(v)
-            styles.add("vancouver")
+            kinds.append("vancouver")
             continue
         if is_collective(part, alone=len(parts) == 1):
             names.append({"literal": part})
-            styles.add("collective")
+            kinds.append("collective")
             continue
         f = _full(part) if allow_full else None
         if f is not None:
             names.append(f)
-            styles.add("full")
+            kinds.append("full")
             continue
-        return None
-    if {"vancouver", "full"} <= styles:
+        if not _LENIENT_TAIL_RE.search(part):
+            return None
+        names.append({})
+        kinds.append("failed")
+    if "vancouver" in kinds and ("full" in kinds or "failed" in kinds):
+        # "List Th" inside a Vancouver list: two-letter given names
+        for idx, kind in enumerate(kinds):
+            if kind in ("full", "failed"):
+                v = _vancouver(parts[idx].strip(), lenient=True)
+                if v is not None:
+                    names[idx] = v
+                    kinds[idx] = "vancouver"
+    styles = set(kinds)
+    if "failed" in styles or {"vancouver", "full"} <= styles:
         return None  # a consistent list uses one style; a mix is a title mistaken for names
     style = styles.pop() if len(styles) == 1 else "mixed"
     return NameList(names, et_al, style)
@@ -231,7 +252,7 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
 
 def strip_editor_marker(text: str) -> tuple[str, bool]:
     """``'Smith J, Jones K, eds'`` -> ``('Smith J, Jones K', True)``."""
-    m = _EDITOR_TAIL_RE.search(text)
+    m = _EDITOR_TAIL_RE.search(text, max(0, len(text) - 30))
     if m and m.start() > 0:
         return text[: m.start()].rstrip(" ,."), True
     return text, False

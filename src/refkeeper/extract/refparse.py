@@ -17,7 +17,6 @@ not understood is reported in ``problems``; the caller keeps the raw text.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,8 +83,12 @@ class _State:
         page, problem = parse_pages(text)
         if page is not None:
             self.fields["page"] = page
-        elif problem:
+            return
+        if problem:
             self.problems.append(problem)
+        first = text.split("-", 1)[0].strip()
+        if first and parse_pages(first)[0] is not None:
+            self.fields["page-first"] = first  # the written first page; the range is broken
 
 
 def parse_reference(raw: str) -> ParsedReference:
@@ -108,7 +111,8 @@ def _parse(raw: str) -> ParsedReference:
             {}, (f"{len(text)} characters is too long for one reference (limit {MAX_LENGTH})",)
         )
     st = _State()
-    st.fields.update(find_identifiers(text))
+    if seg.may_hold_identifiers(text):
+        st.fields.update(find_identifiers(text))
     text = seg.strip_label(text)
     text, url = seg.strip_identifiers(text)
     if url:
@@ -171,11 +175,15 @@ def _take_authors(text: str, st: _State) -> str:
     # Vancouver, AMA, full names, collective: the longest prefix that parses as names
     best: tuple[int, NameList, bool] | None = None
     count = 0
+    last_end = -1
     for m in _BOUNDARY_RE.finditer(head):
+        end = m.end() if m.group(0) == "." else m.start()
+        if end == last_end:
+            continue
+        last_end = end
         count += 1
         if count > _MAX_AUTHOR_CANDIDATES:
             break
-        end = m.end() if m.group(0) == "." else m.start()
         prefix, eds_marker = strip_editor_marker(text[:end])
         after = text[end:].lstrip(" .,")
         year_follows = bool(seg.YEAR_START_RE.match(after))
@@ -226,6 +234,10 @@ def _parse_body(rest: str, st: _State) -> None:
     if not rest:
         st.problems.append("no title found")
         return
+    m_press = seg.IN_PRESS_RE.search(rest, max(0, len(rest) - 40))
+    if m_press and m_press.start() > 0:
+        st.fields["status"] = "in press"
+        rest = rest[: m_press.start()].rstrip(" .,;")
     m_in = seg.IN_RE.search(rest)
     if m_in and m_in.start() > 0:
         _parse_chapter(rest[: m_in.start()], rest[m_in.end() :], st)
@@ -234,6 +246,15 @@ def _parse_body(rest: str, st: _State) -> None:
         return
     if _parse_segments(rest, st):
         return
+    if st.fields.get("status") == "in press" and len(seg.split_sentences(rest)) > 1:
+        # "Title. Journal. In press": the journal is all that follows the title
+        st.fields["type"] = "article-journal"
+        _split_title_journal(rest, st)
+        return
+    segs = seg.split_sentences(rest)
+    _set_title(segs[0], st)
+    if len(segs) > 1:
+        st.problems.append(f"text after the title not understood: {' '.join(segs[1:])!r}")
     st.problems.append("no journal, volume, pages or publisher recognised")
 
 
@@ -312,7 +333,7 @@ def _is_abbrev_piece(piece: str) -> bool:
 def _parse_journal(rest: str, st: _State) -> bool:
     """A journal article with a locator at the end (``Vol(Issue):pages``)."""
     body = rest.rstrip(" .;,")
-    m = seg.LOCATOR_RE.search(body)
+    m = seg.LOCATOR_RE.search(body, max(0, len(body) - 160))
     vol: str | None = None
     iss: str | None = None
     if m:
@@ -323,13 +344,13 @@ def _parse_journal(rest: str, st: _State) -> bool:
         pre = body[: m.start()]
         st.set_pages(m.group("pages"))
     else:
-        m2 = seg.LOCATOR_NOPAGES_RE.search(body)
+        m2 = seg.LOCATOR_NOPAGES_RE.search(body, max(0, len(body) - 100))
         if not m2:
             return False
         vol, iss = m2.group("vol"), m2.group("iss")
         pre = body[: m2.start()] + m2.group("date")
     pre = pre.rstrip(" ,;:")
-    md = seg.TAIL_DATE_RE.search(pre)
+    md = seg.TAIL_DATE_RE.search(pre, max(0, len(pre) - 60))
     if md and (md.start() == 0 or pre[md.start() - 1] in " .,;("):
         before = pre[: md.start()].rstrip(" (")
         if before.endswith((".", ",", ";")) or "issued" in st.fields or not before:
@@ -357,7 +378,7 @@ def _parse_chapter(before: str, after: str, st: _State) -> None:
     st.fields["type"] = "chapter"
     _set_title(before, st)
     after = after.strip().rstrip(".")
-    m_pages = seg.CHAPTER_PAGES_RE.search(after)
+    m_pages = seg.CHAPTER_PAGES_RE.search(after, max(0, len(after) - 60))
     if m_pages:
         st.set_pages(m_pages.group("pages"))
         after = after[: m_pages.start()].rstrip(" .,;")
@@ -376,6 +397,16 @@ def _parse_segments(rest: str, st: _State) -> bool:
     nums: list[str] = []
     supp: str | None = None
     i = len(segs)
+    more_pages: list[str] = []
+    if i > 2 and seg.PAGE_LIST_RE.fullmatch(segs[-1].rstrip(". ")):
+        # "... 830. 833. 837-838, 844": the article goes on over further pages
+        for piece in segs[-1].rstrip(". ").split(","):
+            page, _ = parse_pages(piece)
+            if page is None:
+                break
+            more_pages.append(page)
+        else:
+            i -= 1
     while i > 1 and len(nums) < 6:
         piece = segs[i - 1].rstrip(". ")
         m = seg.NUM_SEG_RE.fullmatch(piece)
@@ -396,6 +427,8 @@ def _parse_segments(rest: str, st: _State) -> bool:
             st.set_date(head[-1].rstrip(". "))
             head = head[:-1]
         _assign_numbers(nums, supp, st)
+        if more_pages and "page" in st.fields:
+            st.fields["page"] = ", ".join([st.fields["page"], *more_pages])
         st.fields["type"] = "article-journal"
         _split_title_journal(" ".join(head), st)
         return True
@@ -430,14 +463,7 @@ def _assign_numbers(nums: list[str], supp: str | None, st: _State) -> None:
     if len(others) == 1:
         st.set_pages(others[0])
     elif len(others) == 2:
-        page, problem = parse_pages(f"{others[0]}-{others[1]}")
-        if page is not None and "-" in page:
-            st.fields["page"] = page
-        elif others[1].isdigit() and others[0].isdigit() and int(others[1]) < int(others[0]):
-            issue = others[0] if not issue else issue
-            st.set_pages(others[1])
-        elif problem:
-            st.problems.append(problem)
+        st.set_pages(f"{others[0]}-{others[1]}")
     elif len(others) == 3:
         issue = others[0] if not issue else f"{issue} {others[0]}"
         st.set_pages(f"{others[1]}-{others[2]}")
@@ -501,6 +527,14 @@ def _parse_book(text: str, st: _State, *, container: bool) -> None:
                 st.set_date(date)
             found_imprint = True
             continue
+        if (
+            title_parts
+            and not found_imprint
+            and not _is_date_piece(p)
+            and seg.NUM_SEG_RE.fullmatch(p.rstrip(". "))
+        ):
+            st.problems.append(f"number {p.rstrip('. ')!r} in a book reference not understood")
+            continue
         if found_imprint or (title_parts and _is_date_piece(p)):
             if _is_date_piece(p):
                 st.set_date(p.rstrip(". "))
@@ -512,6 +546,10 @@ def _parse_book(text: str, st: _State, *, container: bool) -> None:
             st.problems.append(f"text after the imprint not understood: {p!r}")
             continue
         title_parts.append(p)
+    if container and "title" not in st.fields and len(title_parts) >= 2:
+        # "Chapter title. Book title. Year. City: Publisher. 21. 51" (no "In:")
+        _set_title(" ".join(title_parts[:-1]), st)
+        title_parts = title_parts[-1:]
     title = _clean_title(" ".join(title_parts))
     if not title:
         st.problems.append("no book title found")
@@ -555,9 +593,4 @@ def _finish(st: _State) -> ParsedReference:
     for p in st.problems:
         if p not in problems:
             problems.append(p)
-    # CSL-JSON must stay serialisable; a failure here is a parser bug, reported as a problem
-    try:
-        json.dumps(fields)
-    except (TypeError, ValueError) as exc:  # pragma: no cover
-        return ParsedReference({}, (f"reference parser produced bad fields: {exc}",))
     return ParsedReference(fields, tuple(problems))

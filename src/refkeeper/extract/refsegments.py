@@ -22,7 +22,7 @@ _LABEL_RE = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)])\s+(?=\D)")
 
 # identifiers and links, removed from the working text once recorded
 _ID_STRIP_RE = re.compile(
-    r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)10\.\d{4,9}/\S+"
+    r"(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)10\.\d{4,9}/\S+"
     r"|\b10\.\d{4,9}/\S+"
     r"|\b(?:PMID|PubMed\s+PMID|PubMed\s+ID)\s*:?\s*\d{1,9}\b"
     r"|\bPMCID\s*:?\s*PMC\d{3,9}\b|\bPMC\d{3,9}\b"
@@ -30,7 +30,7 @@ _ID_STRIP_RE = re.compile(
     re.IGNORECASE,
 )
 _URL_RE = re.compile(
-    r"(?:\b(?:Available|Accessible)\s+(?:from|at|online)?\s*:?\s*)?(?:<)?((?:https?://|www\.)[^\s<>]+)>?",
+    r"(?:\b(?:Available|Accessible)(?:\s+(?:from|at|online))?\s*:?\s*)?(?:<)?((?:https?://|www\.)[^\s<>]+)>?",
     re.IGNORECASE,
 )
 _ACCESS_RE = re.compile(
@@ -43,7 +43,7 @@ _ACCESS_RE = re.compile(
     r"|\[(?:Internet|online|serial\s+on\s+the\s+Internet)\]",
     re.IGNORECASE,
 )
-_EMPTY_PUNCT_RE = re.compile(r"\s*([.,;:])(?:\s*[.,;:])+")
+_EMPTY_PUNCT_RE = re.compile(r"([.,;:])(?:\s+[.,;:](?=\s|$))+")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([.,;:])(?=\s|$)")
 
 YEAR_START_RE = re.compile(rf"^\(?\s*(?P<date>{DATE})\s*\)?(?=[\s.,:;]|$)[.,:;]?\s*", re.IGNORECASE)
@@ -55,10 +55,10 @@ PAREN_EDS_RE = re.compile(r"\(\s*(?:eds?|editors?|hrsg)\.?\s*\)", re.IGNORECASE)
 #   supplements "101 Suppl 2:S125-9" / "101(Suppl 2):S125".
 _PAGES = rf"(?P<pages>{PAGE_TOKEN}(?:\s*-+\s*{PAGE_TOKEN})?)"
 LOCATOR_RE = re.compile(
-    r"(?<![\d.])(?P<vol>\d{1,5}[A-Za-z]?)"
+    r"(?<![\d.,\-])(?P<vol>\d{1,5}[A-Za-z]?)"
     r"(?:\s*(?P<supp>(?:Suppl(?:ement)?|Pt|Part|Spec\s+No)\.?(?:\s*[A-Za-z0-9]{1,4})?))?"
     r"\s*(?:\((?P<iss>[^()]{1,40})\))?"
-    rf"\s*[:,]\s*(?:pp?\.?\s*)?{_PAGES}\s*$"
+    rf"(?:\s*[:,]\s*|(?<=\))\s*)(?:pp?\.?\s*)?{_PAGES}\s*$"
 )
 # "...; 1995;76(8)." with no pages
 LOCATOR_NOPAGES_RE = re.compile(
@@ -69,8 +69,13 @@ LOCATOR_NOPAGES_RE = re.compile(
 TAIL_DATE_RE = re.compile(rf"(?:^|(?<=[\s.,;(]))(?P<date>{DATE})\)?\s*[;,.:]?\s*$", re.IGNORECASE)
 
 NUM_SEG_RE = re.compile(
-    r"(?P<supp>(?:Suppl(?:ement)?|Pt|Part)\.?\s*[A-Za-z0-9]{0,4})|(?P<num>[A-Za-z]{0,2}\d{1,7}[A-Za-z]?)"
+    r"(?P<supp>(?i:Suppl(?:ement)?|Pt|Part)\.?\s*[A-Za-z0-9]{0,4})"
+    r"|(?P<num>[A-Za-z]{0,2}\d{1,7}[A-Za-z]?)"
 )
+PAGE_LIST_RE = re.compile(
+    rf"{PAGE_TOKEN}(?:\s*-\s*{PAGE_TOKEN})?(?:\s*,\s*{PAGE_TOKEN}(?:\s*-\s*{PAGE_TOKEN})?)+"
+)
+IN_PRESS_RE = re.compile(r"[.,;]?\s*[(\[]?\b(?:in\s+press|forthcoming|accepted)\b[)\]]?\.?$", re.I)
 DATE_SEG_RE = re.compile(DATE, re.IGNORECASE)
 CHAPTER_PAGES_RE = re.compile(rf"[.,;:]?\s*\b(?:pp?\.?|pages)\s*{_PAGES}\s*$", re.IGNORECASE)
 TOTAL_PAGES_RE = re.compile(r"(?P<n>\d{1,5})\s*(?:p|pp|pages)\.?", re.IGNORECASE)
@@ -110,9 +115,13 @@ _SENT_END_RE = re.compile(r"[.?!]+(?=\s)|[.?!]+$")
 
 def clean_text(raw: str) -> str:
     """Collapse odd whitespace, drop invisible characters, normalise dashes between numbers."""
-    text = _INVISIBLE_RE.sub("", raw).translate(_QUOTES)
+    text = raw
+    if not text.isascii():
+        text = _INVISIBLE_RE.sub("", text).translate(_QUOTES)
     text = _SPACE_RE.sub(" ", text).strip()
-    return _NUM_DASH_RE.sub("-", text)
+    if "-" in text or not text.isascii():
+        text = _NUM_DASH_RE.sub("-", text)
+    return text
 
 
 def strip_label(text: str) -> str:
@@ -120,20 +129,34 @@ def strip_label(text: str) -> str:
     return _LABEL_RE.sub("", text, count=1)
 
 
+_ACCESS_HINTS = ("accessed", "cited", "retrieved", "updated", "epub", "internet", "online")
+
+
+def may_hold_identifiers(text: str) -> bool:
+    """A cheap test before the identifier expressions run."""
+    low = text.lower()
+    return "10." in low or "pmid" in low or "pmc" in low or "isbn" in low
+
+
 def strip_identifiers(text: str) -> tuple[str, str | None]:
     """Remove DOIs, PMIDs, PMCIDs, ISBNs, URLs and access notes; return the rest and a URL."""
     url: str | None = None
-    m = _URL_RE.search(text)
-    if m:
-        candidate = m.group(1).rstrip(".,;:)]}")
-        if "doi.org/" not in candidate.lower():
-            url = candidate
-    text = _ID_STRIP_RE.sub(" ", text)
-    text = _URL_RE.sub(" ", text)
-    text = _ACCESS_RE.sub(" ", text)
+    low = text.lower()
+    if "http" in low or "www." in low:
+        m = _URL_RE.search(text)
+        if m:
+            candidate = m.group(1).rstrip(".,;:)]}")
+            if "doi.org/" not in candidate.lower():
+                url = candidate
+        text = _URL_RE.sub(" ", text)
+    if may_hold_identifiers(text):
+        text = _ID_STRIP_RE.sub(" ", text)
+    if any(hint in low for hint in _ACCESS_HINTS):
+        text = _ACCESS_RE.sub(" ", text)
     text = _SPACE_RE.sub(" ", text)
-    text = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
-    text = _EMPTY_PUNCT_RE.sub(r"\1", text)
+    if " ." in text or " ," in text or " ;" in text or " :" in text:
+        text = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
+        text = _EMPTY_PUNCT_RE.sub(r"\1", text)
     return text.strip(" ,;:"), url
 
 
