@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,7 +184,8 @@ def _render(
         score = f"{res.score:.2f}" if res.score is not None else ""
         label = ref.id if ref.span is None else f"{ref.id} (line {ref.span.line})"
         table.add_row(label, str(res.status), record, score, res.strategy or "", detail)
-    Console(stderr=err, soft_wrap=False).print(table)
+    stream = sys.stderr if err else sys.stdout
+    Console(stderr=err, width=None if stream.isatty() else 160).print(table)
 
 
 COMMANDS: list[click.Command] = [resolve_command]

@@ -14,13 +14,15 @@ Fetching returns raw bytes; parsing is done by the pure functions of
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -186,6 +188,11 @@ class EntrezClient:
         partial_ok: bool = False,
     ) -> bytes:
         """Send one E-utilities request (cache first) and return the raw, validated body."""
+        return self.request_dated(utility, params, post=post, partial_ok=partial_ok)[0]
+
+    def _prepare(
+        self, utility: str, params: Mapping[str, str], post: bool
+    ) -> tuple[str, str, dict[str, Any]]:
         url = self.base_url + utility
         query = dict(params)
         query["tool"] = self.tool
@@ -197,7 +204,18 @@ class EntrezClient:
             query["api_key"] = self.api_key
         method = "POST" if post else "GET"
         kwargs: dict[str, Any] = {"data": query} if post else {"params": query}
+        return method, url, kwargs
 
+    def request_dated(
+        self,
+        utility: str,
+        params: Mapping[str, str],
+        *,
+        post: bool = False,
+        partial_ok: bool = False,
+    ) -> tuple[bytes, str]:
+        """:meth:`request`, plus the ISO date the answer was obtained (from NCBI or cached)."""
+        method, url, kwargs = self._prepare(utility, params, post)
         cached = self._from_cache(method, url, kwargs, partial_ok)
         if cached is not None:
             return cached
@@ -239,7 +257,7 @@ class EntrezClient:
                         partial_ok=partial_ok,
                     )
                     if problem is None:
-                        return body
+                        return body, _today()
                     last = problem
             delay = min(self.max_backoff, self.backoff * (2**attempt)) * (0.5 + random.random())
             if retry_after is not None:
@@ -254,7 +272,7 @@ class EntrezClient:
 
     def _from_cache(
         self, method: str, url: str, kwargs: Mapping[str, Any], partial_ok: bool
-    ) -> bytes | None:
+    ) -> tuple[bytes, str] | None:
         if not isinstance(self.session, requests_cache.CachedSession):
             return None
         response = self.session.request(method, url, only_if_cached=True, **kwargs)
@@ -267,7 +285,16 @@ class EntrezClient:
             return None
         with self._stats_lock:
             self.stats.cache_hits += 1
-        return body
+        created = getattr(response, "created_at", None)
+        return body, created.date().isoformat() if created else _today()
+
+    def forget(self, utility: str, params: Mapping[str, str], *, post: bool = False) -> None:
+        """Drop a cached answer (one that passed the checks but could not be parsed)."""
+        if not isinstance(self.session, requests_cache.CachedSession):
+            return
+        method, url, kwargs = self._prepare(utility, params, post)
+        prepared = self.session.prepare_request(requests.Request(method, url, **kwargs))
+        self.session.cache.delete(self.session.cache.create_key(prepared))
 
     def _count(self, utility: str) -> None:
         with self._stats_lock:
@@ -280,35 +307,52 @@ class EntrezClient:
         """ESearch; long terms go by POST. An ``ErrorList`` (PhraseNotFound) is kept in
         ``problems`` (such an answer is used but never cached)."""
         params = {"db": db, "term": term, "retmax": str(retmax), "retmode": "xml"}
-        body = self.request("esearch.fcgi", params, post=len(term) > 1500, partial_ok=True)
-        return parse_esearch_xml(body)
+        post = len(term) > 1500
+        body = self.request("esearch.fcgi", params, post=post, partial_ok=True)
+        try:
+            return parse_esearch_xml(body)
+        except ResponseError:
+            self.forget("esearch.fcgi", params, post=post)
+            raise
 
     def efetch(self, ids: Iterable[str], *, db: str = "pubmed") -> list[bytes]:
         """EFetch XML for ``ids`` in batches of up to 200 (POST above 50 ids); raw bytes."""
+        return [body for body, _, _ in self._efetch(ids, db)]
+
+    def _efetch(
+        self, ids: Iterable[str], db: str
+    ) -> Iterator[tuple[bytes, str, Callable[[], None]]]:
         unique = sorted(set(ids), key=_id_sort_key)
-        bodies: list[bytes] = []
         for start in range(0, len(unique), EFETCH_BATCH):
             batch = unique[start : start + EFETCH_BATCH]
             params = {"db": db, "id": ",".join(batch), "retmode": "xml"}
-            bodies.append(self.request("efetch.fcgi", params, post=len(batch) > POST_ABOVE_IDS))
-        return bodies
+            post = len(batch) > POST_ABOVE_IDS
+            body, date = self.request_dated("efetch.fcgi", params, post=post)
+            yield body, date, functools.partial(self.forget, "efetch.fcgi", params, post=post)
+
+    def _parse(
+        self, ids: Iterable[str], db: str, parse: Callable[[bytes], list[Work]]
+    ) -> list[Work]:
+        works: list[Work] = []
+        for body, date, forget in self._efetch(ids, db):
+            try:
+                parsed = parse(body)
+            except ResponseError:
+                forget()  # never keep an answer that cannot be read
+                raise
+            works.extend(replace(w, retrieved=w.retrieved or date) for w in parsed)
+        return works
 
     def fetch_pubmed(self, pmids: Iterable[str]) -> list[Work]:
-        """PubMed records for ``pmids`` (unknown ids are simply absent), in the order asked."""
+        """PubMed records for ``pmids`` (unknown ids are simply absent), in the order asked;
+        ``Work.retrieved`` is the date the record was obtained."""
         wanted = [p for p in dict.fromkeys(pmids) if p]
-        works: dict[str, Work] = {}
-        for body in self.efetch(wanted, db="pubmed"):
-            for work in parse_pubmed_xml(body):
-                if work.pmid:
-                    works[work.pmid] = work
+        works = {w.pmid: w for w in self._parse(wanted, "pubmed", parse_pubmed_xml) if w.pmid}
         return [works[p] for p in wanted if p in works]
 
     def fetch_nlmcatalog(self, ids: Iterable[str]) -> list[Work]:
         """NLM Catalog records for NLM Catalog uids."""
-        works: list[Work] = []
-        for body in self.efetch(ids, db="nlmcatalog"):
-            works.extend(parse_nlmcatalog_xml(body))
-        return works
+        return self._parse(ids, "nlmcatalog", parse_nlmcatalog_xml)
 
     def ecitmatch(self, queries: Sequence[CitationQuery]) -> dict[str, CitMatch]:
         """ECitMatch, up to 100 citations per request; answers keyed by the query key."""
@@ -317,10 +361,20 @@ class EntrezClient:
         for start in range(0, len(ordered), ECITMATCH_BATCH):
             batch = ordered[start : start + ECITMATCH_BATCH]
             bdata = "\r".join(q.line() for q in batch) + "\r"
-            body = self.request("ecitmatch.cgi", {"db": "pubmed", "retmode": "xml", "bdata": bdata})
-            for match in parse_ecitmatch(body):
+            params = {"db": "pubmed", "retmode": "xml", "bdata": bdata}
+            body = self.request("ecitmatch.cgi", params)
+            try:
+                matches = parse_ecitmatch(body)
+            except ResponseError:
+                self.forget("ecitmatch.cgi", params)
+                raise
+            for match in matches:
                 found[match.key] = match
         return found
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
 
 
 def _id_sort_key(value: str) -> tuple[int, int | str]:

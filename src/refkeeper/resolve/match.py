@@ -301,7 +301,8 @@ def score_candidate(ref: CSLItem, work: Work) -> Score:
 
     # Hard checks: however high the sum, these contradictions block acceptance.
     if fields.get("identifier") == 1.0:
-        if "title" in fields and fields["title"] < 0.5:
+        # the identifier decides unless the rest contradicts it (a mistyped PMID/DOI)
+        if "title" in fields and fields["title"] < 0.5 and fields.get("first_author", 0) < 0.9:
             blockers.append("the identifier's record has a different title")
     else:
         if "title" in fields and fields["title"] < 0.8:
@@ -351,7 +352,8 @@ def decide(ref: CSLItem, works: Sequence[Work]) -> Decision:
     best = scores[0]
     runner = scores[1] if len(scores) > 1 else None
     margin = best.score - (runner.score if runner else 0.0)
-    if best.score >= ACCEPT and not best.blockers and margin >= MARGIN:
+    by_identifier = best.fields.get("identifier") == 1.0
+    if (best.score >= ACCEPT or by_identifier) and not best.blockers and margin >= MARGIN:
         return Decision(Status.RESOLVED, best, shown or (best.candidate(),), "", tuple(scores))
     if best.score >= ACCEPT and not best.blockers and runner is not None:
         reason = (
