@@ -58,7 +58,7 @@ def date_parts(text: str) -> dict[str, Any] | None:
     """A CSL date from ``'1995 Oct 15'``, ``'1995/10/15/'``, ``'2005-06'``, ``'1995 Oct-Dec'``,
     ``'2010'``; None when there is no year."""
     text = text.strip()
-    m = re.match(r"^(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?", text)
+    m = re.match(r"^(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?(?:[-/T]|\s*$)", text)
     if m:
         parts = [int(m.group(1))]
         for g in (m.group(2), m.group(3)):

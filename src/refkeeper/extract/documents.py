@@ -44,6 +44,7 @@ def decode(data: bytes, path: str = "<bytes>") -> str:
                 path,
                 line,
             ) from None
+    text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text

@@ -30,6 +30,7 @@ _KEY = r"(?:\{[^{}\n]{1,300}\}|[\w][\w:.#$%&\-+?<>~/()]*)"
 BRACKETED = re.compile(r"(?<![\\!])\[(?P<body>[^\[\]\n]*?@[^\[\]\n]*)\](?![(\[])")
 ITEM = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{_KEY})(?P<suffix>.*)$", re.S)
 IN_TEXT = re.compile(rf"(?<![\w@\\`])@(?P<key>{_KEY})(?:\s*\[(?P<locator>[^\[\]\n@]*)\])?")
+UNCLOSED = re.compile(r"(?<![\\!])\[[^\[\]\n]*?-?@\w[^\[\]\n]*$", re.M)
 IDENTIFIER_KEY = re.compile(r"^(?P<prefix>doi|pmid|pmcid|pmc|isbn):(?P<value>.+)$", re.IGNORECASE)
 _TRAILING = ".,;:!?)"
 
@@ -149,6 +150,16 @@ def extract_markdown(
                 continue
             locator = (cut + im.group("suffix")).strip().lstrip(",").strip() or None
             found.append((m.start(), m.end(), key, locator, True))
+    for m in UNCLOSED.finditer(mask(masked, bracket_regions)):
+        findings.append(
+            Finding(
+                kind="unbalanced-citation",
+                message=f"line {index.line(m.start())}: citation bracket '[' is not closed",
+                severity=Severity.MAJOR,
+                span=index.span(m.start(), m.end()),
+                raw=text[m.start() : m.end()],
+            )
+        )
     outside = mask(masked, bracket_regions)
     for m in IN_TEXT.finditer(outside):
         key, _ = _clean_key(m.group("key"))

@@ -1,0 +1,95 @@
+"""Property tests: no input text makes an extractor raise (except the documented
+DocumentError for input that cannot be used at all)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from refkeeper.errors import DocumentError
+from refkeeper.extract import KINDS, detect_kind, extract_string
+from refkeeper.extract.cslutil import date_parts, expand_pages
+from refkeeper.extract.sentences import split_sentences
+
+# Text built from the pieces the extractors look for, so that the odd paths are exercised.
+PIECES = [
+    "Click to access Pubmed",
+    "Click for details",
+    "logo logo",
+    "Search: x",
+    "References",
+    "Timmons CF, Dawson DB (1995)",
+    "Bosman FT (Eds.)",
+    "Cancer 76: 1481-9",
+    "4th Edition",
+    "IARC: Lyon 2010",
+    ". In some cases",
+    "[1]",
+    "[1,3]",
+    "[2-5]",
+    "(1)",
+    "1.",
+    "[@key]",
+    "[@pmid:8620427; @doi:10.1/x, p. 4]",
+    "@key",
+    "\\cite{a,b}",
+    "\\cite{",
+    "\\citep[p.~4]{k}",
+    "\\begin{document}",
+    "\\end{document}",
+    "\\bibliography{x}",
+    "---",
+    "bibliography: x.bib",
+    "@article{k, title={T}}",
+    "TY  - JOUR",
+    "ER  - ",
+    "PMID- 1",
+    "TI  - x",
+    "{",
+    "[",
+    "%",
+    "e.g.",
+    "et al.",
+    "<sup>1</sup>",
+    "^1^",
+    "```",
+    "# Heading",
+    "\\bibitem{k} Smith A.",
+    "\\begin{thebibliography}{9}",
+    "A claim.",
+    "a claim",
+    "1999",
+    "é",
+    "\t",
+    " ",
+]
+TEXTS = st.lists(
+    st.one_of(st.sampled_from(PIECES), st.text(max_size=20)),
+    max_size=30,
+).map(lambda parts: "".join(p + ("\n" if i % 3 == 0 else " ") for i, p in enumerate(parts)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS, kind=st.sampled_from((None, *KINDS)))
+def test_extractors_never_raise(text: str, kind: str | None) -> None:
+    try:
+        x = extract_string(text, kind=kind)
+    except DocumentError as exc:
+        assert str(exc)  # a message, never empty
+        return
+    ids = [r.id for r in x.references]
+    assert len(ids) == len(set(ids))  # reference ids are unique
+    for claim in x.claims:
+        assert 0 <= claim.span.start < claim.span.end <= len(x.text)
+    for ref in x.references:
+        if ref.span is not None:
+            assert 0 <= ref.span.start <= ref.span.end <= len(x.text)
+
+
+@given(st.text(max_size=200))
+def test_detect_kind_and_helpers_never_raise(text: str) -> None:
+    assert detect_kind(text) in KINDS
+    expand_pages(text)
+    date_parts(text)
+    for s, e in split_sentences(text):
+        assert 0 <= s < e <= len(text)
