@@ -47,3 +47,29 @@ def example_dir() -> Path:
 @pytest.fixture
 def shared_dir() -> Path:
     return SHARED
+
+
+# --------------------------------------------------------------------------- fake E-utilities
+# (engineer "ncbi-data"; see tests/fake_eutils.py and tests/data/ncbi/README.md)
+
+
+@pytest.fixture
+def fake_eutils() -> Iterator[Any]:
+    """A fresh FakeEutils on 127.0.0.1 serving the corpus + the built seed records.
+    ``fake_eutils.url`` is the E-utilities base URL; ``.requests`` what it served;
+    ``.inject(kind, times, path=...)`` faults; ``.rate_limit = True`` NCBI's limit."""
+    from fake_eutils import FakeEutils
+
+    server = FakeEutils()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake_eutils_env(fake_eutils: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``fake_eutils`` with REFKEEPER_EUTILS_URL pointing at it (NCBI_API_KEY unset)."""
+    monkeypatch.setenv("REFKEEPER_EUTILS_URL", fake_eutils.url)
+    monkeypatch.delenv("NCBI_API_KEY", raising=False)
+    return fake_eutils

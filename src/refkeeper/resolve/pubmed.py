@@ -21,6 +21,7 @@ from refkeeper.resolve.xmlsafe import flat_text, parse_xml, text_of
 
 __all__ = [
     "parse_pubmed_xml",
+    "work_from_element",
     "parse_esearch_xml",
     "parse_epost_xml",
     "parse_esummary_xml",
@@ -421,6 +422,16 @@ def _book_article(record: Any) -> Work:
     )
 
 
+def work_from_element(record: Any) -> Work | None:
+    """One parsed ``PubmedArticle`` / ``PubmedBookArticle`` element -> Work (None for other
+    elements). For callers that hold the lxml tree already (the fake E-utilities server)."""
+    if record.tag == "PubmedArticle":
+        return _article(record)
+    if record.tag == "PubmedBookArticle":
+        return _book_article(record)
+    return None
+
+
 def parse_pubmed_xml(data: bytes) -> list[Work]:
     """An efetch ``PubmedArticleSet`` (retmode=xml) -> Works, in document order.
 
@@ -430,13 +441,7 @@ def parse_pubmed_xml(data: bytes) -> list[Work]:
     root = parse_xml(data, what="PubMed efetch answer", root=("PubmedArticleSet", "eFetchResult"))
     if root.tag == "eFetchResult":
         raise ResponseError("PubMed efetch answer: eFetchResult without records")
-    works: list[Work] = []
-    for record in root:
-        if record.tag == "PubmedArticle":
-            works.append(_article(record))
-        elif record.tag == "PubmedBookArticle":
-            works.append(_book_article(record))
-    return works
+    return [w for record in root if (w := work_from_element(record)) is not None]
 
 
 # --------------------------------------------------------------------------- small answers
