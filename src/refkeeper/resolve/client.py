@@ -354,6 +354,30 @@ class EntrezClient:
         """NLM Catalog records for NLM Catalog uids."""
         return self._parse(ids, "nlmcatalog", parse_nlmcatalog_xml)
 
+    def _ecitmatch_batch(self, params: Mapping[str, str], keys: set[str]) -> dict[str, CitMatch]:
+        """One ECitMatch request whose answer must hold a line for every key: an answer cut
+        at a line boundary looks valid, so a missing line means truncated (evict, retry)."""
+        missing: set[str] = set()
+        for attempt in range(self.max_attempts):
+            body = self.request("ecitmatch.cgi", params)
+            try:
+                matches = {m.key: m for m in parse_ecitmatch(body)}
+            except ResponseError:
+                self.forget("ecitmatch.cgi", params)
+                raise
+            missing = keys - matches.keys()
+            if not missing:
+                return matches
+            self.forget("ecitmatch.cgi", params)
+            if attempt + 1 < self.max_attempts:
+                with self._stats_lock:
+                    self.stats.retries += 1
+                self._sleep(min(self.max_backoff, self.backoff * (2**attempt)))
+        raise RetriesExhausted(
+            f"E-utilities ecitmatch.cgi answered without lines for {len(missing)} citation(s) "
+            f"{self.max_attempts} times in a row (truncated answers); giving up"
+        )
+
     def ecitmatch(self, queries: Sequence[CitationQuery]) -> dict[str, CitMatch]:
         """ECitMatch, up to 100 citations per request; answers keyed by the query key."""
         ordered = sorted(queries, key=lambda q: q.key)
@@ -362,14 +386,7 @@ class EntrezClient:
             batch = ordered[start : start + ECITMATCH_BATCH]
             bdata = "\r".join(q.line() for q in batch) + "\r"
             params = {"db": "pubmed", "retmode": "xml", "bdata": bdata}
-            body = self.request("ecitmatch.cgi", params)
-            try:
-                matches = parse_ecitmatch(body)
-            except ResponseError:
-                self.forget("ecitmatch.cgi", params)
-                raise
-            for match in matches:
-                found[match.key] = match
+            found.update(self._ecitmatch_batch(params, {q.key for q in batch}))
         return found
 
 
