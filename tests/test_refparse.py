@@ -360,3 +360,111 @@ def test_too_long() -> None:
     parsed = parse("Smith J. " + "word " * 2000)
     assert parsed.fields == {}
     assert "too long" in parsed.problems[0]
+
+
+# ----------------------------------------------------------------------------- more styles
+
+
+def test_harvard_quoted_title_and_pp() -> None:
+    fields = clean(
+        "Timmons, C.F., Dawson, D.B. and Richards, C.S. (1995) 'Epstein-Barr virus-associated "
+        "leiomyosarcomas', Cancer, 76(8), pp. 1481-1489."
+    )
+    assert fields["author"] == [
+        {"family": "Timmons", "given": "C.F."},
+        {"family": "Dawson", "given": "D.B."},
+        {"family": "Richards", "given": "C.S."},
+    ]
+    assert fields["title"] == "Epstein-Barr virus-associated leiomyosarcomas"
+    assert fields["container-title"] == "Cancer"
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("76", "8", "1481-1489")
+
+
+def test_bmc_colon_after_authors() -> None:
+    fields = clean(
+        "Timmons CF, Dawson DB: Epstein-Barr virus-associated leiomyosarcomas. "
+        "Cancer 1995, 76:1481-1489."
+    )
+    assert fields["author"] == TIMMONS_AUTHORS[:2]
+    assert fields["issued"] == {"date-parts": [[1995]]}
+    assert fields["container-title"] == "Cancer"
+    assert (fields["volume"], fields["page"]) == ("76", "1481-1489")
+
+
+def test_apa_chapter() -> None:
+    fields = clean(
+        "Smith, J. (2001). Liver tumours. In J. Doe & K. Roe (Eds.), Book of tumours "
+        "(2nd ed., pp. 10\u201320). Lyon: IARC Press."
+    )
+    assert fields == {
+        "author": [{"family": "Smith", "given": "J."}],
+        "issued": {"date-parts": [[2001]]},
+        "title": "Liver tumours",
+        "editor": [{"family": "Doe", "given": "J."}, {"family": "Roe", "given": "K."}],
+        "container-title": "Book of tumours",
+        "edition": "2",
+        "page": "10-20",
+        "publisher-place": "Lyon",
+        "publisher": "IARC Press",
+        "type": "chapter",
+    }
+
+
+def test_anonymous_is_no_author() -> None:
+    fields = clean("Anonymous. Editorial comment. Lancet. 2001;357:1.")
+    assert "author" not in fields
+    assert fields["title"] == "Editorial comment"
+
+
+def test_discussion_pages_are_not_the_article_pages() -> None:
+    fields = clean("Smith J. A title. JAMA. 2000 Mar 1;283(9):1132-3; discussion 1134-5.")
+    assert fields["page"] == "1132-1133"
+    assert fields["issued"] == {"date-parts": [[2000, 3, 1]]}
+
+
+def test_book_with_url_and_cited_date() -> None:
+    fields = clean(
+        "World Health Organization. WHO guidelines. Geneva: WHO; 2009. "
+        "Available from: https://www.who.int/x [cited 2010 Jan 5]."
+    )
+    assert fields["author"] == [{"literal": "World Health Organization"}]
+    assert fields["URL"] == "https://www.who.int/x"
+    assert (fields["publisher-place"], fields["publisher"]) == ("Geneva", "WHO")
+    assert fields["issued"] == {"date-parts": [[2009]]}
+    assert fields["type"] == "book"
+
+
+def test_vancouver_editors_book() -> None:
+    fields = clean(
+        "Foley KM, Gelband H, editors. Improving palliative care for cancer. "
+        "Washington: National Academy Press; 2001."
+    )
+    assert "author" not in fields
+    assert fields["editor"] == [
+        {"family": "Foley", "given": "KM"},
+        {"family": "Gelband", "given": "H"},
+    ]
+    assert fields["title"] == "Improving palliative care for cancer"
+
+
+def test_suffixes() -> None:
+    fields = clean("Smith JA Jr, Jones B III. A title. JAMA. 2000;283:1-2.")
+    assert fields["author"] == [
+        {"family": "Smith", "given": "JA", "suffix": "Jr"},
+        {"family": "Jones", "given": "B", "suffix": "III"},
+    ]
+
+
+def test_in_press() -> None:
+    parsed = parse("Smith J, Jones K. 2007. A title here. PLoS Biology. In press")
+    assert parsed.fields["status"] == "in press"
+    assert parsed.fields["container-title"] == "PLoS Biology"
+    assert parsed.fields["title"] == "A title here"
+    assert "volume" not in parsed.fields
+
+
+def test_title_with_two_sentences_and_question() -> None:
+    fields = clean("Adami C. 2002. What is complexity?. Bioessays. 24. 1085. 1094")
+    assert fields["title"] == "What is complexity?"
+    assert fields["container-title"] == "Bioessays"
+    assert (fields["volume"], fields["page"]) == ("24", "1085-1094")

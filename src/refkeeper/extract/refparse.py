@@ -35,8 +35,14 @@ MAX_LENGTH = 4000
 
 _MAX_AUTHOR_CANDIDATES = 16
 _BOUNDARY_RE = re.compile(
-    r"\.(?=\s|$)|(?<=[^\s,])(?=,?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))"
+    r"\.(?=\s|$)|:(?=\s)|(?<=[^\s,])(?=,?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))"
 )
+_ANONYMOUS_RE = re.compile(r"^\[?(?:Anonymous|Anon\.?)\]?[.,:]?\s+", re.IGNORECASE)
+_QUOTED_TITLE_RE = re.compile(r"^[\"'](?P<title>.+?)[,.?!]?[\"'][,.]?\s+(?P<rest>\S.*)$")
+_DISCUSSION_RE = re.compile(
+    r";\s*(?:discussion|author\s+reply|quiz|reply)\s+[A-Za-z]{0,2}\d[\w\s,\-]{0,30}$", re.IGNORECASE
+)
+_APA_BOOK_PAREN_RE = re.compile(r"\s*\((?P<inner>[^()]{0,60}\b(?:ed|edn|pp?)\.[^()]{0,40})\)")
 _ABBREV_WORDS = frozenset(
     """j am proc natl acad sci med biol chem res rev clin int eur br engl ann arch dis infect
     pathol surg oncol epidemiol physiol microbiol genet mol immunol endocrinol metab nephrol
@@ -151,6 +157,9 @@ def _accept(names: NameList | None, *, year_follows: bool) -> bool:
 
 def _take_authors(text: str, st: _State) -> str:
     """Find the author (or editor) list at the start; record it; return the text after it."""
+    m_anon = _ANONYMOUS_RE.match(text)
+    if m_anon:
+        return text[m_anon.end() :]  # an unsigned work: no author to record, nothing amiss
     head = text[:1500]
     # "Authors (1995)" / "Authors (Eds.)": the WHO site, APA, Harvard, PLoS
     m_year = seg.PAREN_DATE_RE.search(head)
@@ -178,7 +187,7 @@ def _take_authors(text: str, st: _State) -> str:
     last_end = -1
     for m in _BOUNDARY_RE.finditer(head):
         end = m.end() if m.group(0) == "." else m.start()
-        if end == last_end:
+        if end == last_end or end == 0:
             continue
         last_end = end
         count += 1
@@ -188,6 +197,15 @@ def _take_authors(text: str, st: _State) -> str:
         after = text[end:].lstrip(" .,")
         year_follows = bool(seg.YEAR_START_RE.match(after))
         names = parse_names(prefix)
+        if (
+            names is not None
+            and best is not None
+            and best[1].style == "vancouver"
+            and names.style == "full"
+            and len(names.names) < 2
+            and not year_follows
+        ):
+            names = None  # "Smith J. Liver Tumours": a title, not "Smith J. Liver" + "Tumours"
         if _accept(names, year_follows=year_follows) and names is not None:
             best = (end, names, eds_marker)
         elif best is not None and not _after_initial(text, m.start()):
@@ -254,7 +272,8 @@ def _parse_body(rest: str, st: _State) -> None:
     segs = seg.split_sentences(rest)
     _set_title(segs[0], st)
     if len(segs) > 1:
-        st.problems.append(f"text after the title not understood: {' '.join(segs[1:])!r}")
+        unread = seg.snippet(" ".join(segs[1:]))
+        st.problems.append(f"text after the title not understood: {unread}")
     st.problems.append("no journal, volume, pages or publisher recognised")
 
 
@@ -305,6 +324,12 @@ def _is_abbreviated(journal: str) -> bool:
 
 def _split_title_journal(text: str, st: _State) -> None:
     """``Title. More title. J Biol Chem`` -> title and journal (the last segment)."""
+    m_q = _QUOTED_TITLE_RE.match(text.strip())
+    if m_q:
+        # Harvard/Chicago: 'Title', Journal
+        _set_title(m_q.group("title"), st)
+        _set_journal(m_q.group("rest"), st)
+        return
     segs = seg.split_sentences(text.strip())
     if not segs:
         st.problems.append("no title or journal found")
@@ -333,6 +358,9 @@ def _is_abbrev_piece(piece: str) -> bool:
 def _parse_journal(rest: str, st: _State) -> bool:
     """A journal article with a locator at the end (``Vol(Issue):pages``)."""
     body = rest.rstrip(" .;,")
+    m_disc = _DISCUSSION_RE.search(body, max(0, len(body) - 50))
+    if m_disc:
+        body = body[: m_disc.start()]  # "; discussion 1134-5": pages of a reply, not the article
     m = seg.LOCATOR_RE.search(body, max(0, len(body) - 160))
     vol: str | None = None
     iss: str | None = None
@@ -388,6 +416,17 @@ def _parse_chapter(before: str, after: str, st: _State) -> None:
         if names is not None and names.names:
             st.fields["editor"] = names.names
             after = after[m_eds.end() :]
+    m_paren = _APA_BOOK_PAREN_RE.search(after)
+    if m_paren:
+        # APA: "Book title (2nd ed., pp. 10-20). City: Publisher."
+        inner = m_paren.group("inner")
+        m_ed = seg.EDITION_RE.search(inner)
+        if m_ed:
+            st.fields["edition"] = _edition(m_ed)
+        m_pp = seg.CHAPTER_PAGES_RE.search(inner)
+        if m_pp and "page" not in st.fields:
+            st.set_pages(m_pp.group("pages"))
+        after = after[: m_paren.start()] + after[m_paren.end() :]
     _parse_book(after, st, container=True)
 
 
@@ -479,7 +518,7 @@ def _has_publisher(segs: list[str]) -> bool:
 
 _IMPRINT_RE = re.compile(
     r"^(?P<a>[^:;]{2,80}?)\s*:\s*(?P<b>[^:;]{2,160}?)"
-    r"(?:\s*[;,.]?\s*(?P<date>(?:\(?\s*)(?:1[5-9]|20)\d\d[a-z]?(?:\s+[A-Za-z]{3,9}\.?)?\)?))?\s*\.?$"
+    r"(?:\s*[;,.]?\s*(?P<date>(?:\(?\s*)(?:1[5-9]|20)\d\d[a-z]?(?:\s+[A-Za-z]{3,9}\.?)?\)?))?\s*\.*$"
 )
 
 
@@ -543,7 +582,7 @@ def _parse_book(text: str, st: _State, *, container: bool) -> None:
             if m_tp:
                 st.fields["number-of-pages"] = m_tp.group("n")
                 continue
-            st.problems.append(f"text after the imprint not understood: {p!r}")
+            st.problems.append(f"text after the imprint not understood: {seg.snippet(p)}")
             continue
         title_parts.append(p)
     if container and "title" not in st.fields and len(title_parts) >= 2:

@@ -155,8 +155,8 @@ def strip_identifiers(text: str) -> tuple[str, str | None]:
         text = _ACCESS_RE.sub(" ", text)
     text = _SPACE_RE.sub(" ", text)
     if " ." in text or " ," in text or " ;" in text or " :" in text:
-        text = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
         text = _EMPTY_PUNCT_RE.sub(r"\1", text)
+        text = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
     return text.strip(" ,;:"), url
 
 
@@ -176,9 +176,12 @@ def split_sentences(text: str) -> list[str]:
         if m.group(0) == "." and word.lower().strip("(") in _NO_SPLIT_AFTER:
             continue
         if m.group(0) == "." and len(word) == 1 and word.isupper():
-            prev_tok = text[start:word_start].split()[-1:] or [""]
-            next_tok = text[end:].split(maxsplit=1)[:1] or [""]
-            if _is_initial(prev_tok[0]) or _is_initial(next_tok[0]):
+            prev_end = word_start - 1
+            prev_tok = text[text.rfind(" ", start, max(start, prev_end)) + 1 : prev_end]
+            next_start = end + 1
+            next_end = text.find(" ", next_start)
+            next_tok = text[next_start : next_end if next_end != -1 else len(text)]
+            if _is_initial(prev_tok) or _is_initial(next_tok):
                 continue
         seg = text[start:end].strip()
         if seg:
@@ -188,6 +191,11 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         segs.append(tail)
     return segs
+
+
+def snippet(text: str, limit: int = 80) -> str:
+    """``text`` quoted for a problem message, shortened when long."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def looks_like_publisher(text: str) -> bool:
