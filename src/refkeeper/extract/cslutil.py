@@ -3,6 +3,7 @@ WHO reference blocks): page ranges, dates, personal names. Free text goes to ``r
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -113,3 +114,30 @@ def isbn_or_issn(value: str) -> tuple[str, str]:
     if isbn:
         return "ISBN", isbn
     return "ISSN", value.strip()
+
+
+@functools.cache
+def _latex_converter() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="verbatim")
+
+
+_LATEX_PLAIN = str.maketrans({"{": None, "}": None, "~": " "})
+
+
+def latex_to_text(value: str) -> str:
+    """LaTeX markup -> plain text (accents, ``\\&``, ``\\emph{}``, ``--``), whitespace squashed.
+
+    Values without a backslash take a fast path (braces and ties removed); the rest go through
+    pylatexenc, and if it chokes on odd input, through the fast path too.
+    """
+    text = value
+    if "\\" in value:
+        try:
+            text = str(_latex_converter().latex_to_text(value))
+        except Exception:  # pylatexenc raises assorted errors on malformed markup
+            text = value
+    text = text.translate(_LATEX_PLAIN)
+    text = re.sub(r"-{2,3}|[–—]", "-", text)
+    return " ".join(text.split())

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from refkeeper.errors import DocumentError
+from refkeeper.extract.cslutil import latex_to_text
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
 from refkeeper.link import Citation, link
@@ -253,27 +254,6 @@ def extract_latex(
     )
 
 
-_LATEX_SIMPLE = [
-    (
-        re.compile(r"\\(?:emph|textit|textbf|textsc|textrm|mbox|url|href\{[^{}]*\})\{([^{}]*)\}"),
-        r"\1",
-    ),
-    (re.compile(r"\\newblock\b"), " "),
-    (re.compile(r"~"), " "),
-    (re.compile(r"--+"), "-"),
-    (re.compile(r"[{}]"), ""),
-    (re.compile(r"\\&"), "&"),
-]
-
-
 def _plain(latex: str) -> str:
-    """A bibitem's text with the common markup removed, for the free-text parser."""
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    try:
-        text = str(LatexNodes2Text(math_mode="verbatim").latex_to_text(latex))
-    except Exception:  # pylatexenc is strict on odd input; fall back to simple rules
-        text = latex
-        for rx, repl in _LATEX_SIMPLE:
-            text = rx.sub(repl, text)
-    return squash(text.replace("–", "-"))
+    """A bibitem's text with the markup removed, for the free-text parser."""
+    return latex_to_text(re.sub(r"\\newblock\b", " ", latex))

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from refkeeper.errors import DocumentError
-from refkeeper.extract.cslutil import date_parts, expand_pages, isbn_or_issn, name_from_sorted
+from refkeeper.extract.cslutil import (
+    date_parts,
+    expand_pages,
+    isbn_or_issn,
+    latex_to_text,
+    name_from_sorted,
+)
 from refkeeper.extract.documents import read_text
 from refkeeper.extract.sentences import LineIndex
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
@@ -103,13 +109,7 @@ _BIB_PLAIN = {
 
 
 def _latex_text(value: str) -> str:
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    try:
-        out = LatexNodes2Text(math_mode="verbatim").latex_to_text(value)
-    except Exception:  # pylatexenc raises assorted errors on odd input; keep the raw value
-        out = value.replace("{", "").replace("}", "")
-    return " ".join(str(out).replace("–", "-").split())
+    return latex_to_text(value)
 
 
 def _bib_names(value: str) -> list[dict[str, str]]:

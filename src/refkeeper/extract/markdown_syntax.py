@@ -44,7 +44,8 @@ def front_matter(text: str) -> tuple[dict[str, Any], tuple[int, int] | None, str
     import yaml
 
     try:
-        data = yaml.safe_load(m.group("body"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+        data = yaml.load(m.group("body"), Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         return {}, (m.start(), m.end()), f"front matter is not valid YAML: {exc}".replace("\n", " ")
     return (data if isinstance(data, dict) else {}), (m.start(), m.end()), None
