@@ -1,7 +1,135 @@
-"""CLI commands: export (being built)."""
+"""CLI commands ``refkeeper export`` (a project's lock or a CSL-JSON library -> a format) and
+``refkeeper styles`` (list the CSL styles)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from refkeeper.cli._common import CommandError, handle_errors
+
+_FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "text", "markdown", "html")
+
+
+def _works(ctx: click.Context, source: Path | None) -> tuple[list[object], str | None, Path]:
+    """(works, configured style or None, cache file) from INPUT or the project's lock."""
+    from refkeeper import pipeline
+    from refkeeper.config import Settings, load_settings
+    from refkeeper.export import csljson, default_cache_path
+
+    if source is not None and source.name != "refkeeper.lock":
+        try:
+            text = source.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{source}: not UTF-8 text (byte {exc.start})") from exc
+        except OSError as exc:
+            raise CommandError(f"{source}: cannot read: {exc.strerror}") from exc
+        return list(csljson.parse_csl_json(text, str(source))), None, default_cache_path()
+    if source is not None:
+        settings = Settings(root=source.resolve().parent)
+        return list(pipeline.locked_works(settings)), None, default_cache_path()
+    directory = (ctx.find_root().obj or {}).get("directory")
+    settings = load_settings(Path(directory) if directory else Path.cwd())
+    cache = settings.cache_path.parent / "bibliography.sqlite"
+    return list(pipeline.locked_works(settings)), settings.outputs.style, cache
+
+
+@click.command("export")
+@click.argument(
+    "source", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default="bibtex",
+    show_default=True,
+    help="Output format; text, markdown and html are bibliographies in --style.",
+)
+@click.option(
+    "--style",
+    default=None,
+    metavar="NAME|PATH",
+    help="CSL style: a name from `refkeeper styles` or a .csl file "
+    "(default: refkeeper.toml, else nlm-citation-sequence).",
+)
+@click.option(
+    "--journal",
+    type=click.Choice(["full", "iso"]),
+    default="full",
+    show_default=True,
+    help="Journal names in full or as ISO abbreviations (BibTeX, RIS).",
+)
+@click.option(
+    "--ascii",
+    "ascii_",
+    is_flag=True,
+    help="BibTeX: write non-ASCII characters as LaTeX accents (for classic bibtex + pdflatex).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@click.pass_context
+@handle_errors
+def export_command(
+    ctx: click.Context,
+    source: Path | None,
+    fmt: str,
+    style: str | None,
+    journal: str,
+    ascii_: bool,
+    output: Path | None,
+) -> None:
+    """Export the works of the project's lock (or of SOURCE: a CSL-JSON file or a
+    refkeeper.lock) as BibTeX, BibLaTeX, CSL-JSON, RIS or a formatted bibliography."""
+    from refkeeper.export import EntryCache, export_string, write_atomic
+    from refkeeper.models import Work
+
+    works, configured, cache_path = _works(ctx, source)
+    cache = EntryCache(cache_path) if fmt in ("text", "markdown", "html") else None
+    try:
+        text = export_string(
+            [w for w in works if isinstance(w, Work)],
+            fmt,
+            style=style or configured or "nlm-citation-sequence",
+            journal=journal,
+            ascii=ascii_,
+            cache=cache,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {len(works)} works to {output}", err=True)
+
+
+@click.command("styles")
+@click.argument("search", nargs=-1)
+@handle_errors
+def styles_command(search: tuple[str, ...]) -> None:
+    """List the CSL styles (name, title; a dependent style shows its parent), or those whose
+    name or title contain every word of SEARCH."""
+    from refkeeper.export import list_styles
+
+    words = " ".join(search)
+    found = list_styles(words or None)
+    if not found:
+        click.echo(f"no style matches {words!r}", err=True)
+        sys.exit(1)
+    width = min(60, max(len(s.name) for s in found))
+    for info in found:
+        parent = f"  (-> {info.parent})" if info.dependent and info.parent else ""
+        click.echo(f"{info.name:<{width}}  {info.title}{parent}")
+
+
+COMMANDS: list[click.Command] = [export_command, styles_command]

@@ -1,0 +1,279 @@
+"""Text -> LaTeX for BibTeX fields: escaping, title-case protection, accents.
+
+Pure functions. Field text arrives as CSL-JSON strings, which may carry the CSL rich-text
+markup (``<i>``, ``<b>``, ``<sup>``, ``<sub>``, ``<span class="nocase">``); that markup becomes
+the matching LaTeX command. With ``ascii=True`` every non-ASCII character becomes a LaTeX
+accent command or symbol (classic BibTeX + pdfLaTeX); otherwise it is kept as UTF-8 (BibLaTeX
+with biber).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+# Combining marks (after NFD) -> accent command.
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0323": "d",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0331": "b",
+}
+
+# Characters without a decomposition (or better written as a symbol).
+_SYMBOLS = {
+    "ß": r"{\ss}",
+    "æ": r"{\ae}",
+    "Æ": r"{\AE}",
+    "œ": r"{\oe}",
+    "Œ": r"{\OE}",
+    "ø": r"{\o}",
+    "Ø": r"{\O}",
+    "å": r"{\aa}",
+    "Å": r"{\AA}",
+    "ł": r"{\l}",
+    "Ł": r"{\L}",
+    "ı": r"{\i}",
+    "ȷ": r"{\j}",
+    "đ": r"{\dj}",
+    "Đ": r"{\DJ}",
+    "ð": r"{\dh}",
+    "Ð": r"{\DH}",
+    "þ": r"{\th}",
+    "Þ": r"{\TH}",
+    "¡": r"{\textexclamdown}",
+    "¿": r"{\textquestiondown}",
+    "§": r"{\S}",
+    "¶": r"{\P}",
+    "©": r"{\textcopyright}",
+    "®": r"{\textregistered}",
+    "™": r"{\texttrademark}",
+    "°": r"{\textdegree}",
+    "º": r"{\textordmasculine}",
+    "ª": r"{\textordfeminine}",
+    "·": r"{\textperiodcentered}",
+    "•": r"{\textbullet}",
+    "¬": r"$\neg$",
+    "±": r"$\pm$",
+    "×": r"$\times$",
+    "÷": r"$\div$",
+    "µ": r"$\mu$",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "≠": r"$\neq$",
+    "≈": r"$\approx$",
+    "∼": r"$\sim$",
+    "→": r"$\rightarrow$",
+    "←": r"$\leftarrow$",
+    "↑": r"$\uparrow$",
+    "↓": r"$\downarrow$",
+    "↔": r"$\leftrightarrow$",
+    "∞": r"$\infty$",
+    "−": r"$-$",
+    "′": r"$'$",
+    "″": r"$''$",
+    "€": r"{\texteuro}",
+    "£": r"{\pounds}",
+    "¥": r"{\textyen}",
+    "¢": r"{\textcent}",
+    "–": "--",
+    "—": "---",
+    "‐": "-",
+    "‑": "-",
+    "‒": "--",
+    "―": "---",
+    "‘": "`",
+    "’": "'",
+    "ʼ": "'",
+    "‚": ",",
+    "“": "``",
+    "”": "''",
+    "„": ",,",
+    "«": r"{\guillemotleft}",
+    "»": r"{\guillemotright}",
+    "…": r"{\ldots}",
+    "\u00a0": "~",
+    "\u2009": r"\,",
+    "\u202f": r"\,",
+    "\u3000": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\ufeff": "",
+    "\u00ad": r"\-",
+}
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "varsigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+    "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi",
+    "Σ": "Sigma", "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}  # fmt: skip
+for _char, _name in _GREEK.items():
+    _SYMBOLS[_char] = f"$\\{_name}$"
+# Greek capitals that look Latin.
+_SYMBOLS.update({"Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
+                 "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X", "ο": "o"})  # fmt: skip
+
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-", strict=True))
+_SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+-", strict=True))
+
+
+def _accent(char: str) -> str:
+    """One non-ASCII character as LaTeX (ASCII only)."""
+    if char in _SYMBOLS:
+        return _SYMBOLS[char]
+    if char in _SUPERSCRIPTS:
+        return f"\\textsuperscript{{{_SUPERSCRIPTS[char]}}}"
+    if char in _SUBSCRIPTS:
+        return f"\\textsubscript{{{_SUBSCRIPTS[char]}}}"
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    if marks and base.isascii():
+        if base == "i" and marks[0] in _ACCENTS:
+            base = r"\i"  # dotless i under an accent
+        out = base
+        for mark in marks:
+            command = _ACCENTS.get(mark)
+            if command is None:
+                continue
+            out = f"\\{command}{{{out}}}"
+        return "{" + out + "}"
+    if marks:  # accented non-ASCII base (e.g. ǿ): accent the converted base
+        return _accent(base)
+    folded = unicodedata.normalize("NFKD", char)
+    if folded != char and folded.isascii():
+        return folded
+    # Last resort: a character pdfLaTeX has no glyph for; keep its Unicode name readable.
+    name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
+    return f"[{name}]"
+
+
+def to_ascii_latex(text: str) -> str:
+    """Replace every non-ASCII character of already escaped ``text`` with LaTeX."""
+    if text.isascii():
+        return text
+    return "".join(c if c.isascii() else _accent(c) for c in text)
+
+
+def escape(text: str, *, ascii: bool = False) -> str:
+    """Escape LaTeX special characters (``& % $ # _ { } ~ ^ \\``) in plain text."""
+    out = "".join(_SPECIAL.get(c, c) for c in text)
+    if ascii:
+        out = to_ascii_latex(out)
+    else:
+        out = out.replace("\u00a0", "~").replace("\ufeff", "").replace("\u200b", "")
+    return out
+
+
+# ------------------------------------------------------------------ CSL markup and case
+
+_TAG = re.compile(r"<(/?)(i|b|sup|sub|sc|span)(?:\s+[^>]*)?>", re.IGNORECASE)
+_OPEN = {
+    "i": r"\textit{",
+    "b": r"\textbf{",
+    "sup": r"\textsuperscript{",
+    "sub": r"\textsubscript{",
+    "sc": r"\textsc{",
+    "span": "{",
+}
+_TOKEN = re.compile(r"(<[^<>]*>)|(\s+)|([^\s<]+|<)")
+_WORD_CORE = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str]]:
+    for match in _TOKEN.finditer(text):
+        tag, space, word = match.groups()
+        if tag is not None and _TAG.fullmatch(tag):
+            yield "tag", tag
+        elif space is not None:
+            yield "space", space
+        else:
+            yield "word", match.group(0)
+
+
+def _needs_protection(core: str, sentence_start: bool) -> bool:
+    """Would a BibTeX/biblatex case change damage this word?"""
+    letters = [c for c in core if c.isalpha()]
+    if not letters or not any(c.isupper() for c in letters):
+        return False
+    if sentence_start:
+        # "Primary" at the start survives a sentence-case change; "EBV", "mRNA", "McArdle" not.
+        return any(c.isupper() for c in letters[1:])
+    return True
+
+
+def latex_field(text: str, *, ascii: bool = False, protect_case: bool = False) -> str:
+    """CSL rich text -> a LaTeX field value (without the outer braces).
+
+    ``protect_case`` braces words whose capitals must survive a change of case (titles):
+    acronyms and mixed case anywhere (``{EBV}``, ``{mRNA}``), capitalised words that are not
+    at the start of the title or of a subtitle (``{Epstein-Barr}``: proper names).
+    """
+    out: list[str] = []
+    stack: list[str] = []
+    sentence_start = True
+    for kind, value in _tokens(text):
+        if kind == "tag":
+            tag = _TAG.fullmatch(value)
+            assert tag is not None
+            closing, name = tag.group(1) == "/", tag.group(2).lower()
+            if closing:
+                if stack and stack[-1] == name:
+                    stack.pop()
+                    out.append("}")
+            else:
+                stack.append(name)
+                out.append(_OPEN[name])
+            continue
+        if kind == "space":
+            out.append(" ")
+            continue
+        match = _WORD_CORE.match(value)
+        assert match is not None
+        lead, core, trail = match.groups()
+        if protect_case and _needs_protection(core, sentence_start) and "span" not in stack:
+            out.append(escape(lead, ascii=ascii))
+            out.append("{" + escape(core, ascii=ascii) + "}")
+            out.append(escape(trail, ascii=ascii))
+        else:
+            out.append(escape(value, ascii=ascii))
+        sentence_start = value.endswith(":")
+    out.extend("}" for _ in stack)
+    return "".join(out).strip()
+
+
+def strip_markup(text: str) -> str:
+    """CSL rich text -> plain text (for fields written verbatim)."""
+    return _TAG.sub("", text)
