@@ -35,11 +35,14 @@ MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct no
 # --------------------------------------------------------------------------- text helpers
 
 
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def norm(text: str) -> str:
     """Lower case, accents off, punctuation to spaces, whitespace collapsed."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(_NON_ALNUM.sub(" ", text.lower()).split())
 
 
 def tokens(text: str) -> list[str]:
@@ -263,40 +266,35 @@ class Index:
     def add(self, doc: Doc) -> None:
         uid = doc.uid
         self.docs[uid] = doc
-        put = self._put
-        for t in doc.title_tokens:
-            put("ti", t, uid)
-            put("tiab", t, uid)
-        for t in doc.abstract_tokens:
-            put("tiab", t, uid)
-        for t in doc.all_tokens:
-            put("all", t, uid)
-        for name in doc.journals:
-            put("ta", name, uid)
-        if doc.date:
-            put("dp", str(doc.date[0]), uid)
-        put("vi", doc.volume.lower(), uid)
-        put("ip", doc.issue.lower(), uid)
-        for p in doc.pages:
-            put("pg", p, uid)
-        for a in doc.aids:
-            put("aid", a, uid)
-        for d in doc.dois:
-            put("doi", d, uid)
-        for i in doc.isbns:
-            put("isbn", i, uid)
-        for p in doc.pub_types:
-            put("pt", norm(p), uid)
+        by = self.by
+        for kind, keys_ in (
+            ("ti", doc.title_tokens),
+            ("tiab", doc.title_tokens),
+            ("tiab", doc.abstract_tokens),
+            ("all", doc.all_tokens),
+            ("ta", doc.journals),
+            ("dp", [str(doc.date[0])] if doc.date else []),
+            ("vi", [doc.volume.lower()]),
+            ("ip", [doc.issue.lower()]),
+            ("pg", doc.pages),
+            ("aid", doc.aids),
+            ("doi", doc.dois),
+            ("isbn", doc.isbns),
+            ("pt", [norm(p) for p in doc.pub_types]),
+        ):
+            table = by[kind]
+            for key in keys_:
+                if key:
+                    if key in table:
+                        table[key].add(uid)
+                    else:
+                        table[key] = {uid}
         keys = doc.author_keys() + doc.collective
         for key in keys:
             self.family.setdefault(key.split(" ")[0], {}).setdefault(key, set()).add(uid)
         if keys:
             self.first.setdefault(keys[0], set()).add(uid)
             self.last.setdefault(keys[-1], set()).add(uid)
-
-    def _put(self, kind: str, key: str, uid: str) -> None:
-        if key:
-            self.by[kind].setdefault(key, set()).add(uid)
 
     def author_keys(self, query: str) -> list[str]:
         """Author keys ("timmons cf") that ``query`` names: "timmons", "timmons c", "timmons cf"."""
