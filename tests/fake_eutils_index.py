@@ -301,6 +301,8 @@ class Index:
         q = norm(query)
         if not q:
             return []
+        # "Timmons C. F." -> "timmons cf": initials written apart are joined
+        q = re.sub(r"(?<= )((?:[a-z] )+[a-z])$", lambda m: m.group(1).replace(" ", ""), q)
         found = []
         for key in self.family.get(q.split(" ")[0], {}):
             if key == q or key.startswith(q + " "):

@@ -74,6 +74,9 @@ def test_index_holds_corpus_and_seeds() -> None:
         ("timmons cf[1au]", ["8620427"]),
         ("timmons[1au]", ["8620427"]),
         ("Timmons C[1au]", ["8620427"]),
+        ("Timmons C. F.[1au]", ["8620427"]),
+        ("timmons cfx[1au]", []),
+        ("timmon[1au]", []),
         ("dawson db[1au]", []),  # second author, not first
         ("dawson db[au]", ["8620427"]),
         ("katz ja[lastau]", ["8620427"]),
