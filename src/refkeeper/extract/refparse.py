@@ -23,7 +23,13 @@ from typing import Any
 
 from refkeeper.extract import refsegments as seg
 from refkeeper.extract.dates import parse_date
-from refkeeper.extract.names import NameList, is_collective, parse_names, strip_editor_marker
+from refkeeper.extract.names import (
+    PARTICLES,
+    NameList,
+    is_collective,
+    parse_names,
+    strip_editor_marker,
+)
 from refkeeper.extract.pages import parse_pages
 from refkeeper.identifiers import find_identifiers
 from refkeeper.models import CSLItem
@@ -194,18 +200,13 @@ def _take_authors(text: str, st: _State) -> str:
         if count > _MAX_AUTHOR_CANDIDATES:
             break
         prefix, eds_marker = strip_editor_marker(text[:end])
-        after = text[end:].lstrip(" .,")
-        year_follows = bool(seg.YEAR_START_RE.match(after))
-        names = parse_names(prefix)
-        if (
-            names is not None
-            and best is not None
-            and best[1].style == "vancouver"
-            and names.style == "full"
-            and len(names.names) < 2
-            and not year_follows
-        ):
-            names = None  # "Smith J. Liver Tumours": a title, not "Smith J. Liver" + "Tumours"
+        names = None if _sentence_in_last_part(prefix) else parse_names(prefix)
+        year_follows = False
+        if names is not None and names.style == "full":
+            year_follows = bool(seg.YEAR_START_RE.match(text[end:].lstrip(" .,")))
+            if best is not None and best[1].style == "vancouver" and len(names.names) < 2:
+                # "Smith J. Liver Tumours": a title, not "Smith J. Liver" + "Tumours"
+                names = names if year_follows else None
         if _accept(names, year_follows=year_follows) and names is not None:
             best = (end, names, eds_marker)
         elif best is not None and not _after_initial(text, m.start()):
@@ -220,6 +221,24 @@ def _take_authors(text: str, st: _State) -> str:
         names = NameList(names.names + extra, names.et_al, names.style)
     _names_to_csl(names, st, "editor" if eds_marker else "author")
     return text[end:]
+
+
+def _sentence_in_last_part(prefix: str) -> bool:
+    """Does the last part of ``prefix`` hold a sentence (``Dawson DB. Epstein-Barr virus``)?
+
+    A cheap test that spares parsing the whole prefix again at each candidate end."""
+    cut = max(prefix.rfind(","), prefix.rfind(";"), prefix.rfind("&"))
+    cut_and = prefix.rfind(" and ")
+    if cut_and != -1 and cut_and + 4 > cut:
+        cut = cut_and + 4
+    last = prefix[cut + 1 :]
+    dot = last.find(". ")
+    if dot == -1:
+        return False
+    for tok in last[dot + 2 :].split():
+        if tok[0].islower() and tok not in PARTICLES:
+            return True
+    return False
 
 
 def _after_initial(text: str, pos: int) -> bool:
@@ -256,7 +275,7 @@ def _parse_body(rest: str, st: _State) -> None:
     if m_press and m_press.start() > 0:
         st.fields["status"] = "in press"
         rest = rest[: m_press.start()].rstrip(" .,;")
-    m_in = seg.IN_RE.search(rest)
+    m_in = seg.IN_RE.search(rest) if "In" in rest else None
     if m_in and m_in.start() > 0:
         _parse_chapter(rest[: m_in.start()], rest[m_in.end() :], st)
         return
@@ -322,7 +341,7 @@ def _is_abbreviated(journal: str) -> bool:
     return False
 
 
-def _split_title_journal(text: str, st: _State) -> None:
+def _split_title_journal(text: str, st: _State, segs: list[str] | None = None) -> None:
     """``Title. More title. J Biol Chem`` -> title and journal (the last segment)."""
     m_q = _QUOTED_TITLE_RE.match(text.strip())
     if m_q:
@@ -330,7 +349,8 @@ def _split_title_journal(text: str, st: _State) -> None:
         _set_title(m_q.group("title"), st)
         _set_journal(m_q.group("rest"), st)
         return
-    segs = seg.split_sentences(text.strip())
+    if segs is None:
+        segs = seg.split_sentences(text.strip())
     if not segs:
         st.problems.append("no title or journal found")
         return
@@ -469,9 +489,9 @@ def _parse_segments(rest: str, st: _State) -> bool:
         if more_pages and "page" in st.fields:
             st.fields["page"] = ", ".join([st.fields["page"], *more_pages])
         st.fields["type"] = "article-journal"
-        _split_title_journal(" ".join(head), st)
+        _split_title_journal(" ".join(head), st, head)
         return True
-    if _has_publisher(segs) or seg.EDITION_RE.search(rest):
+    if _has_publisher(segs) or seg.has_edition(rest):
         if nums:
             pages = nums[-2:] if len(nums) >= 2 else nums
             st.set_pages("-".join(pages))
@@ -548,7 +568,7 @@ def _parse_book(text: str, st: _State, *, container: bool) -> None:
     found_imprint = False
     for piece in segs:
         p = piece.strip()
-        m_ed = seg.EDITION_RE.search(p)
+        m_ed = seg.EDITION_RE.search(p) if seg.has_edition(p) else None
         if m_ed and title_parts:
             st.fields["edition"] = _edition(m_ed)
             head = p[: m_ed.start()].strip()

@@ -118,7 +118,7 @@ def clean_text(raw: str) -> str:
     text = raw
     if not text.isascii():
         text = _INVISIBLE_RE.sub("", text).translate(_QUOTES)
-    text = _SPACE_RE.sub(" ", text).strip()
+    text = " ".join(text.split())
     if "-" in text or not text.isascii():
         text = _NUM_DASH_RE.sub("-", text)
     return text
@@ -153,7 +153,7 @@ def strip_identifiers(text: str) -> tuple[str, str | None]:
         text = _ID_STRIP_RE.sub(" ", text)
     if any(hint in low for hint in _ACCESS_HINTS):
         text = _ACCESS_RE.sub(" ", text)
-    text = _SPACE_RE.sub(" ", text)
+    text = " ".join(text.split())
     if " ." in text or " ," in text or " ;" in text or " :" in text:
         text = _EMPTY_PUNCT_RE.sub(r"\1", text)
         text = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
@@ -170,19 +170,16 @@ def split_sentences(text: str) -> list[str]:
     segs: list[str] = []
     start = 0
     for m in _SENT_END_RE.finditer(text):
+        ms = m.start()
+        if m.group(0) == ".":
+            word_start = text.rfind(" ", start, ms) + 1
+            if ms - word_start <= 5:
+                word = text[word_start:ms]
+                if word.lower().lstrip("(") in _NO_SPLIT_AFTER:
+                    continue
+                if len(word) == 1 and word.isupper() and _between_initials(text, start, ms):
+                    continue
         end = m.end()
-        word_start = text.rfind(" ", start, m.start()) + 1
-        word = text[word_start : m.start()]
-        if m.group(0) == "." and word.lower().strip("(") in _NO_SPLIT_AFTER:
-            continue
-        if m.group(0) == "." and len(word) == 1 and word.isupper():
-            prev_end = word_start - 1
-            prev_tok = text[text.rfind(" ", start, max(start, prev_end)) + 1 : prev_end]
-            next_start = end + 1
-            next_end = text.find(" ", next_start)
-            next_tok = text[next_start : next_end if next_end != -1 else len(text)]
-            if _is_initial(prev_tok) or _is_initial(next_tok):
-                continue
         seg = text[start:end].strip()
         if seg:
             segs.append(seg)
@@ -191,6 +188,22 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         segs.append(tail)
     return segs
+
+
+def _between_initials(text: str, start: int, ms: int) -> bool:
+    """Is the initial ending at ``ms`` one of a run (``W. H. Freeman``)?"""
+    prev_end = ms - 2
+    prev_tok = text[text.rfind(" ", start, max(start, prev_end)) + 1 : prev_end]
+    next_start = ms + 2
+    next_end = text.find(" ", next_start)
+    next_tok = text[next_start : next_end if next_end != -1 else len(text)]
+    return _is_initial(prev_tok) or _is_initial(next_tok)
+
+
+def has_edition(text: str) -> bool:
+    """A cheap test before :data:`EDITION_RE` runs."""
+    low = text.lower()
+    return " ed" in low or "edition" in low or "aufl" in low
 
 
 def snippet(text: str, limit: int = 80) -> str:
