@@ -65,12 +65,16 @@ def _family_ok(tokens: list[str]) -> bool:
         return False
     has_cap = False
     for tok in tokens:
-        if tok.lower() in PARTICLES or tok.lower().rstrip("'’") in PARTICLES:
+        if tok.isalpha() and tok[0].isupper():
+            has_cap = True  # the common case: "Timmons", "Königsrainer"
+            continue
+        low = tok.lower()
+        if low in PARTICLES or low.rstrip("'’") in PARTICLES:
             continue
         core = tok.replace("-", "").replace("'", "").replace("’", "")
         if not core.isalpha():
             return False
-        if not tok[0].isupper() and tok[:2].lower() not in ("d'", "d’", "o'", "o’"):
+        if not tok[0].isupper() and low[:2] not in ("d'", "d’", "o'", "o’"):
             return False
         has_cap = True
     return has_cap
@@ -152,14 +156,14 @@ def is_collective(part: str, *, alone: bool = True) -> bool:
     tokens = part.split()
     if not tokens or len(tokens) > 14 or not tokens[0][:1].isupper() or ". " in part:
         return False
-    if any(ch.isdigit() for ch in part) and len(tokens) < 2:
-        return False
+    if len(tokens) == 1:
+        core = tokens[0].strip("()")
+        return (core.isupper() and core.isalpha() and 2 <= len(core) <= 12) or (
+            core.lower() in COLLECTIVE_WORDS and len(core) > 3
+        )
     lowered = {t.strip("().,").lower() for t in tokens}
     if lowered & COLLECTIVE_WORDS:
         return True
-    if len(tokens) == 1:
-        core = tokens[0].strip("()")
-        return core.isupper() and core.isalpha() and 2 <= len(core) <= 12
     caps = [t for t in tokens if t.lower() not in FUNCTION_WORDS]
     return (
         alone
