@@ -151,6 +151,12 @@ class FakeEutils:
     ``rate_limit``: enforce NCBI's 3/s (10/s with api_key). ``inject(...)``: faults.
     ``extra_records``: more PubmedArticleSet / NLMCatalogRecordSet documents to serve.
     ``include_corpus=False`` serves only the built seed records and the extras.
+    ``drop_unknown_terms``: drop (and report as PhraseNotFound) terms that match nothing, as
+    NCBI does. ``efetch_default_html``: efetch db=pubmed without retmode answers with an HTML
+    page (like the recorded pubmed3.html). ``retry_after``: seconds sent in Retry-After with
+    a 429 (None: no header). ``max_get_query``: a GET whose query string is longer answers 414
+    (send long id lists and ECitMatch batches by POST). History-based efetch/esummary return
+    ``retmax`` records (default 20, as for esearch): pass retmax.
     """
 
     def __init__(
@@ -162,11 +168,13 @@ class FakeEutils:
         include_corpus: bool = True,
         efetch_default_html: bool = True,
         retry_after: int | None = None,
+        max_get_query: int | None = 8000,
     ) -> None:
         self.rate_limit = rate_limit
         self.drop_unknown_terms = drop_unknown_terms
         self.efetch_default_html = efetch_default_html
         self.retry_after = retry_after
+        self.max_get_query = max_get_query
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.rate_limited = 0
@@ -397,7 +405,8 @@ class FakeEutils:
             return Response(
                 f"404: no such E-utility {endpoint!r}\n", status=404, content_type="text/plain"
             )
-        if request.method == "GET" and len(request.query_string) > 8000:
+        limit = self.max_get_query
+        if request.method == "GET" and limit is not None and len(request.query_string) > limit:
             return Response("414 Request-URI Too Long\n", status=414, content_type="text/plain")
         return handler(params)
 
