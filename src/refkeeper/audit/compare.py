@@ -97,13 +97,33 @@ def _names(people: object) -> list[_Name]:
     return out
 
 
+_PARTICLES = frozenset(
+    "de da di du del della der den des van von vande vanden vander vonder le la lo ten ter "
+    "dos das do al el st saint".split()
+)
+
+
+def _particle_prefix(prefix: str) -> bool:
+    """ "vander", "dela", "de": a run of name particles written together."""
+    if not prefix:
+        return True
+    return any(prefix.startswith(p) and _particle_prefix(prefix[len(p) :]) for p in _PARTICLES)
+
+
 def _same_family(a: _Name, b: _Name) -> bool:
     if a.literal or b.literal:
         return bool(a.literal and b.literal) and fuzz.token_set_ratio(a.literal, b.literal) >= 90
     if a.family == b.family:
         return True
-    # particles written or dropped: "vanderberg" vs "berg" is not enough; "deboer" vs "boer" is
-    return len(b.family) >= 4 and (a.family.endswith(b.family) or b.family.endswith(a.family))
+    # a particle written or dropped: "vanderberg" / "berg", "deboer" / "boer"
+    longer, shorter = (
+        (a.family, b.family) if len(a.family) > len(b.family) else (b.family, a.family)
+    )
+    return (
+        len(shorter) >= 3
+        and longer.endswith(shorter)
+        and _particle_prefix(longer[: len(longer) - len(shorter)])
+    )
 
 
 def _similar_family(a: _Name, b: _Name) -> bool:
@@ -508,8 +528,8 @@ def _compare_number(
     na, nb = re.findall(r"\d+", a), re.findall(r"\d+", b)
     if na and nb and sorted(na) == sorted(nb) and re.sub(r"\d", "", a) == re.sub(r"\d", "", b):
         return []
-    if field == "issue" and na and nb and na[0] == nb[0]:
-        return []
+    if na and nb and na[0] == nb[0] and a.startswith(na[0]) and b.startswith(nb[0]):
+        return []  # "145" vs "145 (Pt 2)", "8" vs "8 Suppl": the same volume or issue
     return [
         FieldError(
             field,

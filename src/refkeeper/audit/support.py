@@ -38,7 +38,7 @@ from typing import Any
 from refkeeper.audit.text import fold, sentences, stem, terms
 from refkeeper.models import Work
 
-DEFAULT_THRESHOLD = 0.30
+DEFAULT_THRESHOLD = 0.25
 """Below this score a claim counts as weakly supported (calibrated by bench/bench_support.py)."""
 
 SENTENCE_WEIGHT = 0.6
@@ -122,29 +122,35 @@ def canonical(term: str) -> str:
     return _synonyms().get(term, term)
 
 
-_ACRONYM = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,6}?)\(([A-Z][A-Za-z0-9-]{1,9})\)")
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9})[;,)]")
+
+
+@lru_cache(maxsize=4096)
+def _acronyms(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    found: dict[str, tuple[str, ...]] = {}
+    for match in _ACRONYM.finditer(text):
+        abbr = match.group(1)
+        letters = "".join(c for c in abbr.lower() if c.isalpha())
+        if not letters or sum(1 for c in abbr if c.isupper()) < 2:
+            continue
+        long_words = re.split(r"[\s]+", text[max(0, match.start() - 100) : match.start()])[-6:]
+        long_words = [w for w in long_words if w]
+        # take words back from the parenthesis to the nearest one starting with the
+        # acronym's first letter, at most as many as the acronym has letters (plus two)
+        take: list[str] = []
+        for word in reversed(long_words[-(len(letters) + 2) :]):
+            take.insert(0, word)
+            if fold(word)[:1] == letters[0]:
+                key = terms(abbr)
+                if key:
+                    found[key[0]] = tuple(terms(" ".join(take)))
+                break
+    return tuple(found.items())
 
 
 def acronyms(text: str) -> dict[str, list[str]]:
     """Acronyms defined as "long form (ABBR)": the acronym's term -> the long form's terms."""
-    found: dict[str, list[str]] = {}
-    for match in _ACRONYM.finditer(text):
-        long_words, abbr = match.group(1).split(), match.group(2)
-        letters = [c for c in abbr.lower() if c.isalpha()]
-        if not letters:
-            continue
-        # take as many words back from the parenthesis as the acronym has initial letters
-        take: list[str] = []
-        for word in reversed(long_words):
-            take.insert(0, word)
-            initials = "".join(w[0].lower() for w in re.split(r"[\s-]+", " ".join(take)) if w)
-            if initials.endswith("".join(letters)) or len(take) >= len(letters):
-                break
-        if take and fold(take[0])[:1] == letters[0]:
-            key = terms(abbr)
-            if key:
-                found[key[0]] = terms(" ".join(take))
-    return found
+    return {k: list(v) for k, v in _acronyms(text)}
 
 
 # --------------------------------------------------------------------------- IDF
@@ -184,15 +190,27 @@ class _Unit:
 
 
 def _prefix_match(term: str, vocabulary: frozenset[str]) -> bool:
+    """A term sharing a long stem prefix with a vocabulary term ("metastasi"/"metastat")."""
     if len(term) < _PREFIX_MIN + 1:
         return False
-    head = term[:_PREFIX_MIN]
+    heads = _heads(vocabulary)
+    candidates = heads.get(term[:_PREFIX_MIN])
+    if not candidates:
+        return False
     return any(
-        v.startswith(head)
+        v != term
         and len(_common_prefix(term, v)) >= max(_PREFIX_MIN, 0.75 * min(len(v), len(term)))
-        for v in vocabulary
-        if v != term
+        for v in candidates
     )
+
+
+@lru_cache(maxsize=4096)
+def _heads(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    heads: dict[str, list[str]] = {}
+    for v in vocabulary:
+        if len(v) >= _PREFIX_MIN:
+            heads.setdefault(v[:_PREFIX_MIN], []).append(v)
+    return {k: tuple(vs) for k, vs in heads.items()}
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -216,6 +234,7 @@ class SupportScorer:
         self.max_idf = max(self.idf.values(), default=1.0)
         self.threshold = threshold
         self.sentence_weight = sentence_weight
+        self._units: dict[tuple[str, str, str], list[_Unit]] = {}
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.max_idf)
@@ -229,7 +248,16 @@ class SupportScorer:
         return frozenset(out)
 
     def units(self, work: Work) -> list[_Unit]:
-        """The record's text units: its title and its abstract sentences."""
+        """The record's text units: its title and its abstract sentences (cached per record)."""
+        key = (work.id, str(work.csl.get("title") or ""), work.abstract_text)
+        cached = self._units.get(key)
+        if cached is None:
+            if len(self._units) > 1024:
+                self._units.clear()
+            cached = self._units[key] = self._make_units(work)
+        return cached
+
+    def _make_units(self, work: Work) -> list[_Unit]:
         defined = acronyms(work.abstract_text + " " + str(work.csl.get("title", "")))
         out: list[_Unit] = []
         title = str(work.csl.get("title") or "")

@@ -30,11 +30,32 @@ _GREEK = {
 _TAGS = re.compile(r"<[^>]{1,80}>")
 
 
+_SPECIAL = str.maketrans(
+    {
+        **_GREEK,
+        "ı": "i",
+        "đ": "d",
+        "ð": "d",
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "o",
+        "ł": "l",
+        "Ł": "L",
+        "Ø": "O",
+        "Æ": "AE",
+        "þ": "th",
+    }
+)
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII form: Greek letters spelt out, accents removed, markup dropped."""
-    text = _TAGS.sub("", text)
-    text = "".join(_GREEK.get(ch, ch) for ch in text)
-    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    if text.isascii():
+        return text.lower()
+    text = text.translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
@@ -90,6 +111,12 @@ def stem(word: str) -> str:
 
 
 def terms(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Index terms of a text (a new list; see ``_terms``)."""
+    return list(_terms(text, keep_stopwords))
+
+
+@lru_cache(maxsize=16384)
+def _terms(text: str, keep_stopwords: bool) -> tuple[str, ...]:
     """Index terms of a text: stems of its words; a hyphenated word gives the joined form and
     its parts ("epstein-barr" -> "epsteinbarr", "epstein", "barr")."""
     out: list[str] = []
@@ -102,7 +129,7 @@ def terms(text: str, *, keep_stopwords: bool = False) -> list[str]:
             out.extend(stem(p) for p in parts if keep_stopwords or p not in STOPWORDS)
         elif keep_stopwords or word not in STOPWORDS:
             out.append(stem(word))
-    return [t for t in out if t and not (len(t) == 1 and not t.isdigit())]
+    return tuple(t for t in out if t and not (len(t) == 1 and not t.isdigit()))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
