@@ -25,7 +25,6 @@ import string
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +233,25 @@ def inject_number(p: dict[str, Any], key: str, rng: random.Random) -> str:
     return f"{key}-changed"
 
 
+def inject(
+    field: str,
+    bad: dict[str, Any],
+    rng: random.Random,
+    journals: list[tuple[str, list[str]]],
+    names: list[str],
+    vocabulary: list[str],
+) -> str:
+    if field == "author":
+        return inject_author(bad, rng)
+    if field == "journal":
+        return inject_journal(bad, rng, journals, names)
+    if field == "title":
+        return inject_title(bad, rng, vocabulary)
+    if field == "page":
+        return inject_page(bad, rng)
+    return inject_number(bad, field, rng)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -293,17 +311,8 @@ def main() -> int:
 
         bad = parts_of(work)
         field = rng.choices(fields, weights)[0]
-        injectors: dict[str, Callable[[], str]] = {
-            "author": lambda: inject_author(bad, rng),
-            "journal": lambda: inject_journal(
-                bad, rng, journal_list, [str(work.journal_iso), str(work.journal_full)]
-            ),
-            "title": lambda: inject_title(bad, rng, vocabulary),
-            "page": lambda: inject_page(bad, rng),
-            "year": lambda: inject_number(bad, "year", rng),
-            "volume": lambda: inject_number(bad, "volume", rng),
-        }
-        kind = injectors[field]()
+        names = [str(work.journal_iso), str(work.journal_full)]
+        kind = inject(field, bad, rng, journal_list, names, vocabulary)
         bad_text = render(bad)
         errors = compare_reference(parse_reference(bad_text).fields, work)
         injected[field] += 1
