@@ -499,3 +499,22 @@ def test_server_is_reusable_outside_pytest() -> None:
             get(fake, "esearch.fcgi", db="pubmed", term="timmons[1au]", retmode="json").text
         )["esearchresult"]["idlist"] == ["8620427"]
     assert fake._thread.is_alive() is False
+
+
+def test_corpus_records_found_by_their_own_fields(fake_eutils: FakeEutils) -> None:
+    docs = [d for d in base_indexes()["pubmed"].docs.values() if d.title_tokens and d.authors]
+    for doc in docs[::10]:
+        phrase = " ".join(doc.title_tokens[:8])
+        family, initials = doc.authors[0]
+        terms = [f'"{phrase}"[ti]', f"{family} {initials}[1au]"]
+        if doc.date:
+            terms.append(f"{doc.date[0]}[dp]")
+        if doc.volume:
+            terms.append(f'"{doc.volume}"[vi]')
+        if doc.issue:
+            terms.append(f'"{doc.issue}"[ip]')
+        ids, searcher = fake_eutils.search("pubmed", " AND ".join(terms))
+        assert doc.uid in ids, (doc.uid, terms)
+        assert not searcher.not_found
+        for doi in doc.dois:
+            assert fake_eutils.search("pubmed", f'"{doi}"[doi]')[0] == [doc.uid]
