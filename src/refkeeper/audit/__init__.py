@@ -24,6 +24,10 @@ from refkeeper.audit.core import (
     SourceEntry,
     audit,
 )
+from refkeeper.audit.report_html import render_html
+from refkeeper.audit.report_json import render_json, render_json_many
+from refkeeper.audit.report_markdown import render_markdown
+from refkeeper.audit.report_table import render_table
 from refkeeper.audit.retractions import Notice, notices
 from refkeeper.audit.support import SupportResult, SupportScorer, SupportStatus, score_support
 
@@ -45,5 +49,10 @@ __all__ = [
     "audit",
     "compare_reference",
     "notices",
+    "render_html",
+    "render_json",
+    "render_json_many",
+    "render_markdown",
+    "render_table",
     "score_support",
 ]

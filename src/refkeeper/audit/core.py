@@ -43,7 +43,10 @@ from refkeeper.models import (
 )
 
 SCHEMA_VERSION = "refkeeper.audit/1"
-FAIL_ON = ("major", "retracted", "unresolved", "weak")
+FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
+"""--fail-on levels, most severe first; each level includes the ones before it (as in
+``refkeeper.config.FAIL_LEVELS``): ``weak`` fails on anything, ``retracted`` only on
+retracted sources, ``never`` never."""
 
 
 class ClaimStatus(StrEnum):
@@ -217,17 +220,35 @@ class AuditReport:
             "info": by_severity.get("info", 0),
         }
 
+    def fail_reasons(self, on: str) -> list[str]:
+        """What reaches the ``--fail-on`` level ``on`` (see ``FAIL_ON``), one line each."""
+        if on not in FAIL_ON:
+            raise ValueError(f"unknown --fail-on value {on!r}; choose from {', '.join(FAIL_ON)}")
+        if on == "never":
+            return []
+        active = set(FAIL_ON[1 : FAIL_ON.index(on) + 1])
+        reasons: list[str] = []
+        live = [s for s in self.sources if s.status != Status.IGNORED]
+        if "retracted" in active:
+            reasons += [f"{s.label}: retracted" for s in live if s.retracted]
+        if "unresolved" in active:
+            reasons += [
+                f"{s.label}: {s.status.value}"
+                for s in live
+                if s.work is None and s.status in (Status.NOT_FOUND, Status.UNRESOLVED)
+            ]
+        if "ambiguous" in active:
+            reasons += [f"{s.label}: ambiguous" for s in live if s.status == Status.AMBIGUOUS]
+        for finding in self.findings:
+            if "major" in active and finding.severity == Severity.MAJOR:
+                reasons.append(f"{finding.kind}: {finding.message}")
+            elif "weak" in active and finding.kind == "weak-support":
+                reasons.append(f"{finding.kind}: {finding.message}")
+        return list(dict.fromkeys(reasons))
+
     def fails(self, on: str) -> bool:
-        """Whether the report has something at or above ``on`` (see ``FAIL_ON``)."""
-        if on == "major":
-            return any(f.severity == Severity.MAJOR for f in self.findings)
-        if on == "retracted":
-            return any(s.retracted for s in self.sources)
-        if on == "unresolved":
-            return self.counts["references_unresolved"] > 0
-        if on == "weak":
-            return any(r.status in (ClaimStatus.WEAK, ClaimStatus.RETRACTED) for r in self.claims)
-        raise ValueError(f"unknown --fail-on value {on!r}; choose from {', '.join(FAIL_ON)}")
+        """Whether anything reaches the ``--fail-on`` level ``on``."""
+        return bool(self.fail_reasons(on))
 
     def to_json(self) -> dict[str, Any]:
         return {

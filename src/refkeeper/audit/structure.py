@@ -120,10 +120,11 @@ _CLAIM_CUE = re.compile(
 def uncited_claims(extraction: Extraction) -> list[Finding]:
     """Claim-like sentences that cite nothing while a neighbouring claim cites a source."""
     direct = {link.claim_id for link in extraction.links if link.kind == LinkKind.DIRECT}
+    linked = {link.claim_id for link in extraction.links}  # page-level sources count
     claims = extraction.claims
     findings: list[Finding] = []
     for i, claim in enumerate(claims):
-        if claim.id in direct:
+        if claim.id in linked:
             continue
         neighbours = [claims[j].id for j in (i - 1, i + 1) if 0 <= j < len(claims)]
         if not any(n in direct for n in neighbours):

@@ -1,7 +1,185 @@
-"""CLI commands: audit (being built)."""
+"""CLI command ``refkeeper audit``: is every claim backed by the work it cites, cited correctly?
+
+Exit codes: 0 done, 1 something reaches ``--fail-on``, 2 bad usage or input, 3 network.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
 import click
 
-COMMANDS: list[click.Command] = []
+from refkeeper.cli._common import CommandError, handle_errors
+
+if TYPE_CHECKING:
+    from refkeeper.audit import AuditReport
+    from refkeeper.audit.run import ResolutionsProvider
+    from refkeeper.config import Settings
+
+FORMATS = ("table", "html", "markdown", "json")
+FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
+
+
+@click.command("audit")
+@click.argument("documents", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table: terminal; html: one self-contained file; markdown: for a pull request; "
+    "json: schema refkeeper.audit/1.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the report to FILE (atomically) instead of standard output; with several "
+    "documents and --format html, FILE is a directory that gets one report per document.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="never",
+    show_default=True,
+    help="Exit 1 when something reaches this level (each level includes the ones before it: "
+    "retracted < unresolved < ambiguous < major < weak).",
+)
+@click.option(
+    "--resolutions",
+    "resolutions_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read the resolutions from FILE (JSON keyed by reference id, or the output of "
+    "'refkeeper resolve --format json') instead of resolving.",
+)
+@click.option("--offline", is_flag=True, help="Resolve from the lock and cache only.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Support score below which a claim is weakly supported (default 0.25).",
+)
+@click.option(
+    "--et-al",
+    "et_al_style",
+    type=click.Choice(["lenient", "vancouver", "ama", "apa"]),
+    default="lenient",
+    show_default=True,
+    help="Which style's rule decides whether 'et al.' is allowed in a reference.",
+)
+@click.pass_context
+@handle_errors
+def audit_command(
+    ctx: click.Context,
+    documents: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    resolutions_file: Path | None,
+    offline: bool,
+    threshold: float | None,
+    et_al_style: str,
+) -> None:
+    """Audit DOCUMENTS (default: the project's documents): citation errors against the
+    verified records, retractions, claim support with evidence sentences, structure."""
+    from refkeeper.audit import AuditOptions
+    from refkeeper.audit.compare import EtAlStyle
+    from refkeeper.audit.run import audit_documents
+    from refkeeper.audit.support import DEFAULT_THRESHOLD
+
+    settings = _settings(ctx)
+    paths = list(documents) or _project_documents(settings)
+    for path in paths:
+        if not path.exists():
+            raise CommandError(f"{path}: no such file", 2)
+    provider = _provider(settings, resolutions_file, offline)
+    options = AuditOptions(
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        et_al_style=cast(EtAlStyle, et_al_style),
+    )
+    reports = audit_documents(paths, provider, options=options)
+    _emit(reports, fmt, output)
+    reasons = [f"{r.source}: {line}" for r in reports for line in r.fail_reasons(fail_on)]
+    if reasons:
+        for line in reasons[:20]:
+            click.echo(f"fail-on {fail_on}: {line}", err=True)
+        if len(reasons) > 20:
+            click.echo(f"... and {len(reasons) - 20} more", err=True)
+        ctx.exit(1)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    from refkeeper.config import find_project_root, load_settings, parse_config
+
+    obj = ctx.find_root().obj or {}
+    start = Path(obj.get("directory") or ".")
+    if find_project_root(start) is not None:
+        return load_settings(start)
+    return parse_config("", root=start.resolve(), environ=os.environ)
+
+
+def _project_documents(settings: Settings) -> list[Path]:
+    from refkeeper import pipeline
+
+    return pipeline.find_documents(settings)
+
+
+def _provider(
+    settings: Settings, resolutions_file: Path | None, offline: bool
+) -> ResolutionsProvider:
+    from refkeeper import pipeline
+    from refkeeper.audit.run import json_provider, network_provider
+
+    if resolutions_file is not None:
+        return json_provider(resolutions_file)
+    # Wiring point for the lead: a lock-backed provider (lock first, then cache/network)
+    # is preferred when the pipeline offers one.
+    from_lock = getattr(pipeline, "lock_resolutions_provider", None)
+    if callable(from_lock):
+        provider: ResolutionsProvider = from_lock(settings, offline=offline)
+        return provider
+    return network_provider(pipeline.make_client(settings, offline=offline))
+
+
+def _emit(reports: list[AuditReport], fmt: str, output: Path | None) -> None:
+    from refkeeper.audit import (
+        render_html,
+        render_json,
+        render_json_many,
+        render_markdown,
+        render_table,
+    )
+    from refkeeper.fsutil import atomic_write_text
+
+    if fmt == "html" and len(reports) > 1:
+        if output is None:
+            raise CommandError("--format html with several documents needs -o DIRECTORY", 2)
+        output.mkdir(parents=True, exist_ok=True)
+        for report in reports:
+            target = output / f"{Path(report.source).stem}.audit.html"
+            atomic_write_text(target, render_html(report))
+            click.echo(f"wrote {target}", err=True)
+        return
+    if fmt == "json":
+        text = render_json(reports[0]) if len(reports) == 1 else render_json_many(reports)
+    elif fmt == "html":
+        text = render_html(reports[0])
+    elif fmt == "markdown":
+        text = "\n".join(render_markdown(r) for r in reports)
+    else:
+        width = 160 if output is not None else shutil.get_terminal_size((160, 24)).columns
+        text = "\n".join(render_table(r, width=width) for r in reports)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        atomic_write_text(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+COMMANDS: list[click.Command] = [audit_command]

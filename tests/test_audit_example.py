@@ -1,0 +1,164 @@
+"""The audit on the worked example, end to end: extract -> resolve (fake E-utilities) -> audit.
+
+What issue 6 asks to show: the claim ending "but are a feature of this tumour" is linked to
+PMID 8620427 with an evidence sentence from its abstract, the antiviral-treatment claim to
+PMID 15919482 with its evidence, the page to the WHO book; no citation error for the
+references as the page writes them ("Cancer 76: 1481-9" is correct).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from refkeeper.audit import AuditReport, ClaimStatus, SourceEntry
+from refkeeper.audit.run import audit_documents, network_provider
+from refkeeper.audit.schema import AUDIT_SCHEMA
+from refkeeper.cli import main
+from refkeeper.models import LinkKind
+from refkeeper.resolve import EntrezClient, make_session
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENT = ROOT / "data" / "examples" / "leiomyosarcoma-liver" / "document.txt"
+
+
+def run_example(fake: Any, tmp_path: Path) -> AuditReport:
+    session = make_session(tmp_path / "cache.sqlite")
+    try:
+        client = EntrezClient(session, base_url=fake.url)
+        [report] = audit_documents([DOCUMENT], network_provider(client))
+    finally:
+        session.close()  # type: ignore[no-untyped-call]
+    return report
+
+
+def source(report: AuditReport, reference_id: str) -> SourceEntry:
+    entry = report.source_by_id(reference_id)
+    assert entry is not None
+    return entry
+
+
+def test_example_claims_sources_evidence_and_no_citation_error(
+    fake_eutils: Any, tmp_path: Path
+) -> None:
+    report = run_example(fake_eutils, tmp_path)
+    by_end = {row.claim.text.rstrip(". ")[-40:]: row for row in report.claims}
+
+    multifocal = next(
+        r
+        for r in report.claims
+        if r.claim.text.rstrip(". ").endswith("but are a feature of this tumour")
+    )
+    [direct] = [c for c in multifocal.citations if c.kind == LinkKind.DIRECT]
+    timmons = source(report, direct.reference_id)
+    assert timmons.work is not None and timmons.work.pmid == "8620427"
+    assert direct.support is not None and direct.support.evidence
+    assert direct.support.evidence in timmons.work.abstract_text
+
+    antiviral = next(r for r in report.claims if "antiviral treatment" in r.claim.text)
+    [direct2] = [c for c in antiviral.citations if c.kind == LinkKind.DIRECT]
+    bonatti = source(report, direct2.reference_id)
+    assert bonatti.work is not None and bonatti.work.pmid == "15919482"
+    assert direct2.support is not None and direct2.support.evidence
+    assert direct2.support.evidence in bonatti.work.abstract_text
+    assert direct2.support.evidence.startswith("Long-term survival")
+    assert antiviral.status == ClaimStatus.SUPPORTED
+
+    # the WHO book is the page-level source of every claim
+    books = [s for s in report.sources if s.page_level]
+    assert len(books) == 1 and books[0].work is not None
+    assert books[0].work.isbn == "9789283224327"
+    for row in report.claims:
+        assert any(
+            c.kind == LinkKind.PAGE and c.reference_id == books[0].reference_id
+            for c in row.citations
+        ), row.claim.id
+    assert by_end  # every claim is in the report
+
+    # the references as the page writes them carry no citation error
+    assert [f.message for f in report.findings if f.kind == "citation-error"] == []
+    assert all(s.errors == () for s in report.sources)
+    assert report.counts["references_resolved"] == 3
+    assert not report.fails("major")
+
+
+def test_cli_json_and_fail_on(
+    fake_eutils_env: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REFKEEPER_CACHE", str(tmp_path / "cache.sqlite"))
+    runner = CliRunner()
+    result = runner.invoke(main, ["-C", str(tmp_path), "audit", str(DOCUMENT), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, AUDIT_SCHEMA)
+    assert {r["pmid"] for r in data["references"]} == {"8620427", "15919482", None}
+    assert data["counts"]["citation_errors"] == 0
+    # the multifocal claim is only weakly supported by the (cut) Timmons abstract: --fail-on
+    # weak fails with exit code 1 and names the reason; major does not fail
+    weak = runner.invoke(
+        main,
+        ["-C", str(tmp_path), "audit", str(DOCUMENT), "--format", "markdown", "--fail-on", "weak"],
+    )
+    assert weak.exit_code == 1
+    assert "fail-on weak: " in weak.stderr and "weak-support" in weak.stderr
+    major = runner.invoke(
+        main,
+        [
+            "-C",
+            str(tmp_path),
+            "audit",
+            str(DOCUMENT),
+            "--format",
+            "table",
+            "--fail-on",
+            "major",
+            "-o",
+            str(tmp_path / "a.txt"),
+        ],
+    )
+    assert major.exit_code == 0, major.output
+    assert "antiviral treatment" in (tmp_path / "a.txt").read_text(encoding="utf-8")
+
+
+def test_cli_resolutions_file_and_bad_input(tmp_path: Path) -> None:
+    from refkeeper.models import Resolution, Status
+
+    saved = tmp_path / "res.json"
+    saved.write_text(
+        json.dumps({"r1": Resolution(Status.NOT_FOUND, reason="nothing").to_json()}),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        main,
+        [
+            "audit",
+            str(DOCUMENT),
+            "--resolutions",
+            str(saved),
+            "--format",
+            "html",
+            "-o",
+            str(out),
+            "--fail-on",
+            "unresolved",
+        ],
+    )
+    assert result.exit_code == 1
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "not found" in html
+    missing = runner.invoke(
+        main, ["audit", str(tmp_path / "nope.txt"), "--resolutions", str(saved)]
+    )
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    bad = runner.invoke(main, ["audit", str(DOCUMENT), "--resolutions", str(broken)])
+    assert bad.exit_code == 2 and "not valid JSON" in bad.output
+    assert "Traceback" not in bad.output
