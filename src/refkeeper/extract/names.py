@@ -22,7 +22,7 @@ PARTICLES = frozenset(
     "van von der den de del della dei di da das do dos du la le les ten ter te op het 't af zu "
     "vom zum y e bin ibn al el ben st".split()
 )
-SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd"})
+SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "Ii", "Iii", "2nd", "3rd"})
 COLLECTIVE_WORDS = frozenset(
     """group committee board consortium collaboration collaborative network association society
     organization organisation institute institutes agency council centre center centers centres
@@ -32,16 +32,27 @@ COLLECTIVE_WORDS = frozenset(
     administration bureau who iarc nice cdc fda""".split()
 )
 FUNCTION_WORDS = frozenset("of for and on the in to at".split())
+FOREIGN_FUNCTION_WORDS = FUNCTION_WORDS | frozenset(
+    "de du des la le les et für und der die das y del para da do dos das di della per".split()
+)
+_ACRONYM_TAIL_RE = re.compile(r"\s\([A-Z][A-Za-z]{1,9}\)$")
 _NOT_NAMES = frozenset("the a an of and in on for to with from by at is are new".split())
 
 _ET_AL_RE = re.compile(r"(?:[,;]?\s*\bet\.?\s*al\b\.?|,?\s*\band\s+others\b\.?)\s*$", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"\s*(?:[,;]|\s&\s|&|\band\b)\s*")
 _INITIALS_RE = re.compile(r"[A-Z](?:[a-z]?\.?-?\s?[A-Z])*\.?")
-_APA_INITIALS_RE = re.compile(r"(?:[A-Z][a-z]?\.\s*-?\s*)+")
-_APA_START_RE = re.compile(r"[^,]{1,60},\s*[A-Z][a-z]?\.")
+_APA_INITIALS_RE = re.compile(r"(?:[A-Z][a-z]?\.\s*-?\s*)+|[A-Z]{1,3}\.?\s")
+_APA_START_RE = re.compile(r"[^,]{1,60},\s*(?:[A-Z][a-z]?\.|[A-Z]{1,3}\.?(?:,|\s*&|\s+and\s|$))")
+_ELLIPSIS_RE = re.compile(r",?\s*(?:\u2026|\.\.\.)\s*")
+JOURNAL_WORDS = frozenset(
+    """am chem soc phys biol med sci res rev lett mater adv nat int eur proc acad natl appl
+    anal org commun funct j clin engl ann arch dis infect pathol surg oncol mol cell""".split()
+)
+"""Journal-title abbreviations; as the "family name" of a full name they mean the author list
+has run into the journal (``C. Adachi, J. Am. Chem. Soc.``)."""
 _GLUED_RE = re.compile(r"([^\W\d_][\w'’\-]*?[a-zß-ÿ])([A-Z]{1,4})")
-_LENIENT_INITIALS_RE = re.compile(r"[A-Z][a-z]\.?")
-_LENIENT_TAIL_RE = re.compile(r"\s[A-Z][a-z]\.?$")
+_LENIENT_INITIALS_RE = re.compile(r"[A-Z][a-z]\.?|[A-Z]-[a-z]")
+_LENIENT_TAIL_RE = re.compile(r"\s(?:[A-Z][a-z]\.?|[A-Z]-[a-z])$|^[^\W\d_][^\W\d_'’\-]+$")
 _GIVEN_WORD_RE = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*\.?|[A-Z]\.(?:-?[A-Z]\.)*")
 _EDITOR_TAIL_RE = re.compile(
     r"(?:[,.]?\s*\(\s*(?:eds?|editors?|hrsg|coord)\.?\s*\)|,\s*\b(?:eds?|editors?)\b)\.?\s*$",
@@ -74,7 +85,11 @@ def _family_ok(tokens: list[str]) -> bool:
         core = tok.replace("-", "").replace("'", "").replace("’", "")
         if not core.isalpha():
             return False
-        if not tok[0].isupper() and low[:2] not in ("d'", "d’", "o'", "o’"):
+        if (
+            not tok[0].isupper()
+            and low[:2] not in ("d'", "d’", "o'", "o’")
+            and not any(c.isupper() for c in tok[1:])  # "deVries"
+        ):
             return False
         has_cap = True
     return has_cap
@@ -99,6 +114,8 @@ def _vancouver(part: str, *, lenient: bool = False) -> Name | None:
             return name
         if lenient and _LENIENT_INITIALS_RE.fullmatch(initials) and _family_ok(tokens[:-1]):
             return {"family": " ".join(tokens[:-1]), "given": initials.rstrip(".")}
+    if lenient and len(tokens) == 1 and len(tokens[0]) > 2 and _family_ok(tokens):
+        return {"family": tokens[0]}  # a one-word name ("Jamaluddin") inside a Vancouver list
     if tokens and len(tokens) <= 4:
         # glued "TimmonsCF", "Le GuennoB", "Jansen van VurenP"
         m = _GLUED_RE.fullmatch(tokens[-1])
@@ -145,6 +162,8 @@ def _full(part: str) -> Name | None:
         return None
     if not _family_ok(family) or not _is_cap_word(family[-1]):
         return None
+    if family[-1].lower() in JOURNAL_WORDS:
+        return None
     name: Name = {"family": " ".join(family), "given": " ".join(given)}
     if suffix:
         name["suffix"] = suffix
@@ -164,6 +183,10 @@ def is_collective(part: str, *, alone: bool = True) -> bool:
     lowered = {t.strip("().,").lower() for t in tokens}
     if lowered & COLLECTIVE_WORDS:
         return True
+    if _ACRONYM_TAIL_RE.search(part) and all(
+        t[:1].isupper() or t in FOREIGN_FUNCTION_WORDS for t in tokens[:-1]
+    ):
+        return True  # "Robert Koch Institut (RKI)", "Haute Autorité de Santé (HAS)"
     caps = [t for t in tokens if t.lower() not in FUNCTION_WORDS]
     return (
         alone
@@ -207,6 +230,10 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         text = text[: m.start()].strip().strip(",;").strip()
     if not text or len(text) > 2000:
         return None
+    if "\u2026" in text or "..." in text:
+        # APA 7: "Bolte, S., ... Golan, O." leaves authors out
+        text, n = _ELLIPSIS_RE.subn(", ", text)
+        et_al = et_al or n > 0
     if _APA_START_RE.match(text):
         apa = _parse_apa(text)
         if apa:
@@ -250,8 +277,20 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
     styles = set(kinds)
     if "failed" in styles or {"vancouver", "full"} <= styles:
         return None  # a consistent list uses one style; a mix is a title mistaken for names
+    if "full" in styles and not _consistent_given(names, kinds):
+        return None  # "X. Fan, W. Hu, Nano Energy": the journal is not a name
     style = styles.pop() if len(styles) == 1 else "mixed"
     return NameList(names, et_al, style)
+
+
+def _consistent_given(names: list[Name], kinds: list[str]) -> bool:
+    """Full names give either initials (``X. Fan``) or words (``Carl Timmons``), not both."""
+    seen: set[bool] = set()
+    for name, kind in zip(names, kinds, strict=True):
+        if kind == "full":
+            given = str(name.get("given", ""))
+            seen.add(all(_INITIALS_RE.fullmatch(t) for t in given.split()))
+    return len(seen) <= 1
 
 
 def strip_editor_marker(text: str) -> tuple[str, bool]:

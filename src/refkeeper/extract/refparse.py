@@ -42,6 +42,7 @@ MAX_LENGTH = 4000
 _MAX_AUTHOR_CANDIDATES = 16
 _BOUNDARY_RE = re.compile(
     r"\.(?=\s|$)|:(?=\s)|(?<=[^\s,])(?=,?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))"
+    r"|(?<=[^\s,])(?=,?\s*\")"
 )
 _ANONYMOUS_RE = re.compile(r"^\[?(?:Anonymous|Anon\.?)\]?[.,:]?\s+", re.IGNORECASE)
 _QUOTED_TITLE_RE = re.compile(r"^[\"'](?P<title>.+?)[,.?!]?[\"'][,.]?\s+(?P<rest>\S.*)$")
@@ -129,6 +130,12 @@ def _parse(raw: str) -> ParsedReference:
     text, url = seg.strip_identifiers(text)
     if url:
         st.fields["URL"] = url
+    if "arxiv" in text.lower():
+        m_arxiv = seg.ARXIV_RE.search(text)
+        if m_arxiv:
+            # a preprint: arXiv is where it appeared, its number the identifier
+            st.fields.update(type="article", publisher="arXiv", number=m_arxiv.group("id"))
+            text = (text[: m_arxiv.start()] + text[m_arxiv.end() :]).strip(" ,;:")
     if not text:
         st.problems.append("nothing but identifiers")
         return _finish(st)
@@ -171,7 +178,7 @@ def _take_authors(text: str, st: _State) -> str:
     m_year = seg.PAREN_DATE_RE.search(head)
     m_eds = seg.PAREN_EDS_RE.search(head)
     for m in sorted((x for x in (m_year, m_eds) if x), key=lambda x: x.start()):
-        prefix = text[: m.start()].rstrip(" ,.")
+        prefix = text[: m.start()].rstrip(" ,")
         prefix, eds_marker = strip_editor_marker(prefix)
         names = parse_names(prefix)
         if not _accept(names, year_follows=True) or names is None:
@@ -201,6 +208,8 @@ def _take_authors(text: str, st: _State) -> str:
             break
         prefix, eds_marker = strip_editor_marker(text[:end])
         names = None if _sentence_in_last_part(prefix) else parse_names(prefix)
+        if names is not None and m.group(0) == ":" and names.style not in ("vancouver", "apa"):
+            names = None  # "Tuberculosis in the United States: prevalence": a title
         year_follows = False
         if names is not None and names.style == "full":
             year_follows = bool(seg.YEAR_START_RE.match(text[end:].lstrip(" .,")))
@@ -212,6 +221,8 @@ def _take_authors(text: str, st: _State) -> str:
         elif best is not None and not _after_initial(text, m.start()):
             break
     if best is None:
+        best = _comma_ended_names(text, head)
+    if best is None:
         st.problems.append("no author list recognised at the start")
         return text
     end, names, eds_marker = best
@@ -221,6 +232,23 @@ def _take_authors(text: str, st: _State) -> str:
         names = NameList(names.names + extra, names.et_al, names.style)
     _names_to_csl(names, st, "editor" if eds_marker else "author")
     return text[end:]
+
+
+def _comma_ended_names(text: str, head: str) -> tuple[int, NameList, bool] | None:
+    """Chemistry style ``J. Liu, N. Gong, Chem. Eng. J. 2022, 428, 130981``: the list ends at
+    the last comma before which everything is a name."""
+    best: tuple[int, NameList, bool] | None = None
+    pos = head.find(", ")
+    count = 0
+    while pos != -1 and count < 2 * _MAX_AUTHOR_CANDIDATES:
+        count += 1
+        names = parse_names(text[:pos])
+        if names is not None and names.style in ("full", "mixed") and len(names.names) >= 2:
+            best = (pos, names, False)
+        elif best is not None:
+            break
+        pos = head.find(", ", pos + 2)
+    return best
 
 
 def _sentence_in_last_part(prefix: str) -> bool:
@@ -236,7 +264,7 @@ def _sentence_in_last_part(prefix: str) -> bool:
     if dot == -1:
         return False
     for tok in last[dot + 2 :].split():
-        if tok[0].islower() and tok not in PARTICLES:
+        if tok[0].islower() and tok not in PARTICLES and tok not in ("et", "al", "al."):
             return True
     return False
 
@@ -271,6 +299,19 @@ def _parse_body(rest: str, st: _State) -> None:
     if not rest:
         st.problems.append("no title found")
         return
+    m_date = seg.TRAILING_PAREN_DATE_RE.search(rest, max(0, len(rest) - 40))
+    nature = False
+    if m_date and m_date.start() > 0 and st.set_date(m_date.group("date")):
+        rest = rest[: m_date.start()].rstrip(" ,.")  # Nature: "Journal 46, 3357-3385 (2017)."
+        nature = True
+    m_pub = seg.TRAILING_PAREN_IMPRINT_RE.search(rest, max(0, len(rest) - 120))
+    if m_pub and m_pub.start() > 0:
+        # Nature/AIP books: "Title (Publisher, 2023)", "In Proceedings 125-143 (Springer, 2024)"
+        st.fields["publisher"] = m_pub.group("pub").strip()
+        if m_pub.group("date"):
+            st.set_date(m_pub.group("date"))
+        st.fields.setdefault("type", "book")
+        rest = rest[: m_pub.start()].rstrip(" ,.")
     m_press = seg.IN_PRESS_RE.search(rest, max(0, len(rest) - 40))
     if m_press and m_press.start() > 0:
         st.fields["status"] = "in press"
@@ -279,7 +320,7 @@ def _parse_body(rest: str, st: _State) -> None:
     if m_in and m_in.start() > 0:
         _parse_chapter(rest[: m_in.start()], rest[m_in.end() :], st)
         return
-    if _parse_journal(rest, st):
+    if _parse_journal(rest, st, volume_only=nature):
         return
     if _parse_segments(rest, st):
         return
@@ -289,11 +330,14 @@ def _parse_body(rest: str, st: _State) -> None:
         _split_title_journal(rest, st)
         return
     segs = seg.split_sentences(rest)
+    while len(segs) > 1 and _is_date_piece(segs[-1]) and st.set_date(segs[-1].rstrip(". ")):
+        segs.pop()
     _set_title(segs[0], st)
     if len(segs) > 1:
         unread = seg.snippet(" ".join(segs[1:]))
         st.problems.append(f"text after the title not understood: {unread}")
-    st.problems.append("no journal, volume, pages or publisher recognised")
+    if st.fields.get("publisher") != "arXiv":
+        st.problems.append("no journal, volume, pages or publisher recognised")
 
 
 def _set_title(text: str, st: _State) -> None:
@@ -356,10 +400,8 @@ def _split_title_journal(text: str, st: _State, segs: list[str] | None = None) -
         return
     j = len(segs) - 1
     # "J. Biol. Chem.": merge short abbreviated words back into the journal
-    while j > 1 and _is_abbrev_piece(segs[j - 1]):
+    while j > 0 and _is_abbrev_piece(segs[j - 1]):
         j -= 1
-    if j == 0 and len(segs) > 1 and _is_abbrev_piece(segs[0]):
-        j = 0
     journal = " ".join(segs[j:])
     if j == 0:
         # only one segment: WHO/APA "Title Journal" cannot be told apart; keep it as journal
@@ -375,8 +417,9 @@ def _is_abbrev_piece(piece: str) -> bool:
     return " " not in p and p.endswith(".") and len(p) <= 9 and p[:1].isupper()
 
 
-def _parse_journal(rest: str, st: _State) -> bool:
-    """A journal article with a locator at the end (``Vol(Issue):pages``)."""
+def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
+    """A journal article with a locator at the end (``Vol(Issue):pages``); ``volume_only``
+    also takes ``Journal 28`` (Nature style, whose year stood in brackets at the end)."""
     body = rest.rstrip(" .;,")
     m_disc = _DISCUSSION_RE.search(body, max(0, len(body) - 50))
     if m_disc:
@@ -386,6 +429,11 @@ def _parse_journal(rest: str, st: _State) -> bool:
     iss: str | None = None
     if m:
         vol, iss = m.group("vol"), m.group("iss")
+        if iss and seg.DATE_SEG_RE.fullmatch(iss):
+            st.set_date(iss)  # "Nature 556 (2018): 43-50": a date, not an issue
+            iss = None
+        if m.group("no"):
+            iss = m.group("no")  # Chicago: "143, no. 1 (January 1990): 1-9"
         supp = m.group("supp")
         if supp:
             iss = f"{supp} {iss}".strip() if iss and supp not in iss else (iss or supp)
@@ -393,10 +441,15 @@ def _parse_journal(rest: str, st: _State) -> bool:
         st.set_pages(m.group("pages"))
     else:
         m2 = seg.LOCATOR_NOPAGES_RE.search(body, max(0, len(body) - 100))
-        if not m2:
+        m3 = seg.VOLUME_ONLY_RE.search(body, max(0, len(body) - 12)) if volume_only else None
+        if m2:
+            vol, iss = m2.group("vol"), m2.group("iss")
+            pre = body[: m2.start()] + m2.group("date")
+        elif m3 and m3.start() > 0:
+            vol, iss = m3.group("vol"), None
+            pre = body[: m3.start()]
+        else:
             return False
-        vol, iss = m2.group("vol"), m2.group("iss")
-        pre = body[: m2.start()] + m2.group("date")
     pre = pre.rstrip(" ,;:")
     md = seg.TAIL_DATE_RE.search(pre, max(0, len(pre) - 60))
     if md and (md.start() == 0 or pre[md.start() - 1] in " .,;("):
@@ -476,7 +529,10 @@ def _parse_segments(rest: str, st: _State) -> bool:
         else:
             nums.insert(0, m.group("num"))
         i -= 1
-    if nums and i >= 1 and not _has_publisher(segs[:i]):
+    only_a_year = len(nums) == 1 and len(nums[0]) == 4 and seg.DATE_SEG_RE.fullmatch(nums[0])
+    if only_a_year and i >= 2 and _is_abbreviated(segs[i - 1].rstrip(". ")):
+        only_a_year = False  # "Title. Open Forum Infect Dis. 2014.": an abbreviated journal
+    if nums and not only_a_year and i >= 1 and not _has_publisher(segs[:i]):
         head = segs[:i]
         if nums and seg.DATE_SEG_RE.fullmatch(nums[0]) and len(nums[0]) == 4:
             if "issued" not in st.fields or _year(st) == int(nums[0]):
@@ -533,7 +589,28 @@ def _assign_numbers(nums: list[str], supp: str | None, st: _State) -> None:
 
 
 def _has_publisher(segs: list[str]) -> bool:
-    return any(_publisher_split(s) is not None for s in segs[1:])
+    return any(_publisher_split(s) is not None or _publisher_only(s) for s in segs[1:])
+
+
+_CITY_RE = re.compile(r"[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){0,2}(?:, [A-Z]{2})?")
+_PUBLISHER_ONLY_RE = re.compile(
+    r"(?P<pub>[^,;:()]{2,80}?)(?:,\s*(?P<place>[A-Z][^,;:()]{1,40}?))?"
+    r"(?:[,;]?\s*(?P<date>(?:1[5-9]|20)\d\d))?\.?"
+)
+
+
+def _publisher_only(segment: str) -> tuple[str | None, str, str | None] | None:
+    """``Springer, Berlin`` / ``CRC Press`` / ``Elsevier, 2010``: (place, publisher, date)."""
+    m = _PUBLISHER_ONLY_RE.fullmatch(segment.strip())
+    if not m:
+        return None
+    pub = m.group("pub").strip()
+    if len(pub.split()) > 8 or not pub[:1].isupper():
+        return None
+    if not seg.looks_like_publisher(pub, strong=True):
+        return None
+    place = m.group("place").strip() if m.group("place") else None
+    return place, pub, m.group("date")
 
 
 _IMPRINT_RE = re.compile(
@@ -542,7 +619,7 @@ _IMPRINT_RE = re.compile(
 )
 
 
-def _publisher_split(segment: str) -> tuple[str, str, str | None] | None:
+def _publisher_split(segment: str) -> tuple[str | None, str, str | None] | None:
     """``City: Publisher; 2010`` or ``Publisher: City 2010`` -> (place, publisher, date)."""
     m = _IMPRINT_RE.match(segment.strip())
     if not m:
@@ -578,9 +655,18 @@ def _parse_book(text: str, st: _State, *, container: bool) -> None:
             if not p:
                 continue
         imprint = _publisher_split(p) if title_parts else None
+        if imprint is None and title_parts and not found_imprint:
+            imprint = _publisher_only(p)
+            if imprint is not None and imprint[0] is None and len(title_parts) >= 2:
+                city = title_parts[-1].rstrip(". ")
+                if _CITY_RE.fullmatch(city):
+                    # "Title. Oxford. Clarendon Press."
+                    imprint = (city, imprint[1], imprint[2])
+                    title_parts.pop()
         if imprint is not None:
             place, publisher, date = imprint
-            st.fields["publisher-place"] = place
+            if place:
+                st.fields["publisher-place"] = place
             st.fields["publisher"] = publisher
             if date:
                 st.set_date(date)

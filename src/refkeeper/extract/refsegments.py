@@ -16,9 +16,13 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 _NUM_DASH_RE = re.compile(rf"(?<=\d)\s*[-{_DASHES}]+\s*(?=[A-Za-z]{{0,2}}\d)")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-"}
+)
 
-_LABEL_RE = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)])\s+(?=\D)")
+_LABEL_RE = re.compile(
+    r"^\s*(?:[\u2022\u00b7*\u2013\u2014-]\s*|\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]|[a-z]\))\s+(?=\D)"
+)
 
 # identifiers and links, removed from the working text once recorded
 _ID_STRIP_RE = re.compile(
@@ -43,6 +47,9 @@ _ACCESS_RE = re.compile(
     r"|\[(?:Internet|online|serial\s+on\s+the\s+Internet)\]",
     re.IGNORECASE,
 )
+ARXIV_RE = re.compile(
+    r"(?:[.,]?\s*\b(?:arXiv|ArXiv)\s+preprint\.?)?\s*\b(?:arXiv|ArXiv|arxiv)\s*:?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)"
+)
 _EMPTY_PUNCT_RE = re.compile(r"([.,;:])(?:\s+[.,;:](?=\s|$))+")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([.,;:])(?=\s|$)")
 
@@ -55,8 +62,9 @@ PAREN_EDS_RE = re.compile(r"\(\s*(?:eds?|editors?|hrsg)\.?\s*\)", re.IGNORECASE)
 #   supplements "101 Suppl 2:S125-9" / "101(Suppl 2):S125".
 _PAGES = rf"(?P<pages>{PAGE_TOKEN}(?:\s*-+\s*{PAGE_TOKEN})?)"
 LOCATOR_RE = re.compile(
-    r"(?<![\d.,\-])(?P<vol>\d{1,5}[A-Za-z]?)"
+    r"(?<![\d,\-])(?<!\d\.)(?P<vol>\d{1,5}[A-Za-z]?)"
     r"(?:\s*(?P<supp>(?:Suppl(?:ement)?|Pt|Part|Spec\s+No)\.?(?:\s*[A-Za-z0-9]{1,4})?))?"
+    r"(?:,\s*no\.\s*(?P<no>[A-Za-z0-9\-]{1,10}))?"
     r"\s*(?:\((?P<iss>[^()]{1,40})\))?"
     rf"(?:\s*[:,]\s*|(?<=\))\s*)(?:pp?\.?\s*)?{_PAGES}\s*$"
 )
@@ -66,6 +74,11 @@ LOCATOR_NOPAGES_RE = re.compile(
     r"(?:\s*\((?P<iss>[^()]{1,40})\))?\s*$",
     re.IGNORECASE,
 )
+TRAILING_PAREN_DATE_RE = re.compile(rf"[.,]?\s*\(\s*(?P<date>{DATE})\s*\)\s*\.?$", re.IGNORECASE)
+TRAILING_PAREN_IMPRINT_RE = re.compile(
+    r"\s*\((?P<pub>[A-Z][^()]{1,80}?),\s*(?P<date>(?:1[5-9]|20)\d\d)\)\s*\.?$"
+)
+VOLUME_ONLY_RE = re.compile(r"(?<=[^\d\s])\s+(?P<vol>\d{1,5})$")
 TAIL_DATE_RE = re.compile(rf"(?:^|(?<=[\s.,;(]))(?P<date>{DATE})\)?\s*[;,.:]?\s*$", re.IGNORECASE)
 
 NUM_SEG_RE = re.compile(
@@ -104,6 +117,13 @@ PUBLISHER_WORDS = frozenset(
     livingstone mcgraw-hill hill norton freeman raven informa crc taylor francis humana
     foundation council office centre center department ministry""".split()
 )
+
+STRONG_PUBLISHER_WORDS = frozenset(
+    """press publisher publishers publishing publications verlag inc inc. ltd ltd. gmbh llc
+    elsevier springer wiley saunders mosby lippincott karger thieme blackwell routledge sage
+    university universität université universidad institut institute""".split()
+)
+"""Words that make a lone segment a publisher (``CRC Press``, ``Springer``)."""
 
 _NO_SPLIT_AFTER = frozenset(
     {"p", "pp", "vol", "no", "nos", "suppl", "pt", "st", "dr", "vs", "e.g", "i.e", "al", "fig",
@@ -211,6 +231,6 @@ def snippet(text: str, limit: int = 80) -> str:
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
-def looks_like_publisher(text: str) -> bool:
+def looks_like_publisher(text: str, *, strong: bool = False) -> bool:
     words = {w.strip(".,()&").lower() for w in text.split()}
-    return bool(words & PUBLISHER_WORDS)
+    return bool(words & (STRONG_PUBLISHER_WORDS if strong else PUBLISHER_WORDS))
