@@ -18,8 +18,11 @@ No pytest import: benchmark scripts use it too::
         ...
         print(len(fake.requests))
 
-Like NCBI, a search term that matches nothing in the database is dropped from the query and
-reported as ``PhraseNotFound`` (``FakeEutils(drop_unknown_terms=False)`` turns that off).
+The corpus is a small subset of PubMed, so by default a term that matches no record is taken as
+a real PubMed word without hits here: its AND is empty, and a search without hits answers in
+NCBI's no-hit form (``ErrorList/PhraseNotFound`` + ``WarningList``). ``drop_unknown_terms=True``
+reproduces what NCBI does with terms unknown to all of PubMed: they are dropped from the query
+(which is searched without them) and reported as ``PhraseNotFound``.
 """
 
 from __future__ import annotations
@@ -152,7 +155,8 @@ class FakeEutils:
     ``extra_records``: more PubmedArticleSet / NLMCatalogRecordSet documents to serve.
     ``include_corpus=False`` serves only the built seed records and the extras.
     ``drop_unknown_terms``: drop (and report as PhraseNotFound) terms that match nothing, as
-    NCBI does. ``efetch_default_html``: efetch db=pubmed without retmode answers with an HTML
+    NCBI does with words unknown to PubMed (default: strict AND, see the module docstring).
+    ``efetch_default_html``: efetch db=pubmed without retmode answers with an HTML
     page (like the recorded pubmed3.html). ``retry_after``: seconds sent in Retry-After with
     a 429 (None: no header). ``max_get_query``: a GET whose query string is longer answers 414
     (send long id lists and ECitMatch batches by POST). History-based efetch/esummary return
@@ -163,7 +167,7 @@ class FakeEutils:
         self,
         *,
         rate_limit: bool = False,
-        drop_unknown_terms: bool = True,
+        drop_unknown_terms: bool = False,
         extra_records: Iterable[bytes] = (),
         include_corpus: bool = True,
         efetch_default_html: bool = True,

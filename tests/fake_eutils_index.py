@@ -472,7 +472,8 @@ class Searcher:
         self.indexes = indexes
         self.drop_unknown = drop_unknown
         self.default_tag = default_tag
-        self.not_found: list[str] = []
+        self.not_found: list[str] = []  # reported as PhraseNotFound
+        self.unmatched: list[str] = []  # terms that matched no record
         self.fields_not_found: list[str] = []
         self.translation: list[str] = []
 
@@ -480,8 +481,15 @@ class Searcher:
         return {uid for ix in self.indexes for uid in ix.docs}
 
     def run(self, node: Node | None) -> set[str]:
-        result = self._eval(node)
-        return set() if result is None else result
+        """The matching uids. Strict mode (``drop_unknown=False``): a term that matches nothing
+        empties its AND, and a search without hits reports such terms as PhraseNotFound.
+        Drop mode (NCBI's behaviour for terms unknown to all of PubMed): such terms are left
+        out of the query and reported, and the rest is searched."""
+        found = self._eval(node)
+        result = set() if found is None else found
+        if not self.drop_unknown and not result:
+            self.not_found = list(self.unmatched)
+        return result
 
     def _eval(self, node: Node | None) -> set[str] | None:
         if node is None:
@@ -506,18 +514,21 @@ class Searcher:
         if tag is None:
             self.fields_not_found.append(raw_tag)
             return None
-        self.translation.append(f'"{term.value}"[{FIELD_NAMES[tag]}]')
-        found: set[str] = set()
-        for ix in self.indexes:
-            found |= self._match(ix, tag, term)
-        if found or not self.drop_unknown:
-            return found
         if (
             tag in ("ti", "tiab", "all")
             and not term.quoted
             and all(w in STOPWORDS for w in tokens(term.value))
         ):
-            return None
+            return None  # stopwords are not searched
+        self.translation.append(f'"{term.value}"[{FIELD_NAMES[tag]}]')
+        found: set[str] = set()
+        for ix in self.indexes:
+            found |= self._match(ix, tag, term)
+        if found:
+            return found
+        self.unmatched.append(term.value)
+        if not self.drop_unknown:
+            return found
         self.not_found.append(term.value)
         return None
 

@@ -135,18 +135,27 @@ def test_esearch_corpus_records_by_their_fields(fake_eutils: FakeEutils) -> None
     )
 
 
-def test_esearch_phrase_not_found_is_dropped_and_reported(fake_eutils: FakeEutils) -> None:
+def test_esearch_no_hit_form_and_strict_and(fake_eutils: FakeEutils) -> None:
     count, ids, problems = search(fake_eutils, "abcXYZqq")
     assert (count, ids) == (0, ())
     assert problems == ("PhraseNotFound: abcXYZqq", "OutputMessage: No items found.")
+    # by default a term without hits empties its AND (the corpus is a subset of PubMed)
     count, ids, problems = search(fake_eutils, "timmons cf[1au] AND zzzqqq[ti]")
-    assert ids == ("8620427",)
-    assert problems == ("PhraseNotFound: zzzqqq",)
-    strict = FakeEutils(drop_unknown_terms=False)
-    try:
-        assert search(strict, "timmons cf[1au] AND zzzqqq[ti]")[:2] == (0, ())
-    finally:
-        strict.stop()
+    assert (count, ids) == (0, ())
+    assert problems == ("PhraseNotFound: zzzqqq", "OutputMessage: No items found.")
+    assert search(fake_eutils, "timmons cf[1au] OR zzzqqq[ti]") == (1, ("8620427",), ())
+    # stopwords are not searched
+    assert search(fake_eutils, "the[ti] AND timmons cf[1au]")[1] == ("8620427",)
+
+
+def test_esearch_drop_unknown_terms_like_ncbi() -> None:
+    with FakeEutils(drop_unknown_terms=True) as fake:
+        count, ids, problems = search(fake, "timmons cf[1au] AND zzzqqq[ti]")
+        assert ids == ("8620427",)
+        assert problems == ("PhraseNotFound: zzzqqq",)
+        count, ids, problems = search(fake, "abcXYZqq")
+        assert (count, ids) == (0, ())
+        assert problems == ("PhraseNotFound: abcXYZqq", "OutputMessage: No items found.")
 
 
 def test_esearch_paging_history_and_json(fake_eutils: FakeEutils) -> None:
@@ -184,7 +193,11 @@ def test_esearch_errors(fake_eutils: FakeEutils) -> None:
     with pytest.raises(ResponseError, match="Empty term"):
         parse_esearch_xml(get(fake_eutils, "esearch.fcgi", db="pubmed").content)
     # an unknown field tag is reported and the term dropped, as NCBI does
-    assert "FieldNotFound: zz" in search(fake_eutils, "x[zz] AND timmons[1au]")[2]
+    assert search(fake_eutils, "x[zz] AND timmons[1au]") == (
+        1,
+        ("8620427",),
+        ("FieldNotFound: zz",),
+    )
 
 
 def test_nlmcatalog_search_and_fetch(fake_eutils: FakeEutils) -> None:
