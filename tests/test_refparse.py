@@ -468,3 +468,119 @@ def test_title_with_two_sentences_and_question() -> None:
     assert fields["title"] == "What is complexity?"
     assert fields["container-title"] == "Bioessays"
     assert (fields["volume"], fields["page"]) == ("24", "1085-1094")
+
+
+def test_nature_style() -> None:
+    fields = clean(
+        "Schindelin, J. et al. Fiji: an open-source platform for biological-image analysis. "
+        "Nat. Methods 9, 676\u2013682 (2012)."
+    )
+    assert fields["author"] == [{"family": "Schindelin", "given": "J."}]
+    assert fields["_et_al"] is True
+    assert fields["title"] == "Fiji: an open-source platform for biological-image analysis"
+    assert fields["container-title"] == "Nat. Methods"
+    assert fields["container-title-short"] == "Nat. Methods"
+    assert (fields["volume"], fields["page"]) == ("9", "676-682")
+    assert fields["issued"] == {"date-parts": [[2012]]}
+
+
+def test_chemistry_style_without_title() -> None:
+    parsed = parse("Q. Zhang, J. Li, C. Adachi, J. Am. Chem. Soc. 2012, 134, 14706.")
+    assert parsed.fields["author"] == [
+        {"family": "Zhang", "given": "Q."},
+        {"family": "Li", "given": "J."},
+        {"family": "Adachi", "given": "C."},
+    ]
+    assert parsed.fields["container-title"] == "J. Am. Chem. Soc."
+    assert (parsed.fields["volume"], parsed.fields["page"]) == ("134", "14706")
+    assert parsed.fields["issued"] == {"date-parts": [[2012]]}
+    assert parsed.problems == ("no title found before the journal",)
+
+
+def test_chicago_quoted_title_no_and_month() -> None:
+    fields = clean(
+        "C. R. deVries and F. S. Freiha, \u201cHemorrhagic Cystitis: A Review,\u201d Journal of "
+        "Urology 143, no. 1 (January 1990): 1\u20139."
+    )
+    assert fields["author"] == [
+        {"family": "deVries", "given": "C. R."},
+        {"family": "Freiha", "given": "F. S."},
+    ]
+    assert fields["title"] == "Hemorrhagic Cystitis: A Review"
+    assert fields["container-title"] == "Journal of Urology"
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("143", "1", "1-9")
+    assert fields["issued"] == {"date-parts": [[1990, 1]]}
+
+
+def test_apa_ellipsis_and_initials_without_full_stops() -> None:
+    fields = clean(
+        "Fridenson-Hayo, S., Berggren, S., B\u00f6lte, S., \u2026 Golan, O. (2016). Basic and "
+        "complex emotion recognition. Molecular Autism, 7, 1-11."
+    )
+    assert [a["family"] for a in fields["author"]] == [
+        "Fridenson-Hayo", "Berggren", "B\u00f6lte", "Golan",
+    ]  # fmt: skip
+    assert fields["_et_al"] is True
+    fields = clean("De Pretis, F, Landes, J. E-synthesis. Front Pharmacol 2019;10:1317.")
+    assert fields["author"] == [
+        {"family": "De Pretis", "given": "F"},
+        {"family": "Landes", "given": "J."},
+    ]
+
+
+def test_arxiv_preprint() -> None:
+    fields = clean(
+        "Liu, X., Zhang, C. & Zhang, L. Vision mamba: A comprehensive survey. "
+        "arXiv preprint. arXiv:2405.04404 (2024)."
+    )
+    assert (fields["type"], fields["publisher"], fields["number"]) == (
+        "article", "arXiv", "2405.04404",
+    )  # fmt: skip
+    assert fields["title"] == "Vision mamba: A comprehensive survey"
+    assert fields["issued"] == {"date-parts": [[2024]]}
+
+
+def test_book_with_publisher_and_year_in_brackets() -> None:
+    fields = clean("N. Horan and J. S. Cooper, Radiation Cystitis (StatPearls Publishing, 2023).")
+    assert fields["publisher"] == "StatPearls Publishing"
+    assert fields["issued"] == {"date-parts": [[2023]]}
+    assert fields["type"] == "book"
+    assert fields["title"] == "Radiation Cystitis"
+
+
+def test_springer_chapter_publisher_then_place() -> None:
+    fields = clean(
+        "Ward C, Mena-Hurtado C (2015) Endovascular treatment. In: Lanzer P (ed) Panvascular "
+        "medicine. Springer, Berlin, pp 3195\u20133203"
+    )
+    assert fields["type"] == "chapter"
+    assert fields["editor"] == [{"family": "Lanzer", "given": "P"}]
+    assert fields["container-title"] == "Panvascular medicine"
+    assert (fields["publisher"], fields["publisher-place"]) == ("Springer", "Berlin")
+    assert fields["page"] == "3195-3203"
+
+
+@pytest.mark.parametrize(
+    ("locator", "page"),
+    [("21:179\u2013194.e4", "179-194.e4"), ("362: eaat8923", "eaat8923")],
+)
+def test_article_numbers_as_pages(locator: str, page: str) -> None:
+    assert clean(f"Lee JH, Keller GM (2017) A title. Cell Stem Cell {locator}")["page"] == page
+
+
+def test_collective_with_acronym_and_bullet_label() -> None:
+    fields = clean(
+        "\u2022 Robert Koch Institut (RKI). Aktualisierung der Impfempfehlung. "
+        "Epid Bull. 2015;37:393-402."
+    )
+    assert fields["author"] == [{"literal": "Robert Koch Institut (RKI)"}]
+    assert fields["container-title"] == "Epid Bull"
+
+
+def test_one_word_name_inside_vancouver_list() -> None:
+    fields = clean("Syafri E, Jamaluddin, Sari NH. A title. Int J Biol Macromol. 2022;200:25-33.")
+    assert fields["author"] == [
+        {"family": "Syafri", "given": "E"},
+        {"family": "Jamaluddin"},
+        {"family": "Sari", "given": "NH"},
+    ]

@@ -30,11 +30,15 @@ DATE = (
     rf"(?:{YEAR}[a-z]?(?:\s+(?:{_MON}(?:\s+{_DAY}(?:\s*-\s*(?:{_MON}\s+)?{_DAY})?)?"
     rf"(?:\s*-\s*(?:{YEAR}\s+)?{_MON}(?:\s+{_DAY})?)?|{_SEASON}(?:\s*-\s*{_SEASON})?))?"
     rf"|{_SEASON}(?:\s*-\s*{_SEASON})?\s+{YEAR}"
-    rf"|{YEAR},\s+{_MON}(?:\s+{_DAY})?)"
+    rf"|{YEAR},\s+{_MON}(?:\s+{_DAY})?"
+    rf"|{_MON}(?:\s+{_DAY},?)?\s+{YEAR})"
 )
 """A date as references write it (no anchors; callers add their own context)."""
 
 _DATE_RE = re.compile(DATE, re.IGNORECASE)
+_MONTH_FIRST_RE = re.compile(
+    rf"(?P<m>[A-Za-z]{{3,9}}\.?)(?:\s+(?P<d>{_DAY}),?)?\s+(?P<y>{YEAR})", re.IGNORECASE
+)
 _YEAR_RE = re.compile(YEAR)
 _TOKEN_RE = re.compile(rf"{YEAR}|[A-Za-z]+|\d{{1,2}}|-")
 
@@ -44,6 +48,13 @@ def parse_date(text: str) -> dict[str, Any] | None:
     text = text.strip().rstrip(".")
     if not _DATE_RE.fullmatch(text):
         return None
+    m = _MONTH_FIRST_RE.fullmatch(text)
+    if m and m.group("m").lower().rstrip(".") in MONTHS:
+        # "January 1990", "October 15, 1995"
+        parts = [int(m.group("y")), MONTHS[m.group("m").lower().rstrip(".")]]
+        if m.group("d"):
+            parts.append(int(m.group("d")))
+        return {"date-parts": [parts]}
     parts: list[list[int]] = []
     season: int | None = None
     current: list[int] = []

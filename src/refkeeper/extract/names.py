@@ -160,7 +160,10 @@ def _full(part: str) -> Name | None:
             return None
     if any(tok.lower() in _NOT_NAMES for tok in family):
         return None
-    if not _family_ok(family) or not _is_cap_word(family[-1]):
+    last = family[-1]
+    if not _family_ok(family) or not (
+        _is_cap_word(last) or (last[0].islower() and any(c.isupper() for c in last[1:]))
+    ):
         return None
     if family[-1].lower() in JOURNAL_WORDS:
         return None

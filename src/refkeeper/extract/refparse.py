@@ -332,6 +332,9 @@ def _parse_body(rest: str, st: _State) -> None:
     segs = seg.split_sentences(rest)
     while len(segs) > 1 and _is_date_piece(segs[-1]) and st.set_date(segs[-1].rstrip(". ")):
         segs.pop()
+    if "publisher" in st.fields:
+        _set_title(" ".join(segs), st)  # "Title (Publisher, 2023)": nothing else to read
+        return
     _set_title(segs[0], st)
     if len(segs) > 1:
         unread = seg.snippet(" ".join(segs[1:]))
