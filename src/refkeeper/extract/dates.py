@@ -51,10 +51,10 @@ def parse_date(text: str) -> dict[str, Any] | None:
     m = _MONTH_FIRST_RE.fullmatch(text)
     if m and m.group("m").lower().rstrip(".") in MONTHS:
         # "January 1990", "October 15, 1995"
-        parts = [int(m.group("y")), MONTHS[m.group("m").lower().rstrip(".")]]
+        single = [int(m.group("y")), MONTHS[m.group("m").lower().rstrip(".")]]
         if m.group("d"):
-            parts.append(int(m.group("d")))
-        return {"date-parts": [parts]}
+            single.append(int(m.group("d")))
+        return {"date-parts": [single]}
     parts: list[list[int]] = []
     season: int | None = None
     current: list[int] = []
