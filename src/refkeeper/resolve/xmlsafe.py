@@ -20,7 +20,6 @@ __all__ = ["parse_xml", "text_of", "flat_text", "looks_like_html", "check_error_
 _HTML_RE = re.compile(
     rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE\s+html|<html\b|<head\b|<body\b)", re.I
 )
-_WS_RE = re.compile(r"\s+")
 
 
 def _parser() -> Any:
@@ -94,4 +93,8 @@ def text_of(element: Any, path: str) -> str | None:
 
 def flat_text(element: Any) -> str:
     """All text inside ``element`` (inline markup such as <i>, <sup>, MathML flattened)."""
-    return _WS_RE.sub(" ", "".join(element.itertext())).strip()
+    if len(element):
+        text = "".join(element.itertext())
+    else:
+        text = element.text or ""
+    return " ".join(text.split())
