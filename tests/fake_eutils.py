@@ -92,6 +92,25 @@ HTML_ERROR_PAGE = (
 )
 
 
+# The requests recorded in ../shared/ncbi-samples/recorded/ (MANIFEST.md): answered byte for byte.
+RECORDED_REPLAYS: tuple[tuple[str, dict[str, str], str], ...] = (
+    ("esearch.fcgi", {"db": "pubmed", "term": "biopython"}, "esearch1.xml"),
+    (
+        "esearch.fcgi",
+        {"db": "pubmed", "term": "PNAS[ta] AND 97[vi]", "retstart": "6"},
+        "esearch3.xml",
+    ),
+    ("esearch.fcgi", {"db": "protein", "term": "abcXYZ"}, "esearch8.xml"),
+    ("elink.fcgi", {"dbfrom": "pubmed", "id": "9298984", "cmd": "neighbor"}, "elink1.xml"),
+    ("elink.fcgi", {"dbfrom": "pubmed", "id": "11812492,11774222", "db": "pubmed"}, "elink3.xml"),
+    ("elink.fcgi", {"dbfrom": "pubmed", "id": "10611131", "cmd": "prlinks"}, "elink5.xml"),
+    ("espell.fcgi", {"db": "pubmed", "term": "biopythooon"}, "espell.xml"),
+    ("efetch.fcgi", {"db": "journals", "id": "2830,6011,7473"}, "journals.xml"),
+    ("efetch.fcgi", {"db": "pmc", "id": "2682512,3468381"}, "efetch_pmc.xml"),
+    ("esummary.fcgi", {"db": "pubmed", "id": "11850928,11482001"}, "esummary1.xml"),
+)
+
+
 # --------------------------------------------------------------------------- faults & requests
 
 
@@ -160,7 +179,8 @@ class FakeEutils:
     page (like the recorded pubmed3.html). ``retry_after``: seconds sent in Retry-After with
     a 429 (None: no header). ``max_get_query``: a GET whose query string is longer answers 414
     (send long id lists and ECitMatch batches by POST). History-based efetch/esummary return
-    ``retmax`` records (default 20, as for esearch): pass retmax.
+    ``retmax`` records (default 20, as for esearch): pass retmax. ``replay_recorded``: the
+    requests recorded in ../shared/ncbi-samples/ (RECORDED_REPLAYS) get their recorded answer.
     """
 
     def __init__(
@@ -173,12 +193,14 @@ class FakeEutils:
         efetch_default_html: bool = True,
         retry_after: int | None = None,
         max_get_query: int | None = 8000,
+        replay_recorded: bool = True,
     ) -> None:
         self.rate_limit = rate_limit
         self.drop_unknown_terms = drop_unknown_terms
         self.efetch_default_html = efetch_default_html
         self.retry_after = retry_after
         self.max_get_query = max_get_query
+        self.replay_recorded = replay_recorded
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.rate_limited = 0
@@ -396,6 +418,10 @@ class FakeEutils:
         return None  # pragma: no cover
 
     def _dispatch(self, request: Request, endpoint: str, params: dict[str, str]) -> Response:
+        if self.replay_recorded:
+            for utility, wanted, name in RECORDED_REPLAYS:
+                if utility == endpoint and all(params.get(k) == v for k, v in wanted.items()):
+                    return _xml((RECORDED / name).read_bytes())
         handler = {
             "esearch.fcgi": self._esearch,
             "efetch.fcgi": self._efetch,
@@ -405,6 +431,9 @@ class FakeEutils:
             "einfo.fcgi": self._einfo,
             "idconv": self._idconv,
         }.get(endpoint)
+        if handler is None and endpoint.endswith((".fcgi", ".cgi")):
+            message = f"fake E-utilities: {endpoint} is not implemented (only recorded replays)\n"
+            return Response(message, status=501, content_type="text/plain")
         if handler is None:
             return Response(
                 f"404: no such E-utility {endpoint!r}\n", status=404, content_type="text/plain"

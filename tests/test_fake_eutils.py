@@ -531,3 +531,16 @@ def test_corpus_records_found_by_their_own_fields(fake_eutils: FakeEutils) -> No
         assert not searcher.not_found
         for doi in doc.dois:
             assert fake_eutils.search("pubmed", f'"{doi}"[doi]')[0] == [doc.uid]
+
+
+def test_recorded_requests_get_their_recorded_answers(fake_eutils: FakeEutils) -> None:
+    answer = get(fake_eutils, "esearch.fcgi", db="pubmed", term="biopython")
+    assert answer.content == (RECORDED / "esearch1.xml").read_bytes()
+    assert parse_esearch_xml(answer.content).count == 63
+    spell = get(fake_eutils, "espell.fcgi", db="pubmed", term="biopythooon")
+    assert b"<CorrectedQuery>biopython</CorrectedQuery>" in spell.content
+    summary = get(fake_eutils, "esummary.fcgi", db="pubmed", id="11850928,11482001", retmode="xml")
+    assert summary.content == (RECORDED / "esummary1.xml").read_bytes()
+    assert get(fake_eutils, "elink.fcgi", dbfrom="pubmed", id="1").status_code == 501
+    with FakeEutils(replay_recorded=False) as fake:
+        assert search(fake, "biopython")[:2] == (0, ())

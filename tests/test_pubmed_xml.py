@@ -353,3 +353,10 @@ def test_parse_ecitmatch() -> None:
         parse_ecitmatch("<html><body>Error</body></html>")
     with pytest.raises(ResponseError, match="unreadable line"):
         parse_ecitmatch("just some words")
+
+
+def test_empty_error_element_is_not_an_error() -> None:
+    from refkeeper.resolve.xmlsafe import parse_xml
+
+    root = parse_xml(recorded("espell.xml"), what="ESpell answer", root="eSpellResult")
+    assert root.findtext("CorrectedQuery") == "biopython"

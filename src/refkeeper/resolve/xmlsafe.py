@@ -75,11 +75,9 @@ def parse_xml(data: bytes, *, what: str, root: str | tuple[str, ...] | None = No
 def check_error_elements(element: Any, *, what: str) -> None:
     """Raise ResponseError when the root is or holds an ``<ERROR>`` element."""
     errors = [element] if element.tag == "ERROR" else element.findall("ERROR")
-    messages = [flat_text(e) for e in errors]
+    messages = [m for e in errors if (m := flat_text(e))]  # an empty <ERROR/> is no error
     if messages:
-        raise ResponseError(
-            f"{what}: NCBI reported an error: {'; '.join(m for m in messages if m) or 'ERROR'}"
-        )
+        raise ResponseError(f"{what}: NCBI reported an error: {'; '.join(messages)}")
 
 
 def text_of(element: Any, path: str) -> str | None:
