@@ -267,6 +267,15 @@ def test_corpus_pages() -> None:
     assert "e33-e41" in pages
 
 
+def test_corpus_translated_titles() -> None:
+    works = {w.pmid: w for w in corpus_works()}
+    titles = [w.csl.get("title", "") for w in works.values()]
+    assert "The labial leukoplakia of smokers" in titles
+    assert not any(t.startswith("[") and t.endswith("]") for t in titles)
+    translated = [w for w in works.values() if "original-title" in w.csl]
+    assert translated and all(w.csl["original-title"] != w.csl["title"] for w in translated)
+
+
 # --------------------------------------------------------------------------- pure helpers
 
 

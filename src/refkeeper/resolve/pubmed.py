@@ -188,11 +188,16 @@ def _date_parts(pub_date: Any) -> tuple[list[int], str | None]:
 
 
 def _title(text: str | None) -> str | None:
-    """Flattened title without PubMed's closing period (citation styles add their own)."""
+    """Flattened title without PubMed's closing period (citation styles add their own) and
+    without the square brackets PubMed puts around a translated title."""
     if not text:
         return None
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1].rstrip()
+    if text.startswith("[") and text.endswith("]") and "[" not in text[1:]:
+        text = text[1:-1].strip()
+        if text.endswith(".") and not text.endswith(".."):
+            text = text[:-1].rstrip()
     return text or None
 
 
@@ -266,11 +271,10 @@ def _article(record: Any) -> Work:
     work_id = f"pmid:{pmid}"
 
     csl: CSLItem = {"id": work_id, "type": "article-journal"}
-    _set(
-        csl,
-        "title",
-        _title(text_of(article, "ArticleTitle")) or _title(text_of(article, "VernacularTitle")),
-    )
+    vernacular = _title(text_of(article, "VernacularTitle"))
+    _set(csl, "title", _title(text_of(article, "ArticleTitle")) or vernacular)
+    if vernacular and vernacular != csl.get("title"):
+        csl["original-title"] = vernacular
     _set(csl, "author", _names(article.find("AuthorList")))
 
     medline_date: str | None = None
