@@ -20,7 +20,7 @@ Name = dict[str, Any]
 
 PARTICLES = frozenset(
     "van von der den de del della dei di da das do dos du la le les ten ter te op het 't af zu "
-    "vom zum y e bin ibn al el ben st".split()
+    "vom zum y e bin ibn al el ben st an".split()
 )
 SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "Ii", "Iii", "2nd", "3rd"})
 COLLECTIVE_WORDS = frozenset(
@@ -40,9 +40,14 @@ _NOT_NAMES = frozenset("the a an of and in on for to with from by at is are new"
 
 _ET_AL_RE = re.compile(r"(?:[,;]?\s*\bet\.?\s*al\b\.?|,?\s*\band\s+others\b\.?)\s*$", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"\s*(?:[,;]|\s&\s|&|\band\b)\s*")
-_INITIALS_RE = re.compile(r"[A-Z](?:[a-z]?\.?-?\s?[A-Z])*\.?")
-_APA_INITIALS_RE = re.compile(r"(?:[A-Z][a-z]?\.\s*-?\s*)+|[A-Z]{1,3}\.?\s")
-_APA_START_RE = re.compile(r"[^,]{1,60},\s*(?:[A-Z][a-z]?\.|[A-Z]{1,3}\.?(?:,|\s*&|\s+and\s|$))")
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+"""Upper-case letters initials are made of (Latin-1 and Latin Extended-A)."""
+_INITIALS_RE = re.compile(rf"[{_UP}](?:[a-z]?\.?-?\s?[{_UP}])*\.?")
+_APA_INITIALS_RE = re.compile(rf"(?:[{_UP}][a-z]?\.\s*-?\s*)+|[{_UP}]{{1,3}}\.?\s")
+_APA_START_RE = re.compile(
+    rf"[^,]{{1,60}},\s*(?:[{_UP}][a-z]?\.|[{_UP}]{{1,3}}\.?(?:,|\s*&|\s+and\s|$))"
+)
+_HYPHENATED_INITIALS_RE = re.compile(rf"[{_UP}]\.(?:-?[{_UP}]\.)+")
 _ELLIPSIS_RE = re.compile(r",?\s*(?:\u2026|\.\.\.)\s*")
 JOURNAL_WORDS = frozenset(
     """am chem soc phys biol med sci res rev lett mater adv nat int eur proc acad natl appl
@@ -154,7 +159,11 @@ def _full(part: str) -> Name | None:
     for tok in given:
         if not _GIVEN_WORD_RE.fullmatch(tok) or not tok[0].isupper():
             return None
-        if tok.endswith(".") and len(tok.replace(".", "").replace("-", "")) > 1:
+        if (
+            tok.endswith(".")
+            and len(tok.replace(".", "").replace("-", "")) > 1
+            and not _HYPHENATED_INITIALS_RE.fullmatch(tok)
+        ):
             return None  # "JL." or "Jones." is not an abbreviated given name
         if tok.lower() in _NOT_NAMES:
             return None

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from refkeeper.extract import refsegments as seg
-from refkeeper.extract.dates import parse_date
+from refkeeper.extract.dates import DATE, MONTHS, parse_date
 from refkeeper.extract.names import (
     PARTICLES,
     NameList,
@@ -44,6 +44,9 @@ _BOUNDARY_RE = re.compile(
     r"\.(?=\s|$)|:(?=\s)|(?<=[^\s,])(?=,?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))"
     r"|(?<=[^\s,])(?=,?\s*\")"
 )
+_LOCATOR_START_RE = re.compile(rf"[.,]?\s*(?:{DATE})\s*;\s*\(?\d", re.IGNORECASE)
+_TRAILING_YEAR_RE = re.compile(r"[;,]\s*(?P<y>(?:1[5-9]|20)\d\d)\.?$")
+_CONFERENCE_RE = re.compile(r"\b(?:proceedings|conference|symposium|workshop|congress)\b", re.I)
 _ANONYMOUS_RE = re.compile(r"^\[?(?:Anonymous|Anon\.?)\]?[.,:]?\s+", re.IGNORECASE)
 _QUOTED_TITLE_RE = re.compile(r"^[\"'](?P<title>.+?)[,.?!]?[\"'][,.]?\s+(?P<rest>\S.*)$")
 _DISCUSSION_RE = re.compile(
@@ -208,6 +211,8 @@ def _take_authors(text: str, st: _State) -> str:
             break
         prefix, eds_marker = strip_editor_marker(text[:end])
         names = None if _sentence_in_last_part(prefix) else parse_names(prefix)
+        if names is not None and _LOCATOR_START_RE.match(text, end):
+            names = None  # "J Biol Chem. 2010 Aug 6;285(32):24447-56": a journal, not a name
         if names is not None and m.group(0) == ":" and names.style not in ("vancouver", "apa"):
             names = None  # "Tuberculosis in the United States: prevalence": a title
         year_follows = False
@@ -335,6 +340,9 @@ def _parse_body(rest: str, st: _State) -> None:
     if "publisher" in st.fields:
         _set_title(" ".join(segs), st)  # "Title (Publisher, 2023)": nothing else to read
         return
+    m_year = _TRAILING_YEAR_RE.search(segs[-1])
+    if m_year and st.set_date(m_year.group("y")):
+        segs[-1] = segs[-1][: m_year.start()]  # "WHO. Noncommunicable disease; 2016."
     _set_title(segs[0], st)
     if len(segs) > 1:
         unread = seg.snippet(" ".join(segs[1:]))
@@ -369,8 +377,8 @@ def _set_journal(journal: str, st: _State) -> None:
     journal = journal.strip().strip(",;:").strip()
     if journal.endswith("..") or (journal.endswith(".") and journal.count(".") == 1):
         journal = journal.rstrip(".").rstrip()
-    if not journal:
-        st.problems.append("no journal found")
+    if not journal or not any(c.isalpha() for c in journal) or journal.lower() in MONTHS:
+        st.problems.append(f"no journal found{' (' + repr(journal) + ')' if journal else ''}")
         return
     st.fields["container-title"] = journal
     if _is_abbreviated(journal):
@@ -428,6 +436,8 @@ def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
     if m_disc:
         body = body[: m_disc.start()]  # "; discussion 1134-5": pages of a reply, not the article
     m = seg.LOCATOR_RE.search(body, max(0, len(body) - 160))
+    if m and not m.group("iss") and _looks_like_year(m.group("vol")):
+        m = None  # "CRC Press, 2017, pp. 1-233": a year, not a volume
     vol: str | None = None
     iss: str | None = None
     if m:
@@ -442,6 +452,11 @@ def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
             iss = f"{supp} {iss}".strip() if iss and supp not in iss else (iss or supp)
         pre = body[: m.start()]
         st.set_pages(m.group("pages"))
+    elif m_io := seg.LOCATOR_ISSUE_ONLY_RE.search(body, max(0, len(body) - 60)):
+        # "Clin Orthop Relat Res. 1980 Nov-Dec;(153):121-5": an issue without a volume
+        iss = m_io.group("iss")
+        pre = body[: m_io.start()]
+        st.set_pages(m_io.group("pages"))
     else:
         m2 = seg.LOCATOR_NOPAGES_RE.search(body, max(0, len(body) - 100))
         m3 = seg.VOLUME_ONLY_RE.search(body, max(0, len(body) - 12)) if volume_only else None
@@ -559,6 +574,10 @@ def _parse_segments(rest: str, st: _State) -> bool:
         _parse_book(rest, st, container=bool(nums))
         return True
     return False
+
+
+def _looks_like_year(text: str) -> bool:
+    return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2099
 
 
 def _year(st: _State) -> int | None:
@@ -705,7 +724,9 @@ def _parse_book(text: str, st: _State, *, container: bool) -> None:
         st.fields["container-title"] = title
     else:
         st.fields["title"] = title
-    if not found_imprint:
+    if container and not found_imprint and _CONFERENCE_RE.search(title):
+        st.fields["type"] = "paper-conference"  # proceedings often name no publisher
+    elif not found_imprint:
         st.problems.append("no publisher found")
 
 

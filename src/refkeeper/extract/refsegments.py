@@ -75,6 +75,9 @@ LOCATOR_NOPAGES_RE = re.compile(
     re.IGNORECASE,
 )
 TRAILING_PAREN_DATE_RE = re.compile(rf"[.,]?\s*\(\s*(?P<date>{DATE})\s*\)\s*\.?$", re.IGNORECASE)
+LOCATOR_ISSUE_ONLY_RE = re.compile(rf";\s*\((?P<iss>[^()]{{1,20}})\)\s*:\s*{_PAGES}\s*$")
+DOC_TYPE_CODE_RE = re.compile(r"\s*\[(?:J|M|C|D|R|N|P|S|Z|EB/OL|J/OL|M/OL)\](?=[\s.,]|$)")
+"""Chinese GB/T 7714 document-type codes: ``Title[J].`` (journal), ``[M]`` (book), ..."""
 TRAILING_PAREN_IMPRINT_RE = re.compile(
     r"\s*\((?P<pub>[A-Z][^()]{1,80}?),\s*(?P<date>(?:1[5-9]|20)\d\d)\)\s*\.?$"
 )
@@ -171,6 +174,8 @@ def strip_identifiers(text: str) -> tuple[str, str | None]:
         text = _URL_RE.sub(" ", text)
     if may_hold_identifiers(text):
         text = _ID_STRIP_RE.sub(" ", text)
+    if "[" in text:
+        text = DOC_TYPE_CODE_RE.sub("", text)
     if any(hint in low for hint in _ACCESS_HINTS):
         text = _ACCESS_RE.sub(" ", text)
     text = " ".join(text.split())
