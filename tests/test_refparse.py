@@ -584,3 +584,37 @@ def test_one_word_name_inside_vancouver_list() -> None:
         {"family": "Jamaluddin"},
         {"family": "Sari", "given": "NH"},
     ]
+
+
+def test_link_labels_and_gbt_codes_are_dropped() -> None:
+    fields = clean(
+        "Timmons CF, Dawson DB. Epstein-Barr virus[J]. Cancer. 1995;76(8):1481-9. "
+        "[PubMed] [Google Scholar]"
+    )
+    assert fields["title"] == "Epstein-Barr virus"
+    assert fields["page"] == "1481-1489"
+
+
+def test_locator_only_citation_reports_what_is_missing() -> None:
+    parsed = parse("J Biol Chem. 2010 Aug 6;285(32):24447-56")
+    assert parsed.fields == {
+        "container-title": "J Biol Chem",
+        "container-title-short": "J Biol Chem",
+        "issued": {"date-parts": [[2010, 8, 6]]},
+        "volume": "285",
+        "issue": "32",
+        "page": "24447-24456",
+        "type": "article-journal",
+    }
+    assert parsed.problems == (
+        "no author list recognised at the start",
+        "no title found before the journal",
+    )
+
+
+def test_issue_without_volume() -> None:
+    parsed = parse("Smith J. A title. Clin Orthop Relat Res. 1980 Nov-Dec;(153):121-5")
+    assert parsed.problems == ()
+    assert (parsed.fields.get("volume"), parsed.fields["issue"]) == (None, "153")
+    assert parsed.fields["issued"] == {"date-parts": [[1980, 11], [1980, 12]]}
+    assert parsed.fields["page"] == "121-125"

@@ -236,7 +236,8 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
     """Parse a whole author list; None unless every part is a name (or a collective)."""
     text = text.strip().strip(",;").strip()
     et_al = False
-    m = _ET_AL_RE.search(text, max(0, len(text) - 24))
+    tail = text[-24:]
+    m = _ET_AL_RE.search(text, max(0, len(text) - 24)) if "et" in tail or "thers" in tail else None
     if m:
         et_al = True
         text = text[: m.start()].strip().strip(",;").strip()

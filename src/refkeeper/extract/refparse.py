@@ -317,11 +317,16 @@ def _parse_body(rest: str, st: _State) -> None:
             st.set_date(m_pub.group("date"))
         st.fields.setdefault("type", "book")
         rest = rest[: m_pub.start()].rstrip(" ,.")
-    m_press = seg.IN_PRESS_RE.search(rest, max(0, len(rest) - 40))
+    low_tail = rest[-40:].lower()
+    m_press = (
+        seg.IN_PRESS_RE.search(rest, max(0, len(rest) - 40))
+        if "press" in low_tail or "forthcoming" in low_tail or "accepted" in low_tail
+        else None
+    )
     if m_press and m_press.start() > 0:
         st.fields["status"] = "in press"
         rest = rest[: m_press.start()].rstrip(" .,;")
-    m_in = seg.IN_RE.search(rest) if "In" in rest else None
+    m_in = seg.IN_RE.search(rest) if "In:" in rest or "In " in rest else None
     if m_in and m_in.start() > 0:
         _parse_chapter(rest[: m_in.start()], rest[m_in.end() :], st)
         return
@@ -435,7 +440,7 @@ def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
     m_disc = _DISCUSSION_RE.search(body, max(0, len(body) - 50))
     if m_disc:
         body = body[: m_disc.start()]  # "; discussion 1134-5": pages of a reply, not the article
-    m = seg.LOCATOR_RE.search(body, max(0, len(body) - 160))
+    m = seg.LOCATOR_RE.search(body, max(0, len(body) - 100))
     if m and not m.group("iss") and _looks_like_year(m.group("vol")):
         m = None  # "CRC Press, 2017, pp. 1-233": a year, not a volume
     vol: str | None = None
@@ -458,7 +463,11 @@ def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
         pre = body[: m_io.start()]
         st.set_pages(m_io.group("pages"))
     else:
-        m2 = seg.LOCATOR_NOPAGES_RE.search(body, max(0, len(body) - 100))
+        m2 = (
+            seg.LOCATOR_NOPAGES_RE.search(body, max(0, len(body) - 100))
+            if ";" in body[-100:]
+            else None
+        )
         m3 = seg.VOLUME_ONLY_RE.search(body, max(0, len(body) - 12)) if volume_only else None
         if m2:
             vol, iss = m2.group("vol"), m2.group("iss")
@@ -469,7 +478,7 @@ def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
         else:
             return False
     pre = pre.rstrip(" ,;:")
-    md = seg.TAIL_DATE_RE.search(pre, max(0, len(pre) - 60))
+    md = _tail_date(pre)
     if md and (md.start() == 0 or pre[md.start() - 1] in " .,;("):
         before = pre[: md.start()].rstrip(" (")
         if before.endswith((".", ",", ";")) or "issued" in st.fields or not before:
@@ -574,6 +583,19 @@ def _parse_segments(rest: str, st: _State) -> bool:
         _parse_book(rest, st, container=bool(nums))
         return True
     return False
+
+
+_YEAR_ANYWHERE_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+
+
+def _tail_date(text: str) -> re.Match[str] | None:
+    """The date at the end of ``text`` (``Cancer. 1995 Oct 15``), if any; a cheap search for
+    a year first, since most strings have none near their end."""
+    start = max(0, len(text) - 60)
+    years = [m.start() for m in _YEAR_ANYWHERE_RE.finditer(text, start)]
+    if not years:
+        return None
+    return seg.TAIL_DATE_RE.search(text, max(start, years[-1] - 25))
 
 
 def _looks_like_year(text: str) -> bool:

@@ -76,6 +76,11 @@ LOCATOR_NOPAGES_RE = re.compile(
 )
 TRAILING_PAREN_DATE_RE = re.compile(rf"[.,]?\s*\(\s*(?P<date>{DATE})\s*\)\s*\.?$", re.IGNORECASE)
 LOCATOR_ISSUE_ONLY_RE = re.compile(rf";\s*\((?P<iss>[^()]{{1,20}})\)\s*:\s*{_PAGES}\s*$")
+LINK_LABEL_RE = re.compile(
+    r"\s*\[(?:PubMed|Google Scholar|Cross[Rr]ef|PMC free article|Free full text|Ref list|"
+    r"Web of Science|Scopus|Medline|Abstract|Full text)\]"
+)
+"""Link labels copied along with references from web pages: ``[PubMed] [Google Scholar]``."""
 DOC_TYPE_CODE_RE = re.compile(r"\s*\[(?:J|M|C|D|R|N|P|S|Z|EB/OL|J/OL|M/OL)\](?=[\s.,]|$)")
 """Chinese GB/T 7714 document-type codes: ``Title[J].`` (journal), ``[M]`` (book), ..."""
 TRAILING_PAREN_IMPRINT_RE = re.compile(
@@ -158,7 +163,7 @@ _ACCESS_HINTS = ("accessed", "cited", "retrieved", "updated", "epub", "internet"
 def may_hold_identifiers(text: str) -> bool:
     """A cheap test before the identifier expressions run."""
     low = text.lower()
-    return "10." in low or "pmid" in low or "pmc" in low or "isbn" in low
+    return ("10." in low and "/" in low) or "pmid" in low or "pmc" in low or "isbn" in low
 
 
 def strip_identifiers(text: str) -> tuple[str, str | None]:
@@ -175,6 +180,7 @@ def strip_identifiers(text: str) -> tuple[str, str | None]:
     if may_hold_identifiers(text):
         text = _ID_STRIP_RE.sub(" ", text)
     if "[" in text:
+        text = LINK_LABEL_RE.sub("", text)
         text = DOC_TYPE_CODE_RE.sub("", text)
     if any(hint in low for hint in _ACCESS_HINTS):
         text = _ACCESS_RE.sub(" ", text)
