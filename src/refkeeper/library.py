@@ -92,26 +92,15 @@ class Lock:
 
     entries: Mapping[str, LockEntry] = field(default_factory=dict)
 
+    def index(self) -> LockIndex:
+        """A lookup table over the entries (build once per run: finding is O(1))."""
+        return LockIndex(self)
+
     def find(
         self, fingerprint: str, fields: Mapping[str, Any], key: str | None = None
     ) -> LockEntry | None:
-        """The entry for a reference: by its own citation key, by a fingerprint of a form it
-        was written in before, or by the identifier it carries."""
-        if key is not None and key in self.entries:
-            return self.entries[key]
-        for entry in self.entries.values():
-            if fingerprint in entry.fingerprints:
-                return entry
-        pmid = normalize_pmid(str(fields.get("PMID", ""))) if fields.get("PMID") else None
-        doi = normalize_doi(str(fields.get("DOI", ""))) if fields.get("DOI") else None
-        if pmid or doi:
-            for entry in self.entries.values():
-                work = entry.work
-                if work is not None and (
-                    (pmid and work.pmid == pmid) or (doi and work.doi and work.doi.lower() == doi)
-                ):
-                    return entry
-        return None
+        """See :meth:`LockIndex.find` (builds an index: use ``index()`` in loops)."""
+        return self.index().find(fingerprint, fields, key)
 
     def with_entries(self, entries: Iterable[LockEntry]) -> Lock:
         return Lock({e.key: e for e in sorted(entries, key=lambda e: e.key)})
@@ -120,6 +109,43 @@ class Lock:
         merged = dict(self.entries)
         merged[entry.key] = entry
         return self.with_entries(merged.values())
+
+
+class LockIndex:
+    """Entries of a lock by citation key, by fingerprint and by identifier."""
+
+    def __init__(self, lock: Lock) -> None:
+        self.entries = lock.entries
+        self.by_fingerprint: dict[str, LockEntry] = {}
+        self.by_pmid: dict[str, LockEntry] = {}
+        self.by_doi: dict[str, LockEntry] = {}
+        for entry in lock.entries.values():
+            for fp in entry.fingerprints:
+                self.by_fingerprint.setdefault(fp, entry)
+            work = entry.work
+            if work is not None and work.pmid:
+                self.by_pmid.setdefault(work.pmid, entry)
+            if work is not None and work.doi:
+                self.by_doi.setdefault(work.doi.lower(), entry)
+
+    def find(
+        self, fingerprint: str, fields: Mapping[str, Any], key: str | None = None
+    ) -> LockEntry | None:
+        """The entry for a reference: by its own citation key, by a fingerprint of a form it
+        was written in before, or by the identifier it carries."""
+        if key is not None and key in self.entries:
+            return self.entries[key]
+        if fingerprint in self.by_fingerprint:
+            return self.by_fingerprint[fingerprint]
+        if fields.get("PMID"):
+            pmid = normalize_pmid(str(fields["PMID"]))
+            if pmid and pmid in self.by_pmid:
+                return self.by_pmid[pmid]
+        if fields.get("DOI"):
+            doi = normalize_doi(str(fields["DOI"]))
+            if doi and doi in self.by_doi:
+                return self.by_doi[doi]
+        return None
 
 
 def dumps_lock(lock: Lock) -> str:
@@ -187,6 +213,13 @@ def read_lock(path: Path) -> Lock:
 def write_lock(path: Path, lock: Lock) -> bool:
     """Write atomically; False when the file already held exactly this content."""
     return atomic_write_text(path, dumps_lock(lock))
+
+
+def canonical(entry: LockEntry) -> LockEntry:
+    """The entry exactly as it will read back from the lock (keys sorted, tuples as JSON
+    gives them), so that outputs rendered now equal outputs rendered from the lock later."""
+    text = json.dumps(entry.to_json(), sort_keys=True, ensure_ascii=False)
+    return LockEntry.from_json(entry.key, json.loads(text))
 
 
 def pin_entry(entry: LockEntry, identifier: str, resolution: Resolution) -> LockEntry:

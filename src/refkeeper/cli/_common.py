@@ -15,11 +15,12 @@ R = TypeVar("R")
 
 
 class CommandError(click.ClickException):
-    """A one-line error with a chosen exit code."""
+    """A one-line error with a chosen exit code (click's default is 1)."""
 
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code on the class; an instance value is what it reads.
+        setattr(self, "exit_code", exit_code)  # noqa: B010
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:

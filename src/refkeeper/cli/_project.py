@@ -1,7 +1,154 @@
-"""CLI commands: project (being built)."""
+"""Project commands: init, sync, pin, ignore."""
 
 from __future__ import annotations
 
-import click
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.console import Console
+from rich.table import Table
+
+from refkeeper import pipeline
+from refkeeper.cli._common import handle_errors
+from refkeeper.config import FAIL_LEVELS, Settings, load_settings, with_overrides
+
+
+def _settings(
+    ctx: click.Context, eutils_url: str | None = None, cache: str | None = None
+) -> Settings:
+    directory = (ctx.find_root().obj or {}).get("directory")
+    start = Path(directory) if directory else Path.cwd()
+    settings = load_settings(start)
+    return with_overrides(
+        settings, eutils_url=eutils_url, cache_path=Path(cache) if cache else None
+    )
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar for resolution on a terminal; nothing when output is redirected."""
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("resolving", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _summary(result: pipeline.SyncResult, root: Path) -> Table:
+    counts = result.counts
+    table = Table(title="refkeeper sync", show_header=True, header_style="bold")
+    table.add_column("status")
+    table.add_column("works", justify="right")
+    for status in ("resolved", "pinned", "ambiguous", "not-found", "unresolved", "ignored"):
+        if counts.get(status):
+            table.add_row(status, str(counts[status]))
+    table.add_row("retracted", str(counts["retracted"]))
+    table.add_row("changed since last sync", str(len(result.changes)))
+    return table
+
+
+@click.command()
+@click.option("--offline", is_flag=True, help="Never touch the network: lock and cache only.")
+@click.option("--refresh", is_flag=True, help="Re-fetch records; report what changed upstream.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_LEVELS),
+    default=None,
+    help="Exit 1 when findings reach this level (default: the config's, or never).",
+)
+@click.option("--eutils-url", default=None, help="E-utilities base URL (or REFKEEPER_EUTILS_URL).")
+@click.option("--cache", default=None, help="Path of the SQLite response cache.")
+@click.pass_context
+@handle_errors
+def sync(
+    ctx: click.Context,
+    offline: bool,
+    refresh: bool,
+    fail_on: str | None,
+    eutils_url: str | None,
+    cache: str | None,
+) -> None:
+    """Bring refkeeper.lock and every configured output in step with the documents."""
+    if offline and refresh:
+        raise click.UsageError("--offline and --refresh cannot be used together")
+    settings = _settings(ctx, eutils_url, cache)
+    console = Console(stderr=True)
+    with _progress(console) as progress:
+        result = pipeline.sync(
+            settings, offline=offline, refresh=refresh, fail_on=fail_on, progress=progress
+        )
+    out = Console(file=sys.stdout, soft_wrap=True)
+    out.print(_summary(result, settings.root))
+    for change in result.changes:
+        out.print(f"  {change.key}: {change.kind} {change.detail}".rstrip())
+    for path in result.written:
+        out.print(f"wrote {path.relative_to(settings.root)}")
+    for reason in result.fail_reasons:
+        console.print(f"[bold red]fail[/]: {reason}")
+    ctx.exit(result.exit_code)
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing refkeeper.toml.")
+@click.pass_context
+@handle_errors
+def init(ctx: click.Context, force: bool) -> None:
+    """Write a commented starter refkeeper.toml in the current directory."""
+    directory = (ctx.find_root().obj or {}).get("directory")
+    path = pipeline.init_project(Path(directory) if directory else Path.cwd(), force=force)
+    click.echo(f"wrote {path}")
+
+
+@click.command()
+@click.argument("ref")
+@click.argument("identifier")
+@click.option("--offline", is_flag=True, help="Use the cache only.")
+@click.option("--eutils-url", default=None, help="E-utilities base URL.")
+@click.option("--cache", default=None, help="Path of the SQLite response cache.")
+@click.pass_context
+@handle_errors
+def pin(
+    ctx: click.Context,
+    ref: str,
+    identifier: str,
+    offline: bool,
+    eutils_url: str | None,
+    cache: str | None,
+) -> None:
+    """Fix reference REF (a citation key) to IDENTIFIER (PMID, DOI, PMCID or ISBN)."""
+    settings = _settings(ctx, eutils_url, cache)
+    entry = pipeline.pin(settings, ref, identifier, offline=offline)
+    work = entry.work
+    click.echo(f"pinned {entry.key} to {entry.pinned} ({work.id if work else '?'})")
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--undo", is_flag=True, help="Stop ignoring REF.")
+@click.pass_context
+@handle_errors
+def ignore(ctx: click.Context, ref: str, undo: bool) -> None:
+    """Silence reference REF (a citation key): kept in the lock, left out of outputs."""
+    settings = _settings(ctx)
+    entry = pipeline.ignore(settings, ref, undo=undo)
+    click.echo(f"{'no longer ignoring' if undo else 'ignoring'} {entry.key}")
+
+
+COMMANDS: list[click.Command] = [init, sync, pin, ignore]

@@ -1,0 +1,612 @@
+"""The use cases wired together: sync, pin, ignore, export-from-lock. No click, no printing.
+
+sync: extract every document -> match each reference to the lock -> resolve only what is
+new (lock, then cache, then network, batched) -> update the lock -> write every configured
+output -> a summary. All outputs are rendered in memory first and written atomically, the
+lock last, so a run that fails or is killed leaves the previous files intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import glob
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from refkeeper.config import FAIL_LEVELS, Settings
+from refkeeper.errors import InputError, ProjectBusy
+from refkeeper.fsutil import atomic_write_text
+from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
+from refkeeper.keys import disambiguate, fingerprint, make_key
+from refkeeper.library import (
+    Lock,
+    LockEntry,
+    canonical,
+    ignore_entry,
+    pin_entry,
+    read_lock,
+    write_lock,
+)
+from refkeeper.models import Extraction, Reference, Resolution, Status, Work
+
+if TYPE_CHECKING:
+    from refkeeper.audit import AuditReport
+    from refkeeper.resolve import EntrezClient
+
+Progress = Callable[[int, int], None]
+KEYED_KINDS = frozenset({"markdown", "latex", "bibtex", "csl-json", "ris", "medline"})
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Something that differs from the previous sync."""
+
+    key: str
+    kind: str  # added, removed, resolved, retraction, erratum, concern, pages, title, pmcid...
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    entries: tuple[LockEntry, ...]
+    changes: tuple[Change, ...]
+    written: tuple[Path, ...]
+    unchanged: tuple[Path, ...]
+    exit_code: int
+    fail_reasons: tuple[str, ...] = ()
+    audit: AuditReport | None = None
+    resolved_now: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for entry in self.entries:
+            counts[entry.status.value] += 1
+        counts["retracted"] = sum(
+            1 for e in self.entries if e.work is not None and e.work.retracted and not e.ignored
+        )
+        return counts
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, timeout: float = 120.0) -> Iterator[None]:
+    """Hold an exclusive lock on the project so that two syncs never interleave."""
+    path = root / ".refkeeper.lock.flock"
+    handle = open(path, "a+b")  # noqa: SIM115 - held for the duration of the context
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ProjectBusy(
+                        f"{root}: another refkeeper process has held the project for "
+                        f"{timeout:.0f} s; try again when it is done"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        handle.close()
+
+
+def _output_paths(settings: Settings) -> list[Path]:
+    out = settings.outputs
+    names = (out.bibtex, out.biblatex, out.csl_json, out.ris, out.bibliography, out.audit)
+    return [settings.lock_path, *(settings.root / n for n in names if n)]
+
+
+def _remove_stale_temp_files(settings: Settings) -> None:
+    """Temp files left by a run that was killed before its rename (see fsutil)."""
+    for path in _output_paths(settings):
+        if path.parent.is_dir():
+            for stale in path.parent.glob(f".{path.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
+
+
+def find_documents(settings: Settings) -> list[Path]:
+    """The documents the config names (globs relative to the project root), sorted."""
+    if not settings.documents:
+        raise InputError("no documents configured ([project] documents)", str(settings.config_path))
+    found: dict[Path, None] = {}
+    for pattern in settings.documents:
+        matches = sorted(glob.glob(pattern, root_dir=settings.root, recursive=True))
+        if not matches:
+            raise InputError(
+                f"no document matches {pattern!r} (relative to {settings.root})",
+                str(settings.config_path),
+            )
+        for match in matches:
+            found[settings.root / match] = None
+    return list(found)
+
+
+def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[Extraction]:
+    """Extract each document; sources are named relative to ``root`` in reports."""
+    from refkeeper.extract import extract_file
+
+    extractions = []
+    for path in paths:
+        extraction = extract_file(path)
+        if root is not None and path.is_relative_to(root):
+            extraction = replace(extraction, source=str(path.relative_to(root)))
+        extractions.append(extraction)
+    return extractions
+
+
+def _reference_key(extraction: Extraction, ref: Reference) -> str | None:
+    return ref.key if (ref.key and extraction.kind in KEYED_KINDS) else None
+
+
+def _work_for_export(entry: LockEntry) -> Work:
+    """The record a bibliography shows: the resolved work, else the reference as written."""
+    if entry.work is not None:
+        return replace(entry.work, csl={**entry.work.csl, "id": entry.key})
+    return Work(id=entry.key, source="document", csl={**entry.fields, "id": entry.key})
+
+
+def _changes_between(key: str, old: Work, new: Work) -> list[Change]:
+    """What changed upstream between two fetches of the same record."""
+    changes: list[Change] = []
+    if new.retracted and not old.retracted:
+        changes.append(Change(key, "retraction", f"{new.id} is now retracted"))
+    old_comments = {(c.ref_type, c.pmid) for c in old.comments}
+    for comment in new.comments:
+        if (comment.ref_type, comment.pmid) in old_comments:
+            continue
+        if comment.ref_type.startswith("Erratum"):
+            changes.append(Change(key, "erratum", f"{comment.ref_type} {comment.source}"))
+        elif comment.ref_type.startswith("ExpressionOfConcern"):
+            changes.append(Change(key, "concern", f"{comment.ref_type} {comment.source}"))
+        elif comment.ref_type.startswith("Retraction") and not new.retracted:
+            changes.append(Change(key, "retraction", f"{comment.ref_type} {comment.source}"))
+    for field_name in ("page", "title", "volume", "issue"):
+        if old.csl.get(field_name) != new.csl.get(field_name):
+            changes.append(
+                Change(
+                    key,
+                    field_name,
+                    f"{old.csl.get(field_name)!r} -> {new.csl.get(field_name)!r}",
+                )
+            )
+    if new.pmcid and new.pmcid != old.pmcid:
+        changes.append(Change(key, "pmcid", f"new PMCID {new.pmcid}"))
+    if new.doi and new.doi != old.doi:
+        changes.append(Change(key, "doi", f"DOI {old.doi} -> {new.doi}"))
+    return changes
+
+
+def _fail_reasons(
+    entries: Sequence[LockEntry], audit: AuditReport | None, fail_on: str
+) -> list[str]:
+    """Which findings reach the --fail-on level (levels ordered most severe first)."""
+    if fail_on == "never":
+        return []
+    levels = FAIL_LEVELS[1:]
+    active = set(levels[: levels.index(fail_on) + 1])
+    reasons: list[str] = []
+    live = [e for e in entries if not e.ignored]
+    if "retracted" in active:
+        reasons += [f"{e.key}: retracted" for e in live if e.work is not None and e.work.retracted]
+    if "unresolved" in active:
+        reasons += [
+            f"{e.key}: {e.status.value}"
+            for e in live
+            if e.status in (Status.NOT_FOUND, Status.UNRESOLVED)
+        ]
+    if "ambiguous" in active:
+        reasons += [f"{e.key}: ambiguous" for e in live if e.status is Status.AMBIGUOUS]
+    if audit is not None and ("major" in active or "weak" in active):
+        for finding in audit.findings:
+            if "major" in active and finding.severity.value == "major":
+                reasons.append(f"{finding.kind}: {finding.message}")
+            elif "weak" in active and finding.kind in ("weakly-supported", "weak-support"):
+                reasons.append(f"{finding.kind}: {finding.message}")
+    return reasons
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+ClientFactory = Callable[[], "EntrezClient"]
+
+
+def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
+    """The Entrez client for these settings (the session is built here and passed in)."""
+    from refkeeper.resolve import EntrezClient, make_session
+
+    session = make_session(
+        settings.cache_path, backend=settings.cache_backend, redis_url=settings.redis_url
+    )
+    return EntrezClient(
+        session,
+        base_url=settings.eutils_url,
+        api_key=settings.api_key,
+        email=settings.email,
+        tool=settings.tool,
+        offline=offline,
+    )
+
+
+def _resolve(
+    refs: Sequence[Reference], client: EntrezClient, progress: Progress | None
+) -> list[Resolution]:
+    from refkeeper.resolve import resolve_references
+
+    return resolve_references(refs, client, progress=progress)
+
+
+# --------------------------------------------------------------------------- sync
+
+
+@dataclass(slots=True)
+class _Plan:
+    """Which lock entry each reference of each document maps to (mutable while building)."""
+
+    ref_entry: dict[tuple[int, str], str] = field(default_factory=dict)
+    entries: dict[str, LockEntry] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    seen_fingerprints: dict[str, list[str]] = field(default_factory=dict)
+
+
+def sync(
+    settings: Settings,
+    *,
+    offline: bool = False,
+    refresh: bool = False,
+    fail_on: str | None = None,
+    client_factory: ClientFactory | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> SyncResult:
+    """Bring the lock and every configured output in step with the documents."""
+    fail_level = fail_on or settings.fail_on
+    with project_lock(settings.root):
+        _remove_stale_temp_files(settings)
+        old_lock = read_lock(settings.lock_path)
+        old_index = old_lock.index()
+        extractions = extract_documents(find_documents(settings), settings.root)
+        client: EntrezClient | None = None
+
+        def get_client() -> EntrezClient:
+            nonlocal client
+            if client is None:
+                client = (
+                    client_factory()
+                    if client_factory
+                    else make_client(settings, offline=offline)
+                )
+            return client
+
+        plan = _Plan()
+        changes: list[Change] = []
+        pending: list[tuple[int, Reference, str, int]] = []
+        for doc_index, extraction in enumerate(extractions):
+            for ref in extraction.references:
+                fp = fingerprint(ref.fields, ref.raw)
+                entry = old_index.find(fp, ref.fields, _reference_key(extraction, ref))
+                retry = entry is not None and entry.status is Status.UNRESOLVED and not offline
+                if entry is not None and not retry:
+                    plan.seen_fingerprints.setdefault(entry.key, []).append(fp)
+                    plan.entries.setdefault(entry.key, entry)
+                    plan.ref_entry[(doc_index, ref.id)] = entry.key
+                    plan.order.append(entry.key)
+                else:
+                    # Keep its place in citation order; the key is assigned after resolution.
+                    pending.append((doc_index, ref, fp, len(plan.order)))
+                    plan.order.append("")
+
+        resolved_now = 0
+        if pending:
+            # The same reference written identically twice is resolved once.
+            unique: dict[str, Reference] = {}
+            for _, ref, fp, _ in pending:
+                unique.setdefault(fp, ref)
+            refs = list(unique.values())
+            resolutions = _resolve(refs, get_client(), progress)
+            by_fp = dict(zip(unique.keys(), resolutions, strict=True))
+            resolved_now = sum(1 for r in resolutions if r.work is not None)
+            taken = set(old_lock.entries) | set(plan.entries)
+            work_key: dict[str, str] = {
+                e.work.id: e.key for e in (*old_lock.entries.values(), *plan.entries.values())
+                if e.work is not None
+            }
+            for doc_index, ref, fp, slot in pending:
+                resolution = by_fp[fp]
+                extraction = extractions[doc_index]
+                doc_key = _reference_key(extraction, ref)
+                previous = old_index.find(fp, ref.fields, doc_key)
+                if resolution.work is not None and resolution.work.id in work_key and (
+                    doc_key is None or doc_key == work_key[resolution.work.id]
+                ):
+                    key = work_key[resolution.work.id]  # the same work, cited in another form
+                    entry = plan.entries.get(key) or old_lock.entries[key]
+                elif previous is not None:
+                    key = previous.key  # a retried entry keeps its key
+                    entry = replace(previous, resolution=resolution)
+                else:
+                    if doc_key is not None:
+                        key = doc_key
+                    else:
+                        source = resolution.work.csl if resolution.work else ref.fields
+                        key = disambiguate(make_key(source, settings.key_pattern), taken)
+                    entry = LockEntry(
+                        key=key,
+                        resolution=resolution,
+                        # The document-local id ("r2") would churn the lock: not kept.
+                        fields={k: v for k, v in ref.fields.items() if k != "id"},
+                        cited_as=ref.raw,
+                        fingerprints=(fp,),
+                    )
+                    changes.append(Change(key, "added", resolution.status.value))
+                taken.add(key)
+                plan.seen_fingerprints.setdefault(key, []).append(fp)
+                if resolution.work is not None:
+                    work_key.setdefault(resolution.work.id, key)
+                plan.entries[key] = canonical(entry)
+                plan.ref_entry[(doc_index, ref.id)] = key
+                plan.order[slot] = key
+
+        if refresh:
+            changes += _refresh(plan, get_client(), today)
+
+        # A cited entry keeps the fingerprints of the forms it is cited in now.
+        for key, fps in plan.seen_fingerprints.items():
+            plan.entries[key] = replace(plan.entries[key], fingerprints=tuple(dict.fromkeys(fps)))
+        # Entries no longer cited leave the lock unless a person pinned or ignored them.
+        for key, entry in old_lock.entries.items():
+            if key not in plan.entries:
+                if entry.pinned or entry.ignored:
+                    plan.entries[key] = entry
+                else:
+                    changes.append(Change(key, "removed", "no longer cited"))
+        order = list(dict.fromkeys(plan.order))
+        new_lock = Lock().with_entries(plan.entries.values())
+        cited = [plan.entries[k] for k in order if not plan.entries[k].ignored]
+
+        audit_report = _audit(extractions, plan) if settings.outputs.audit else None
+        outputs = render_outputs(settings, cited, audit_report)
+
+        written: list[Path] = []
+        unchanged: list[Path] = []
+        for path, text in outputs.items():
+            (written if atomic_write_text(path, text) else unchanged).append(path)
+        # The lock last: a failure above leaves the previous lock in place.
+        (written if write_lock(settings.lock_path, new_lock) else unchanged).append(
+            settings.lock_path
+        )
+        entries = tuple(new_lock.entries[k] for k in sorted(new_lock.entries))
+        cited_keys = set(order)
+        reasons = _fail_reasons(
+            [e for e in entries if e.key in cited_keys], audit_report, fail_level
+        )
+        return SyncResult(
+            entries=entries,
+            changes=tuple(changes),
+            written=tuple(written),
+            unchanged=tuple(unchanged),
+            exit_code=1 if reasons else 0,
+            fail_reasons=tuple(reasons),
+            audit=audit_report,
+            resolved_now=resolved_now,
+        )
+
+
+def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Change]:
+    """Re-fetch every PubMed record in use and report what changed upstream."""
+    by_pmid = {
+        e.work.pmid: e for e in plan.entries.values() if e.work is not None and e.work.pmid
+    }
+    if not by_pmid:
+        return []
+    fresh = {w.pmid: w for w in client.fetch_pubmed(sorted(by_pmid)) if w.pmid}
+    changes: list[Change] = []
+    for pmid, entry in by_pmid.items():
+        new = fresh.get(pmid)
+        old = entry.work
+        if new is None or old is None:
+            continue
+        found = _changes_between(entry.key, old, new)
+        if found or new.to_json() != old.to_json():
+            changes += found
+            if today is not None:
+                new = replace(new, retrieved=today.isoformat())
+            plan.entries[entry.key] = canonical(
+                replace(entry, resolution=replace(entry.resolution, work=new))
+            )
+    return changes
+
+
+def _audit(extractions: Sequence[Extraction], plan: _Plan) -> AuditReport | None:
+    from refkeeper.audit import audit
+
+    if not extractions:
+        return None
+    # One report for the project: the first document (the manuscript); see README.
+    extraction = extractions[0]
+    resolutions: dict[str, Resolution] = {}
+    for ref in extraction.references:
+        key = plan.ref_entry.get((0, ref.id))
+        if key is None:
+            continue
+        entry = plan.entries[key]
+        resolution = entry.resolution
+        if entry.ignored:
+            resolution = replace(resolution, status=Status.IGNORED)
+        elif entry.pinned and resolution.work is not None:
+            resolution = replace(resolution, status=Status.PINNED)
+        resolutions[ref.id] = resolution
+    return audit(extraction, resolutions)
+
+
+def render_outputs(
+    settings: Settings, entries: Sequence[LockEntry], audit_report: AuditReport | None
+) -> dict[Path, str]:
+    """Every configured output rendered in memory, in citation order."""
+    from refkeeper.export import export_string
+
+    works = [_work_for_export(e) for e in entries]
+    out = settings.outputs
+    targets = (
+        (out.bibtex, "bibtex"),
+        (out.biblatex, "biblatex"),
+        (out.csl_json, "csl-json"),
+        (out.ris, "ris"),
+        (out.bibliography, _format_for(out.bibliography or "")),
+    )
+    rendered: dict[Path, str] = {}
+    for name, fmt in targets:
+        if name:
+            rendered[settings.root / name] = export_string(
+                works, fmt, style=out.style, journal=out.journal
+            )
+    if out.audit and audit_report is not None:
+        rendered[settings.root / out.audit] = render_audit(audit_report, _format_for(out.audit))
+    return rendered
+
+
+def _format_for(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}.get(
+        suffix, "text"
+    )
+
+
+def render_audit(report: AuditReport, fmt: str) -> str:
+    """The audit report as html, markdown, json or a plain-text table."""
+    if fmt == "html":
+        from refkeeper.audit.report_html import render_html
+
+        return render_html(report)
+    if fmt == "json":
+        from refkeeper.audit.report_json import render_json
+
+        return render_json(report)
+    if fmt == "markdown":
+        from refkeeper.audit.report_markdown import render_markdown
+
+        return render_markdown(report)
+    from refkeeper.audit.report_table import render_table
+
+    return render_table(report)
+
+
+# --------------------------------------------------------------------------- pin / ignore
+
+
+def parse_identifier(text: str) -> str:
+    """``8620427``, ``pmid:8620427``, ``10.1000/x``, ``PMC123``, ``978-92-...`` ->
+    the canonical ``scheme:value`` form."""
+    raw = text.strip()
+    scheme, _, value = raw.partition(":")
+    if value and scheme.lower() in ("pmid", "doi", "pmcid", "isbn"):
+        raw = value
+        hint: str | None = scheme.lower()
+    else:
+        hint = None
+    checks: list[tuple[str, Callable[[str], str | None]]] = [
+        ("pmid", normalize_pmid),
+        ("pmcid", normalize_pmcid),
+        ("doi", normalize_doi),
+        ("isbn", normalize_isbn),
+    ]
+    for name, check in checks:
+        if hint not in (None, name):
+            continue
+        if (value_ok := check(raw)) is not None:
+            return f"{name}:{value_ok}"
+    raise InputError(f"{text!r} is not a PMID, DOI, PMCID or ISBN")
+
+
+def _lookup_entry(lock: Lock, ref: str, settings: Settings) -> LockEntry:
+    if ref in lock.entries:
+        return lock.entries[ref]
+    matches = [e for e in lock.entries.values() if ref.lower() in e.cited_as.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(sorted(lock.entries)) or "none (run 'refkeeper sync' first)"
+    what = "matches several references" if matches else "is not a key in the lock"
+    raise InputError(f"{ref!r} {what}; keys: {known}", str(settings.lock_path))
+
+
+def pin(
+    settings: Settings,
+    ref: str,
+    identifier: str,
+    *,
+    client_factory: ClientFactory | None = None,
+    offline: bool = False,
+    today: date | None = None,
+) -> LockEntry:
+    """Fix the work a reference resolves to. Kept in the lock across later syncs."""
+    ident = parse_identifier(identifier)
+    with project_lock(settings.root):
+        lock = read_lock(settings.lock_path)
+        entry = _lookup_entry(lock, ref, settings)
+        client = client_factory() if client_factory else make_client(settings, offline=offline)
+        from refkeeper.resolve import resolve_identifier
+
+        resolution = resolve_identifier(ident, client)
+        if resolution.work is None and ident.startswith("isbn:"):
+            resolution = manual_book(entry.fields, ident, today)
+        if resolution.work is None:
+            raise InputError(f"cannot pin {entry.key} to {ident}: {resolution.reason}")
+        resolution = replace(resolution, status=Status.PINNED)
+        pinned = pin_entry(entry, ident, resolution)
+        write_lock(settings.lock_path, lock.replace_entry(pinned))
+        return pinned
+
+
+def manual_book(fields: Mapping[str, Any], ident: str, today: date | None = None) -> Resolution:
+    """A book not found in the NLM Catalog, pinned by its ISBN from the reference as written."""
+    isbn = ident.split(":", 1)[1]
+    csl = {**dict(fields), "ISBN": isbn, "id": ident}
+    csl.setdefault("type", "book")
+    work = Work(
+        id=ident,
+        source="manual",
+        csl=csl,
+        isbn=isbn,
+        retrieved=(today or date.today()).isoformat(),
+    )
+    return Resolution(
+        status=Status.PINNED,
+        work=work,
+        strategy="pinned-isbn",
+        reason="pinned by ISBN; the NLM Catalog record id is not known yet",
+    )
+
+
+def ignore(settings: Settings, ref: str, *, undo: bool = False) -> LockEntry:
+    """Silence a reference (kept in the lock across syncs); ``undo`` restores it."""
+    with project_lock(settings.root):
+        lock = read_lock(settings.lock_path)
+        entry = ignore_entry(_lookup_entry(lock, ref, settings), not undo)
+        write_lock(settings.lock_path, lock.replace_entry(entry))
+        return entry
+
+
+def init_project(directory: Path, *, force: bool = False) -> Path:
+    """Write a commented starter refkeeper.toml."""
+    from refkeeper.config import CONFIG_NAME, STARTER_CONFIG
+
+    path = directory / CONFIG_NAME
+    if path.exists() and not force:
+        raise InputError(f"{CONFIG_NAME} already exists (use --force to overwrite)", str(path))
+    atomic_write_text(path, STARTER_CONFIG)
+    return path
+
+
+def locked_works(settings: Settings) -> list[Work]:
+    """The works of the lock (not ignored), keyed by their citation key, for `export`."""
+    lock = read_lock(settings.lock_path)
+    return [_work_for_export(e) for k, e in sorted(lock.entries.items()) if not e.ignored]

@@ -1,0 +1,256 @@
+"""`refkeeper sync` on manuscript projects: offline example, incremental resolution, removal,
+pinning, refresh, key stability, exit codes, corrupt locks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from click.testing import CliRunner, Result
+
+from conftest import EXAMPLE
+from refkeeper.cli import main
+from refkeeper.library import read_lock
+
+OUTPUTS = ("references.bib", "references.json", "references.ris", "bibliography.md", "audit.html")
+
+NEW_BLOCK = """\
+Click to access Pubmed
+Rogatsch H, et al. (2000)
+Epstein-Barr virus-associated multicentric leiomyosarcoma in an adult patient after heart \
+transplantation: case report and review of the literature.
+Am J Surg Pathol 24: 614-21
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the worked example with its own cache; no NCBI credentials."""
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("out", ".refkeeper*"))
+    monkeypatch.setenv("REFKEEPER_CACHE", str(tmp_path / "cache.sqlite"))
+    monkeypatch.delenv("NCBI_API_KEY", raising=False)
+    monkeypatch.delenv("NCBI_EMAIL", raising=False)
+    return root
+
+
+@pytest.fixture
+def http_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every HTTP request any requests session sends (cache hits are not sent)."""
+    calls: list[str] = []
+    real_send = requests.adapters.HTTPAdapter.send
+
+    def counting_send(self: Any, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        calls.append(str(request.url))
+        return real_send(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", counting_send)
+    return calls
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["-C", str(root), "sync", *args])
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    files = [root / "refkeeper.lock", *(root / "out" / name for name in OUTPUTS)]
+    return {p.name: p.read_bytes() for p in files}
+
+
+def test_example_syncs_offline_and_is_idempotent(
+    project: Path, http_calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The network is unreachable: a port nothing listens on.
+    monkeypatch.setenv("REFKEEPER_EUTILS_URL", "http://127.0.0.1:9/entrez/eutils/")
+    committed = (project / "refkeeper.lock").read_bytes()
+    first = run(project)
+    assert first.exit_code == 0, first.output
+    assert "resolved" in first.output
+    for name in OUTPUTS:
+        assert (project / "out" / name).stat().st_size > 0, name
+    assert (project / "refkeeper.lock").read_bytes() == committed
+    before = snapshot(project)
+    mtimes = {p: (project / "out" / p).stat().st_mtime_ns for p in OUTPUTS}
+    second = run(project)
+    assert second.exit_code == 0, second.output
+    assert snapshot(project) == before
+    assert {p: (project / "out" / p).stat().st_mtime_ns for p in OUTPUTS} == mtimes
+    assert http_calls == []
+    bib = (project / "out" / "references.bib").read_text()
+    assert "timmons1995epstein" in bib and "bonatti2005successful" in bib
+    csl = json.loads((project / "out" / "references.json").read_text())
+    assert {item.get("PMID") for item in csl} >= {"8620427", "15919482"}
+
+
+def test_offline_flag_with_a_new_citation_reports_it_unresolved(
+    project: Path, http_calls: list[str]
+) -> None:
+    doc = project / "document.txt"
+    doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)
+    result = run(project, "--offline", "--fail-on", "unresolved")
+    assert result.exit_code == 1, result.output
+    assert http_calls == []
+    assert "unresolved" in result.output
+
+
+def test_new_citation_is_resolved_alone_with_few_requests(
+    project: Path, fake_eutils_env: Any
+) -> None:
+    doc = project / "document.txt"
+    doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)
+    result = run(project)
+    assert result.exit_code == 0, result.output
+    lock = read_lock(project / "refkeeper.lock")
+    assert lock.entries["rogatsch2000epstein"].work is not None
+    assert lock.entries["rogatsch2000epstein"].work.pmid == "10757411"  # type: ignore[union-attr]
+    fetched = " ".join(r.params.get("id", "") for r in fake_eutils_env.requests)
+    assert "8620427" not in fetched and "15919482" not in fetched
+    assert 1 <= fake_eutils_env.count() <= 3, [r.endpoint for r in fake_eutils_env.requests]
+    # Nothing new: no request at all.
+    fake_eutils_env.reset()
+    again = run(project)
+    assert again.exit_code == 0, again.output
+    assert fake_eutils_env.count() == 0
+
+
+def test_removed_citation_drops_out_unless_pinned(project: Path, fake_eutils_env: Any) -> None:
+    doc = project / "document.txt"
+    text = doc.read_text()
+    start = text.index("Click to access Pubmed\nBonatti")
+    end = text.index("Click for details")
+    doc.write_text(text[:start] + text[end:])
+    result = run(project)
+    assert result.exit_code == 0, result.output
+    assert "bonatti2005successful" not in (project / "out" / "references.bib").read_text()
+    assert "bonatti2005successful" not in read_lock(project / "refkeeper.lock").entries
+    assert "removed" in result.output
+    # The pinned book stays in the lock even when the page stops citing it.
+    doc.write_text(doc.read_text().split("Click for details")[0])
+    result = run(project)
+    assert result.exit_code == 0, result.output
+    entries = read_lock(project / "refkeeper.lock").entries
+    book = [e for e in entries.values() if e.pinned]
+    assert book and book[0].pinned == "isbn:9789283224327"
+    assert "Bosman" not in (project / "out" / "references.bib").read_text()
+
+
+def test_keys_never_change_once_locked(project: Path) -> None:
+    config = project / "refkeeper.toml"
+    config.write_text(
+        config.read_text().replace('fail-on = "never"', 'key-pattern = "{year}{author}"')
+    )
+    result = run(project, "--offline")
+    assert result.exit_code == 0, result.output
+    assert "timmons1995epstein" in read_lock(project / "refkeeper.lock").entries
+
+
+def test_same_work_cited_in_two_forms_is_one_entry(project: Path, fake_eutils_env: Any) -> None:
+    doc = project / "document.txt"
+    vancouver = (
+        "\n\nA third claim.\nClick to access Pubmed\n"
+        "Timmons CF, Dawson DB, Richards CS, Andrews WS, Katz JA (1995)\n"
+        "Epstein-Barr virus-associated leiomyosarcomas in liver transplantation recipients.\n"
+        "Cancer 76: 1481-1489\n"
+    )
+    doc.write_text(doc.read_text() + vancouver)
+    result = run(project)
+    assert result.exit_code == 0, result.output
+    entries = read_lock(project / "refkeeper.lock").entries
+    timmons = [e for e in entries.values() if e.work is not None and e.work.pmid == "8620427"]
+    assert len(timmons) == 1
+    assert len(timmons[0].fingerprints) == 2
+
+
+def test_corrupt_lock_is_an_error_naming_the_line_and_is_kept(project: Path) -> None:
+    lock = project / "refkeeper.lock"
+    text = lock.read_text()
+    broken = text.replace('"pinned": null,', '"pinned": null', 1)
+    lock.write_text(broken)
+    result = run(project, "--offline")
+    assert result.exit_code == 2
+    line = broken[: broken.index('"pinned": null')].count("\n") + 2
+    assert f"refkeeper.lock:{line}: corrupt lock file" in result.output
+    assert "Traceback" not in result.output
+    assert lock.read_text() == broken
+    assert not (project / "out").exists()
+
+
+def test_fail_on_ambiguous_exit_code_and_ignore(project: Path, fake_eutils_env: Any) -> None:
+    doc = project / "document.txt"
+    doc.write_text(
+        doc.read_text()
+        + "\n\nA claim with a vague source.\nClick to access Pubmed\nSmith J (2099)\n"
+        "A study that does not exist anywhere at all.\nJ Nowhere 1: 1-2\n"
+    )
+    result = run(project, "--fail-on", "unresolved")
+    assert result.exit_code == 1, result.output
+    assert "not-found" in result.output
+    key = next(
+        k for k, e in read_lock(project / "refkeeper.lock").entries.items() if e.work is None
+    )
+    ignored = CliRunner().invoke(main, ["-C", str(project), "ignore", key])
+    assert ignored.exit_code == 0, ignored.output
+    result = run(project, "--fail-on", "unresolved")
+    assert result.exit_code == 0, result.output
+    assert read_lock(project / "refkeeper.lock").entries[key].ignored
+
+
+def test_pin_fixes_a_reference_and_survives_sync(project: Path, fake_eutils_env: Any) -> None:
+    result = CliRunner().invoke(
+        main, ["-C", str(project), "pin", "bonatti2005successful", "pmid:10757411"]
+    )
+    assert result.exit_code == 0, result.output
+    again = run(project)
+    assert again.exit_code == 0, again.output
+    entry = read_lock(project / "refkeeper.lock").entries["bonatti2005successful"]
+    assert entry.pinned == "pmid:10757411"
+    assert entry.work is not None and entry.work.pmid == "10757411"
+    bad = CliRunner().invoke(main, ["-C", str(project), "pin", "nosuchkey", "8620427"])
+    assert bad.exit_code == 2
+    assert "'nosuchkey' is not a key in the lock" in bad.output
+
+
+def test_init_writes_a_valid_starter_config(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["-C", str(tmp_path), "init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "refkeeper.toml").read_text().startswith("# refkeeper project")
+    again = CliRunner().invoke(main, ["-C", str(tmp_path), "init"])
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+
+
+def test_refresh_reports_a_retraction_the_server_starts_returning(
+    project: Path, fake_eutils_env: Any
+) -> None:
+    from fake_eutils import BUILT, Index, docs_from_xml
+
+    # Resolve online first so that the record is in the cache.
+    doc = project / "document.txt"
+    doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)
+    assert run(project).exit_code == 0
+    # The server starts returning the record with a retraction notice.
+    xml = (BUILT / "pubmed-10757411.xml").read_text()
+    retracted = xml.replace(
+        "</PublicationTypeList>",
+        '<PublicationType UI="D016441">Retracted Publication</PublicationType>'
+        "</PublicationTypeList>",
+    ).replace(
+        "</MedlineJournalInfo>",
+        "</MedlineJournalInfo><CommentsCorrectionsList>"
+        '<CommentsCorrections RefType="RetractionIn"><RefSource>Am J Surg Pathol. 2026;1:1'
+        "</RefSource><PMID Version=\"1\">99999999</PMID></CommentsCorrections>"
+        "</CommentsCorrectionsList>",
+    )
+    assert retracted != xml
+    fake_eutils_env.indexes["pubmed"].insert(0, Index(docs_from_xml(retracted.encode())))
+    plain = run(project)
+    assert plain.exit_code == 0 and "retraction" not in plain.output  # no refresh: no request
+    result = run(project, "--refresh", "--fail-on", "retracted")
+    assert result.exit_code == 1, result.output
+    assert "rogatsch2000epstein: retraction" in result.output
+    work = read_lock(project / "refkeeper.lock").entries["rogatsch2000epstein"].work
+    assert work is not None and work.retracted
