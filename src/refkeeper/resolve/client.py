@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 import requests_cache
@@ -45,8 +46,10 @@ logger = logging.getLogger("refkeeper.resolve")
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 EFETCH_BATCH = 200
-ECITMATCH_BATCH = 100
+ECITMATCH_BATCH = 200
 POST_ABOVE_IDS = 50
+MAX_GET_QUERY = 2000
+"""A request whose query string would be longer goes by POST (URL limits of servers/proxies)."""
 INTERVAL_NO_KEY = 0.36  # 3 requests/s with a small margin (Biopython found 1/3 s too tight)
 INTERVAL_WITH_KEY = 0.11  # 10 requests/s
 
@@ -202,6 +205,8 @@ class EntrezClient:
             _warn_no_email()
         if self.api_key:
             query["api_key"] = self.api_key
+        if not post and len(urlencode(query)) > MAX_GET_QUERY:
+            post = True
         method = "POST" if post else "GET"
         kwargs: dict[str, Any] = {"data": query} if post else {"params": query}
         return method, url, kwargs
@@ -307,7 +312,7 @@ class EntrezClient:
         """ESearch; long terms go by POST. An ``ErrorList`` (PhraseNotFound) is kept in
         ``problems`` (such an answer is used but never cached)."""
         params = {"db": db, "term": term, "retmax": str(retmax), "retmode": "xml"}
-        post = len(term) > 1500
+        post = False  # long terms go by POST automatically
         body = self.request("esearch.fcgi", params, post=post, partial_ok=True)
         try:
             return parse_esearch_xml(body)
@@ -379,7 +384,8 @@ class EntrezClient:
         )
 
     def ecitmatch(self, queries: Sequence[CitationQuery]) -> dict[str, CitMatch]:
-        """ECitMatch, up to 100 citations per request; answers keyed by the query key."""
+        """ECitMatch, up to 200 citations per request (POST when long); answers keyed by the
+        query key."""
         ordered = sorted(queries, key=lambda q: q.key)
         found: dict[str, CitMatch] = {}
         for start in range(0, len(ordered), ECITMATCH_BATCH):

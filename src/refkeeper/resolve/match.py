@@ -59,12 +59,13 @@ def norm_text(value: object) -> str:
     return " ".join(text.split())
 
 
-def first_page(value: object) -> str:
-    """``'1481-1489'`` -> ``'1481'``; ``'e0123'`` -> ``'e0123'``; ``'S12-4'`` -> ``'s12'``."""
+def first_page(value: object, *, keep_zeros: bool = False) -> str:
+    """``'1481-1489'`` -> ``'1481'``; ``'e0123'`` -> ``'e0123'``; ``'S12-4'`` -> ``'s12'``;
+    leading zeros dropped (``'010501'`` -> ``'10501'``) unless ``keep_zeros``."""
     text = str(value or "").strip().lower()
     text = re.split(r"\s*[-\u2010-\u2015,;:]\s*", text, maxsplit=1)[0]
     text = re.sub(r"^(?:pp?\.?\s*)", "", text)
-    return text.lstrip("0") or text
+    return text if keep_zeros else (text.lstrip("0") or text)
 
 
 def year_of(item: Mapping[str, Any]) -> int | None:
@@ -268,6 +269,12 @@ def score_candidate(ref: CSLItem, work: Work) -> Score:
 
     if ref.get("title") and csl.get("title"):
         fields["title"] = title_similarity(ref["title"], csl["title"])
+    if csl.get("title") and fields.get("title", 0.0) < 0.95 and ref.get("_raw"):
+        # the parser may have cut the title wrongly; the record's whole title written in the
+        # reference is as good as a parsed one
+        theirs = norm_text(csl["title"])
+        if len(theirs.split()) >= 4 and f" {theirs} " in f" {norm_text(ref['_raw'])} ":
+            fields["title"] = 0.98
 
     ref_names, cand_names = _names(ref), _names(csl)
     if ref_names and cand_names:

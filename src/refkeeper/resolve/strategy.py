@@ -6,11 +6,12 @@ Stages, each batched over all references still open:
    and PMCIDs are looked up with ESearch (``"..."[doi] OR ...``, many per request); ISBNs in the
    NLM Catalog (``...[isbn] OR ...``);
 2. ECitMatch for journal articles with journal, year, volume, first page and first author
-   (up to 100 citations per request);
-3. ESearch with field tags for the rest, in loosening tiers (title words and first author;
-   first author, year and journal; title words alone), the queries of many references joined
-   with ``OR`` in one request;
-4. books: the NLM Catalog by title words (and year);
+   (up to 200 citations per request);
+3. books: the NLM Catalog by title words;
+4. ESearch in PubMed with field tags for the rest (books included: PubMed holds Bookshelf
+   books, and a reference parsed as a book may be an article), in loosening tiers (title
+   words and first author; first author, year and journal; title words alone), the queries of
+   many references joined with ``OR`` in one request;
 
 after each stage all new candidate PMIDs are fetched with EFetch (200 per POST) and every
 candidate is verified against the reference as written (:func:`refkeeper.resolve.match.decide`).
@@ -43,9 +44,9 @@ Progress = Callable[[int, int], None]
 
 IDS_PER_SEARCH = 50
 """Identifiers OR-combined in one ESearch."""
-QUERIES_PER_SEARCH = 10
+QUERIES_PER_SEARCH = 40
 """Per-reference field-tag queries OR-combined in one ESearch."""
-SEARCH_RETMAX = 200
+SEARCH_RETMAX = 500
 """Ids taken from one combined search; above this the group is split and searched again."""
 
 _TITLE_STOP = frozenset(
@@ -85,8 +86,11 @@ class _Open:
 
 
 def reference_fields(ref: Reference) -> CSLItem:
-    """The reference's CSL fields, with identifiers from its raw text and key added. Pure."""
+    """The reference's CSL fields, with identifiers from its raw text and key added (and the
+    raw text itself as ``_raw``, for verification). Pure."""
     fields = dict(ref.fields)
+    if ref.raw:
+        fields.setdefault("_raw", ref.raw)
     found = find_identifiers(ref.raw or "")
     for name, value in found.items():
         fields.setdefault(name, value)
@@ -286,7 +290,7 @@ class _Run:
             (_query_title_author, _query_citation, _query_title_only), start=1
         ):
             todo: list[tuple[_Open, str]] = []
-            for s in self.open_states(books=False):
+            for s in self.open_states():
                 query = build(s.fields)
                 if query and query not in s.tried:
                     todo.append((s, query))
@@ -302,7 +306,9 @@ class _Run:
         for group in _chunks(todo, QUERIES_PER_SEARCH):
             self._search_group(group, strategy, db)
 
-    def _search_group(self, group: list[tuple[_Open, str]], strategy: str, db: str) -> None:
+    def _search_group(
+        self, group: list[tuple[_Open, str]], strategy: str, db: str, *, retry: bool = True
+    ) -> None:
         term = " OR ".join(f"({q})" for _, q in group) if len(group) > 1 else group[0][1]
         try:
             result = self.client.esearch(term, db=db, retmax=SEARCH_RETMAX)
@@ -311,15 +317,27 @@ class _Run:
             return
         if result.count > len(result.ids) and len(group) > 1:
             half = len(group) // 2
-            self._search_group(group[:half], strategy, db)
-            self._search_group(group[half:], strategy, db)
+            self._search_group(group[:half], strategy, db, retry=retry)
+            self._search_group(group[half:], strategy, db, retry=retry)
             return
+        unknown = {
+            p.split(":", 1)[1].strip().strip('"').lower()
+            for p in result.problems
+            if p.startswith("PhraseNotFound:")
+        }
         for s, query in group:
             s.tried.append(query)
-            if result.problems:
-                s.tried.append("esearch notes: " + "; ".join(result.problems))
+            mine = sorted(w for w in unknown if w in _term_values(query))
+            if mine:
+                s.tried.append("esearch: not in the index: " + ", ".join(mine))
             if db == "pubmed":
                 self.mark(s, result.ids, strategy)
+        if unknown and retry:
+            # NCBI drops unknown terms itself; a server that does not gets the query again
+            # without them (a misspelt title word must not hide the record)
+            again = [(s, q2) for s, q in group if (q2 := _drop_terms(q, unknown)) not in (None, q)]
+            if again:
+                self._search_group(again, strategy, db, retry=False)
         if db == "nlmcatalog" and result.ids:
             try:
                 works = self.client.fetch_nlmcatalog(result.ids)
@@ -350,8 +368,8 @@ class _Run:
             self.identifiers()
             self.books_by_isbn()
             self.ecitmatch()
-            self.searches()
             self.books_by_title()
+            self.searches()  # articles, and books the NLM Catalog did not hold (Bookshelf)
         except (NetworkError, ResponseError) as exc:
             done = sum(1 for s in self.states if s.result is not None)
             partial = [
@@ -366,6 +384,22 @@ class _Run:
 
 
 # ---------------------------------------------------------------------- pure query builders
+
+
+def _term_values(query: str) -> set[str]:
+    """The values of a field-tagged query's terms: ``'"cell physiology"[ta] AND x[ti]'`` ->
+    ``{'cell physiology', 'x'}``. Pure."""
+    return {m.strip().strip('"').lower() for m in re.findall(r'("[^"]*"|[^\s()"]+)\[', query)}
+
+
+def _drop_terms(query: str, values: set[str]) -> str | None:
+    """``query`` (terms joined by AND) without the terms whose value is in ``values``; None
+    when fewer than two terms would be left. Pure."""
+    if " OR " in query:
+        return None
+    parts = query.split(" AND ")
+    kept = [p for p in parts if p.split("[", 1)[0].strip().strip('"').lower() not in values]
+    return " AND ".join(kept) if len(kept) >= 2 else None
 
 
 def _carries_identifier(fields: CSLItem, work: Work, strategy: str) -> bool:
@@ -405,7 +439,7 @@ def citation_query(s: _Open) -> CitationQuery | None:
     journal = f.get("container-title-short") or f.get("container-title")
     year = year_of(f)
     volume = str(f.get("volume") or "").strip()
-    page = first_page(f.get("page"))
+    page = first_page(f.get("page"), keep_zeros=True)
     author = _first_author(f)
     if not (journal and year and volume and page and author and author.get("family")):
         return None
@@ -421,11 +455,21 @@ def citation_query(s: _Open) -> CitationQuery | None:
     )
 
 
+def _significant(text: str) -> list[str]:
+    words = [w for w in norm_text(text).split() if len(w) > 2 and w not in _TITLE_STOP]
+    return list(dict.fromkeys(w for w in words if not w.isdigit()))
+
+
 def title_words(title: object, limit: int = 6) -> list[str]:
-    """The most distinctive words of a title (longest first, kept in title order). Pure."""
-    words = [w for w in norm_text(title).split() if len(w) > 2 and w not in _TITLE_STOP]
-    words = [w for w in words if not w.isdigit()]
-    unique = list(dict.fromkeys(words))
+    """The most distinctive words of a title (longest first, kept in title order), taken from
+    its longest sentence when it has several: the others may be a subtitle the record lacks,
+    or author or journal words a parser left in the title. Pure."""
+    text = str(title or "")
+    unique = _significant(text)
+    sentences = [_significant(p) for p in re.split(r"(?<=\w\w)[.?!]\s+(?=\S)", text)]
+    longest = max(sentences, key=len)
+    if len(sentences) > 1 and len(longest) >= 3:
+        unique = longest
     chosen = set(sorted(unique, key=lambda w: (-len(w), unique.index(w)))[:limit])
     return [w for w in unique if w in chosen]
 
@@ -473,10 +517,13 @@ def _query_citation(fields: CSLItem) -> str | None:
 
 
 def _query_title_only(fields: CSLItem) -> str | None:
-    words = title_words(fields.get("title"), limit=4)
-    if len(words) < 3:
+    """Title words alone, split in two interleaved halves joined by OR, so one misspelt or
+    wrong word cannot hide the record (verification rejects what the looser query adds)."""
+    words = title_words(fields.get("title"), limit=6)
+    if len(words) < 4:
         return None
-    return " AND ".join(f"{w}[ti]" for w in words)
+    halves = (words[0::2], words[1::2])
+    return " OR ".join("(" + " AND ".join(f"{w}[ti]" for w in half) + ")" for half in halves)
 
 
 # ---------------------------------------------------------------------- public entry points
