@@ -41,9 +41,9 @@ MAX_LENGTH = 4000
 
 _MAX_AUTHOR_CANDIDATES = 16
 _BOUNDARY_RE = re.compile(
-    r"\.(?=\s|$)|:(?=\s)|(?<=[^\s,])(?=,?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))"
-    r"|(?<=[^\s,])(?=,?\s*\")"
+    r"\.(?=\s|$)|:(?=\s)|,?\s+(?=\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))|,?\s*(?=\")"
 )
+"""Where an author list may end: a full stop, a colon, before a year or before a quote."""
 _LOCATOR_START_RE = re.compile(rf"[.,]?\s*(?:{DATE})\s*;\s*\(?\d", re.IGNORECASE)
 _TRAILING_YEAR_RE = re.compile(r"[;,]\s*(?P<y>(?:1[5-9]|20)\d\d)\.?$")
 _CONFERENCE_RE = re.compile(r"\b(?:proceedings|conference|symposium|workshop|congress)\b", re.I)
