@@ -618,3 +618,39 @@ def test_issue_without_volume() -> None:
     assert (parsed.fields.get("volume"), parsed.fields["issue"]) == (None, "153")
     assert parsed.fields["issued"] == {"date-parts": [[1980, 11], [1980, 12]]}
     assert parsed.fields["page"] == "121-125"
+
+
+@pytest.mark.parametrize(
+    ("raw", "volume", "page"),
+    [
+        ("Hussain L. A title. Biomed Res Int. 2020;2020:4281243.", "2020", "4281243"),
+        ("Garg V (2019) Patch-clamp analysis. Methods Mol Biol 1925:75\u201386", "1925", "75-86"),
+    ],
+)
+def test_volume_that_looks_like_a_year(raw: str, volume: str, page: str) -> None:
+    fields = clean(raw)
+    assert (fields["volume"], fields["page"]) == (volume, page)
+
+
+def test_year_after_a_comma_is_not_a_volume() -> None:
+    parsed = parse("Greenacre MJ. Correspondence analysis in practice. CRC Press, 2017, pp. 1-233.")
+    assert "volume" not in parsed.fields
+
+
+def test_journal_name_with_a_year_is_not_an_author() -> None:
+    parsed = parse("J Am Pharm Assoc (2003). 2016 Jul-Aug;56(4):450-454.e1")
+    assert "author" not in parsed.fields
+    assert parsed.fields["container-title"] == "J Am Pharm Assoc (2003)"
+    assert parsed.fields["issued"] == {"date-parts": [[2016, 7], [2016, 8]]}
+    assert parsed.fields["page"] == "450-454.e1"
+
+
+def test_year_range() -> None:
+    fields = clean(
+        "Muth\u00e9n, L.K. and Muth\u00e9n, B.O. (1998\u20132017). Mplus User's Guide. "
+        "Eighth Edition. Los Angeles, CA: Muth\u00e9n & Muth\u00e9n."
+    )
+    assert fields["issued"] == {"date-parts": [[1998], [2017]]}
+    assert fields["edition"] == "8"
+    assert fields["title"] == "Mplus User's Guide"
+    assert fields["publisher-place"] == "Los Angeles, CA"

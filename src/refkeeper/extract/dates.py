@@ -3,6 +3,7 @@
 ``1995`` -> ``{"date-parts": [[1995]]}``; ``1995 Oct 15`` -> ``[[1995, 10, 15]]``;
 ``2007 Mar-Apr`` -> ``[[2007, 3], [2007, 4]]`` (a CSL range); ``Winter 2003`` ->
 ``{"date-parts": [[2003]], "season": 4}``; ``2007 Dec-2008 Jan`` -> ``[[2007, 12], [2008, 1]]``;
+``1998-2017`` -> ``[[1998], [2017]]``; ``January 1990`` -> ``[[1990, 1]]``;
 APA ``2006, October 15`` -> ``[[2006, 10, 15]]``.
 """
 
@@ -27,7 +28,8 @@ _DAY = r"(?:[0-3]?\d)"
 # NLM/Vancouver forms: 1995 Oct 15 | 1995 Oct 15-21 | 2007 Mar-Apr | 2007 Dec-2008 Jan |
 # 2003 Winter | 2003 Spring-Summer.  Seasons first: "Winter 2003", "Fall-Winter 2003".
 DATE = (
-    rf"(?:{YEAR}[a-z]?(?:\s+(?:{_MON}(?:\s+{_DAY}(?:\s*-\s*(?:{_MON}\s+)?{_DAY})?)?"
+    rf"(?:{YEAR}\s*-\s*{YEAR}"
+    rf"|{YEAR}[a-z]?(?:\s+(?:{_MON}(?:\s+{_DAY}(?:\s*-\s*(?:{_MON}\s+)?{_DAY})?)?"
     rf"(?:\s*-\s*(?:{YEAR}\s+)?{_MON}(?:\s+{_DAY})?)?|{_SEASON}(?:\s*-\s*{_SEASON})?))?"
     rf"|{_SEASON}(?:\s*-\s*{_SEASON})?\s+{YEAR}"
     rf"|{YEAR},\s+{_MON}(?:\s+{_DAY})?"

@@ -43,7 +43,7 @@ _SPLIT_RE = re.compile(r"\s*(?:[,;]|\s&\s|&|\band\b)\s*")
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 """Upper-case letters initials are made of (Latin-1 and Latin Extended-A)."""
 _INITIALS_RE = re.compile(rf"[{_UP}](?:[a-z]?\.?-?\s?[{_UP}])*\.?")
-_APA_INITIALS_RE = re.compile(rf"(?:[{_UP}][a-z]?\.\s*-?\s*)+|[{_UP}]{{1,3}}\.?\s")
+_APA_INITIALS_RE = re.compile(rf"(?:[{_UP}][a-z]?\.\s*-?\s*)+|[{_UP}](?:-?[{_UP}]){{0,3}}\.?\s")
 _APA_START_RE = re.compile(
     rf"[^,]{{1,60}},\s*(?:[{_UP}][a-z]?\.|[{_UP}]{{1,3}}\.?(?:,|\s*&|\s+and\s|$))"
 )
@@ -51,7 +51,8 @@ _HYPHENATED_INITIALS_RE = re.compile(rf"[{_UP}]\.(?:-?[{_UP}]\.)+")
 _ELLIPSIS_RE = re.compile(r",?\s*(?:\u2026|\.\.\.)\s*")
 JOURNAL_WORDS = frozenset(
     """am chem soc phys biol med sci res rev lett mater adv nat int eur proc acad natl appl
-    anal org commun funct j clin engl ann arch dis infect pathol surg oncol mol cell""".split()
+    anal org commun funct clin engl ann arch dis infect pathol surg oncol mol assoc suppl bull
+    rep""".split()
 )
 """Journal-title abbreviations; as the "family name" of a full name they mean the author list
 has run into the journal (``C. Adachi, J. Am. Chem. Soc.``)."""
@@ -174,7 +175,7 @@ def _full(part: str) -> Name | None:
         _is_cap_word(last) or (last[0].islower() and any(c.isupper() for c in last[1:]))
     ):
         return None
-    if family[-1].lower() in JOURNAL_WORDS:
+    if any(t.lower() in JOURNAL_WORDS for t in tokens):
         return None
     name: Name = {"family": " ".join(family), "given": " ".join(given)}
     if suffix:

@@ -186,6 +186,8 @@ def _take_authors(text: str, st: _State) -> str:
         names = parse_names(prefix)
         if not _accept(names, year_follows=True) or names is None:
             continue
+        if _LOCATOR_START_RE.match(text, m.end()):
+            continue  # "J Am Pharm Assoc (2003). 2016 Jul-Aug;56(4)": a journal's name
         role = "editor" if (m is m_eds or eds_marker) else "author"
         _names_to_csl(names, st, role)
         end = m.end()
@@ -441,8 +443,13 @@ def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
     if m_disc:
         body = body[: m_disc.start()]  # "; discussion 1134-5": pages of a reply, not the article
     m = seg.LOCATOR_RE.search(body, max(0, len(body) - 100))
-    if m and not m.group("iss") and _looks_like_year(m.group("vol")):
-        m = None  # "CRC Press, 2017, pp. 1-233": a year, not a volume
+    if (
+        m
+        and not m.group("iss")
+        and _looks_like_year(m.group("vol"))
+        and ":" not in body[m.end("vol") : m.start("pages")]
+    ):
+        m = None  # "CRC Press, 2017, pp. 1-233": a year, not a volume (but "2020;2020:e1" is)
     vol: str | None = None
     iss: str | None = None
     if m:
