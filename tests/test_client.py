@@ -311,3 +311,19 @@ def test_rate_limiter_is_shared_and_real(scripted: tuple[Scripted, str], tmp_pat
     assert keyed.interval == client_module.INTERVAL_WITH_KEY
     assert clients[0].limiter is clients[1].limiter
     assert EntrezClient(session, base_url=base).limiter is client_module.SHARED_LIMITER
+
+
+def test_offline_uses_expired_answers(scripted: tuple[Scripted, str], tmp_path: Path) -> None:
+    """Online, an expired answer is fetched again; offline it is still better than none."""
+    from datetime import UTC, datetime, timedelta
+
+    app, base = scripted
+    online, _ = _client(base, tmp_path)
+    online.esearch("old[ti]")
+    cache = online.session.cache  # type: ignore[attr-defined]
+    cache.reset_expiration(datetime.now(UTC) - timedelta(days=1))
+    offline, _ = _client(base, tmp_path, offline=True)
+    assert offline.esearch("old[ti]").ids == ("8620427", "15919482")
+    assert len(app.requests) == 1
+    online.esearch("old[ti]")
+    assert len(app.requests) == 2

@@ -280,7 +280,13 @@ class EntrezClient:
     ) -> tuple[bytes, str] | None:
         if not isinstance(self.session, requests_cache.CachedSession):
             return None
-        response = self.session.request(method, url, only_if_cached=True, **kwargs)
+        response: Any = self.session.request(method, url, only_if_cached=True, **kwargs)
+        if self.offline and response.status_code != 200:
+            # offline, an expired answer is better than none: read the entry directly
+            prepared = self.session.prepare_request(requests.Request(method, url, **kwargs))
+            stale = self.session.cache.get_response(self.session.cache.create_key(prepared))
+            if stale is not None:
+                response = stale  # a CachedResponse: from_cache is True
         if not getattr(response, "from_cache", False) or response.status_code != 200:
             return None
         body = response.content

@@ -148,7 +148,14 @@ def cache_key(request: Any, **kwargs: Any) -> str:
 
 
 def is_cacheable(response: requests.Response) -> bool:
-    """The session's filter: store only complete, valid answers (never an error page)."""
+    """The session's filter: store only complete, valid answers (never an error page).
+
+    requests-cache also applies it to what a lookup returns and deletes the entry when it
+    says no: the synthetic "504 Not Cached" of an ``only_if_cached`` lookup must pass, or
+    probing the cache would delete an expired (but still valid) answer. 504s are never
+    stored anyway (``allowable_codes`` is 200 only)."""
+    if response.status_code == 504 and response.reason == "Not Cached":
+        return True
     problem = response_problem(
         response.url or "",
         response.status_code,
