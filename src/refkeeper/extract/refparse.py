@@ -18,19 +18,21 @@ not understood is reported in ``problems``; the caller keeps the raw text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from refkeeper.extract import refsegments as seg
-from refkeeper.extract.dates import DATE, MONTHS, parse_date
-from refkeeper.extract.names import (
-    PARTICLES,
-    NameList,
-    is_collective,
-    parse_names,
-    strip_editor_marker,
-)
+from refkeeper.extract.dates import DATE
+from refkeeper.extract.names import PARTICLES, NameList, parse_names, strip_editor_marker
 from refkeeper.extract.pages import parse_pages
+from refkeeper.extract.refbooks import has_publisher, is_date_piece, parse_book, parse_chapter
+from refkeeper.extract.refstate import (
+    ParseState,
+    is_abbreviated,
+    set_title,
+    split_title_journal,
+    year_of,
+)
 from refkeeper.identifiers import find_identifiers
 from refkeeper.models import CSLItem
 
@@ -46,23 +48,9 @@ _BOUNDARY_RE = re.compile(
 """Where an author list may end: a full stop, a colon, before a year or before a quote."""
 _LOCATOR_START_RE = re.compile(rf"[.,]?\s*(?:{DATE})\s*;\s*\(?\d", re.IGNORECASE)
 _TRAILING_YEAR_RE = re.compile(r"[;,]\s*(?P<y>(?:1[5-9]|20)\d\d)\.?$")
-_CONFERENCE_RE = re.compile(r"\b(?:proceedings|conference|symposium|workshop|congress)\b", re.I)
 _ANONYMOUS_RE = re.compile(r"^\[?(?:Anonymous|Anon\.?)\]?[.,:]?\s+", re.IGNORECASE)
-_QUOTED_TITLE_RE = re.compile(r"^[\"'](?P<title>.+?)[,.?!]?[\"'][,.]?\s+(?P<rest>\S.*)$")
 _DISCUSSION_RE = re.compile(
     r";\s*(?:discussion|author\s+reply|quiz|reply)\s+[A-Za-z]{0,2}\d[\w\s,\-]{0,30}$", re.IGNORECASE
-)
-_APA_BOOK_PAREN_RE = re.compile(r"\s*\((?P<inner>[^()]{0,60}\b(?:ed|edn|pp?)\.[^()]{0,40})\)")
-_ABBREV_WORDS = frozenset(
-    """j am proc natl acad sci med biol chem res rev clin int eur br engl ann arch dis infect
-    pathol surg oncol epidemiol physiol microbiol genet mol immunol endocrinol metab nephrol
-    neurol psychiatry psychol pharmacol toxicol environ assoc soc gen intern exp curr opin
-    transplant hepatol gastroenterol cardiol dermatol ophthalmol otolaryngol radiol urol
-    pediatr obstet gynecol biochem biophys cell dev evol ecol vet trop hyg nutr anat hum
-    comp commun dent lett methods mem nat nucleic ther treat vasc virol zool bull bur
-    haematol hematol histopathol cytopathol lab invest jpn jap chin can aust scand acta
-    anesth anesthesiol orthop rheumatol respir crit emerg prev rep syst stat clin
-    health manag technol eng phys""".split()
 )
 
 
@@ -79,32 +67,6 @@ class ParsedReference:
 
     def to_json(self) -> dict[str, Any]:
         return {"fields": self.fields, "problems": list(self.problems)}
-
-
-@dataclass(slots=True)
-class _State:
-    fields: CSLItem = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    def set_date(self, text: str) -> bool:
-        if "issued" in self.fields:
-            return True
-        date = parse_date(text)
-        if date is None:
-            return False
-        self.fields["issued"] = date
-        return True
-
-    def set_pages(self, text: str) -> None:
-        page, problem = parse_pages(text)
-        if page is not None:
-            self.fields["page"] = page
-            return
-        if problem:
-            self.problems.append(problem)
-        first = text.split("-", 1)[0].strip()
-        if first and parse_pages(first)[0] is not None:
-            self.fields["page-first"] = first  # the written first page; the range is broken
 
 
 def parse_reference(raw: str) -> ParsedReference:
@@ -126,7 +88,7 @@ def _parse(raw: str) -> ParsedReference:
         return ParsedReference(
             {}, (f"{len(text)} characters is too long for one reference (limit {MAX_LENGTH})",)
         )
-    st = _State()
+    st = ParseState()
     if seg.may_hold_identifiers(text):
         st.fields.update(find_identifiers(text))
     text = seg.strip_label(text)
@@ -155,7 +117,7 @@ def _parse(raw: str) -> ParsedReference:
 # ----------------------------------------------------------------------------- authors
 
 
-def _names_to_csl(names: NameList, st: _State, role: str) -> None:
+def _names_to_csl(names: NameList, st: ParseState, role: str) -> None:
     st.fields[role] = names.names
     if names.et_al:
         st.fields["_et_al"] = True
@@ -171,7 +133,7 @@ def _accept(names: NameList | None, *, year_follows: bool) -> bool:
     return True
 
 
-def _take_authors(text: str, st: _State) -> str:
+def _take_authors(text: str, st: ParseState) -> str:
     """Find the author (or editor) list at the start; record it; return the text after it."""
     m_anon = _ANONYMOUS_RE.match(text)
     if m_anon:
@@ -302,7 +264,7 @@ def _dotted_names(text: str, end: int) -> tuple[list[dict[str, Any]], int]:
 # ----------------------------------------------------------------------------- body
 
 
-def _parse_body(rest: str, st: _State) -> None:
+def _parse_body(rest: str, st: ParseState) -> None:
     if not rest:
         st.problems.append("no title found")
         return
@@ -330,7 +292,7 @@ def _parse_body(rest: str, st: _State) -> None:
         rest = rest[: m_press.start()].rstrip(" .,;")
     m_in = seg.IN_RE.search(rest) if "In:" in rest or "In " in rest else None
     if m_in and m_in.start() > 0:
-        _parse_chapter(rest[: m_in.start()], rest[m_in.end() :], st)
+        parse_chapter(rest[: m_in.start()], rest[m_in.end() :], st)
         return
     if _parse_journal(rest, st, volume_only=nature):
         return
@@ -339,18 +301,18 @@ def _parse_body(rest: str, st: _State) -> None:
     if st.fields.get("status") == "in press" and len(seg.split_sentences(rest)) > 1:
         # "Title. Journal. In press": the journal is all that follows the title
         st.fields["type"] = "article-journal"
-        _split_title_journal(rest, st)
+        split_title_journal(rest, st)
         return
     segs = seg.split_sentences(rest)
-    while len(segs) > 1 and _is_date_piece(segs[-1]) and st.set_date(segs[-1].rstrip(". ")):
+    while len(segs) > 1 and is_date_piece(segs[-1]) and st.set_date(segs[-1].rstrip(". ")):
         segs.pop()
     if "publisher" in st.fields:
-        _set_title(" ".join(segs), st)  # "Title (Publisher, 2023)": nothing else to read
+        set_title(" ".join(segs), st)  # "Title (Publisher, 2023)": nothing else to read
         return
     m_year = _TRAILING_YEAR_RE.search(segs[-1])
     if m_year and st.set_date(m_year.group("y")):
         segs[-1] = segs[-1][: m_year.start()]  # "WHO. Noncommunicable disease; 2016."
-    _set_title(segs[0], st)
+    set_title(segs[0], st)
     if len(segs) > 1:
         unread = seg.snippet(" ".join(segs[1:]))
         st.problems.append(f"text after the title not understood: {unread}")
@@ -358,84 +320,7 @@ def _parse_body(rest: str, st: _State) -> None:
         st.problems.append("no journal, volume, pages or publisher recognised")
 
 
-def _set_title(text: str, st: _State) -> None:
-    title = _clean_title(text)
-    if title:
-        st.fields["title"] = title
-    else:
-        st.problems.append("no title found")
-
-
-def _clean_title(text: str) -> str:
-    title = text.strip().strip(",;: ")
-    while title.endswith("..") or (title.endswith(".") and not _ends_with_abbrev(title)):
-        title = title[:-1].rstrip()
-    if title.endswith((";", ",", ":")):
-        title = title[:-1].rstrip()
-    return title
-
-
-def _ends_with_abbrev(title: str) -> bool:
-    last = title.rsplit(" ", 1)[-1].lower()
-    return last in ("al.", "etc.", "spp.", "sp.", "var.", "subsp.", "e.g.", "i.e.", "vs.")
-
-
-def _set_journal(journal: str, st: _State) -> None:
-    journal = journal.strip().strip(",;:").strip()
-    if journal.endswith("..") or (journal.endswith(".") and journal.count(".") == 1):
-        journal = journal.rstrip(".").rstrip()
-    if not journal or not any(c.isalpha() for c in journal) or journal.lower() in MONTHS:
-        st.problems.append(f"no journal found{' (' + repr(journal) + ')' if journal else ''}")
-        return
-    st.fields["container-title"] = journal
-    if _is_abbreviated(journal):
-        st.fields["container-title-short"] = journal
-
-
-def _is_abbreviated(journal: str) -> bool:
-    tokens = journal.replace("(", " ").replace(")", " ").split()
-    for tok in tokens:
-        if tok.endswith(".") and len(tok) <= 8:
-            return True
-        low = tok.lower()
-        if low in _ABBREV_WORDS or (len(tok) == 1 and tok.isupper() and len(tokens) > 1):
-            return True
-    return False
-
-
-def _split_title_journal(text: str, st: _State, segs: list[str] | None = None) -> None:
-    """``Title. More title. J Biol Chem`` -> title and journal (the last segment)."""
-    m_q = _QUOTED_TITLE_RE.match(text.strip())
-    if m_q:
-        # Harvard/Chicago: 'Title', Journal
-        _set_title(m_q.group("title"), st)
-        _set_journal(m_q.group("rest"), st)
-        return
-    if segs is None:
-        segs = seg.split_sentences(text.strip())
-    if not segs:
-        st.problems.append("no title or journal found")
-        return
-    j = len(segs) - 1
-    # "J. Biol. Chem.": merge short abbreviated words back into the journal
-    while j > 0 and _is_abbrev_piece(segs[j - 1]):
-        j -= 1
-    journal = " ".join(segs[j:])
-    if j == 0:
-        # only one segment: WHO/APA "Title Journal" cannot be told apart; keep it as journal
-        _set_journal(journal, st)
-        st.problems.append("no title found before the journal")
-        return
-    _set_journal(journal, st)
-    _set_title(" ".join(segs[:j]), st)
-
-
-def _is_abbrev_piece(piece: str) -> bool:
-    p = piece.strip()
-    return " " not in p and p.endswith(".") and len(p) <= 9 and p[:1].isupper()
-
-
-def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
+def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> bool:
     """A journal article with a locator at the end (``Vol(Issue):pages``); ``volume_only``
     also takes ``Journal 28`` (Nature style, whose year stood in brackets at the end)."""
     body = rest.rstrip(" .;,")
@@ -504,40 +389,11 @@ def _parse_journal(rest: str, st: _State, *, volume_only: bool = False) -> bool:
     if not pre:
         st.problems.append("no title or journal found")
         return True
-    _split_title_journal(pre, st)
+    split_title_journal(pre, st)
     return True
 
 
-def _parse_chapter(before: str, after: str, st: _State) -> None:
-    """``Title. In: Editors, eds. Book. City: Publisher; Year. p. 10-20``."""
-    st.fields["type"] = "chapter"
-    _set_title(before, st)
-    after = after.strip().rstrip(".")
-    m_pages = seg.CHAPTER_PAGES_RE.search(after, max(0, len(after) - 60))
-    if m_pages:
-        st.set_pages(m_pages.group("pages"))
-        after = after[: m_pages.start()].rstrip(" .,;")
-    m_eds = seg.EDITORS_END_RE.search(after, 0, 600)
-    if m_eds and m_eds.start() > 0:
-        names = parse_names(after[: m_eds.start()])
-        if names is not None and names.names:
-            st.fields["editor"] = names.names
-            after = after[m_eds.end() :]
-    m_paren = _APA_BOOK_PAREN_RE.search(after)
-    if m_paren:
-        # APA: "Book title (2nd ed., pp. 10-20). City: Publisher."
-        inner = m_paren.group("inner")
-        m_ed = seg.EDITION_RE.search(inner)
-        if m_ed:
-            st.fields["edition"] = _edition(m_ed)
-        m_pp = seg.CHAPTER_PAGES_RE.search(inner)
-        if m_pp and "page" not in st.fields:
-            st.set_pages(m_pp.group("pages"))
-        after = after[: m_paren.start()] + after[m_paren.end() :]
-    _parse_book(after, st, container=True)
-
-
-def _parse_segments(rest: str, st: _State) -> bool:
+def _parse_segments(rest: str, st: ParseState) -> bool:
     """Fields joined by full stops: ``Journal. 2006. 4. 577. 587``, or a book's imprint."""
     segs = seg.split_sentences(rest)
     nums: list[str] = []
@@ -564,12 +420,12 @@ def _parse_segments(rest: str, st: _State) -> bool:
             nums.insert(0, m.group("num"))
         i -= 1
     only_a_year = len(nums) == 1 and len(nums[0]) == 4 and seg.DATE_SEG_RE.fullmatch(nums[0])
-    if only_a_year and i >= 2 and _is_abbreviated(segs[i - 1].rstrip(". ")):
+    if only_a_year and i >= 2 and is_abbreviated(segs[i - 1].rstrip(". ")):
         only_a_year = False  # "Title. Open Forum Infect Dis. 2014.": an abbreviated journal
-    if nums and not only_a_year and i >= 1 and not _has_publisher(segs[:i]):
+    if nums and not only_a_year and i >= 1 and not has_publisher(segs[:i]):
         head = segs[:i]
         if nums and seg.DATE_SEG_RE.fullmatch(nums[0]) and len(nums[0]) == 4:
-            if "issued" not in st.fields or _year(st) == int(nums[0]):
+            if "issued" not in st.fields or year_of(st) == int(nums[0]):
                 st.set_date(nums[0])
                 nums = nums[1:]
         if head and seg.DATE_SEG_RE.fullmatch(head[-1].rstrip(". ")) and len(head) > 1:
@@ -579,15 +435,15 @@ def _parse_segments(rest: str, st: _State) -> bool:
         if more_pages and "page" in st.fields:
             st.fields["page"] = ", ".join([st.fields["page"], *more_pages])
         st.fields["type"] = "article-journal"
-        _split_title_journal(" ".join(head), st, head)
+        split_title_journal(" ".join(head), st, head)
         return True
-    if _has_publisher(segs) or seg.has_edition(rest):
+    if has_publisher(segs) or seg.has_edition(rest):
         if nums:
             pages = nums[-2:] if len(nums) >= 2 else nums
             st.set_pages("-".join(pages))
             st.fields["type"] = "chapter"
             rest = " ".join(segs[:i])
-        _parse_book(rest, st, container=bool(nums))
+        parse_book(rest, st, container=bool(nums))
         return True
     return False
 
@@ -609,16 +465,7 @@ def _looks_like_year(text: str) -> bool:
     return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2099
 
 
-def _year(st: _State) -> int | None:
-    issued = st.fields.get("issued")
-    if isinstance(issued, dict):
-        parts = issued.get("date-parts")
-        if parts and parts[0]:
-            return int(parts[0][0])
-    return None
-
-
-def _assign_numbers(nums: list[str], supp: str | None, st: _State) -> None:
+def _assign_numbers(nums: list[str], supp: str | None, st: ParseState) -> None:
     if not nums:
         if supp:
             st.fields["issue"] = supp
@@ -639,142 +486,10 @@ def _assign_numbers(nums: list[str], supp: str | None, st: _State) -> None:
         st.fields["issue"] = issue
 
 
-def _has_publisher(segs: list[str]) -> bool:
-    return any(_publisher_split(s) is not None or _publisher_only(s) for s in segs[1:])
-
-
-_CITY_RE = re.compile(r"[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){0,2}(?:, [A-Z]{2})?")
-_PUBLISHER_ONLY_RE = re.compile(
-    r"(?P<pub>[^,;:()]{2,80}?)(?:,\s*(?P<place>[A-Z][^,;:()]{1,40}?))?"
-    r"(?:[,;]?\s*(?P<date>(?:1[5-9]|20)\d\d))?\.?"
-)
-
-
-def _publisher_only(segment: str) -> tuple[str | None, str, str | None] | None:
-    """``Springer, Berlin`` / ``CRC Press`` / ``Elsevier, 2010``: (place, publisher, date)."""
-    m = _PUBLISHER_ONLY_RE.fullmatch(segment.strip())
-    if not m:
-        return None
-    pub = m.group("pub").strip()
-    if len(pub.split()) > 8 or not pub[:1].isupper():
-        return None
-    if not seg.looks_like_publisher(pub, strong=True):
-        return None
-    place = m.group("place").strip() if m.group("place") else None
-    return place, pub, m.group("date")
-
-
-_IMPRINT_RE = re.compile(
-    r"^(?P<a>[^:;]{2,80}?)\s*:\s*(?P<b>[^:;]{2,160}?)"
-    r"(?:\s*[;,.]?\s*(?P<date>(?:\(?\s*)(?:1[5-9]|20)\d\d[a-z]?(?:\s+[A-Za-z]{3,9}\.?)?\)?))?\s*\.*$"
-)
-
-
-def _publisher_split(segment: str) -> tuple[str | None, str, str | None] | None:
-    """``City: Publisher; 2010`` or ``Publisher: City 2010`` -> (place, publisher, date)."""
-    m = _IMPRINT_RE.match(segment.strip())
-    if not m:
-        return None
-    a, b = m.group("a").strip(), m.group("b").strip(" ,.")
-    if len(a.split()) > 10 or len(b.split()) > 14 or not a[:1].isupper() or not b[:1].isupper():
-        return None
-    date = m.group("date").strip("() ") if m.group("date") else None
-    if looks_like_publisher(a) and not looks_like_publisher(b):
-        return b, a, date
-    return a, b, date
-
-
-def looks_like_publisher(text: str) -> bool:
-    return seg.looks_like_publisher(text) or is_collective(text)
-
-
-def _parse_book(text: str, st: _State, *, container: bool) -> None:
-    """``Title. 2nd ed. City: Publisher; Year`` (container=True: the book of a chapter)."""
-    st.fields.setdefault("type", "book")
-    segs = seg.split_sentences(text.strip())
-    title_parts: list[str] = []
-    found_imprint = False
-    for piece in segs:
-        p = piece.strip()
-        m_ed = seg.EDITION_RE.search(p) if seg.has_edition(p) else None
-        if m_ed and title_parts:
-            st.fields["edition"] = _edition(m_ed)
-            head = p[: m_ed.start()].strip()
-            if head:
-                title_parts.append(head)
-            p = p[m_ed.end() :].strip(" .,;")
-            if not p:
-                continue
-        imprint = _publisher_split(p) if title_parts else None
-        if imprint is None and title_parts and not found_imprint:
-            imprint = _publisher_only(p)
-            if imprint is not None and imprint[0] is None and len(title_parts) >= 2:
-                city = title_parts[-1].rstrip(". ")
-                if _CITY_RE.fullmatch(city):
-                    # "Title. Oxford. Clarendon Press."
-                    imprint = (city, imprint[1], imprint[2])
-                    title_parts.pop()
-        if imprint is not None:
-            place, publisher, date = imprint
-            if place:
-                st.fields["publisher-place"] = place
-            st.fields["publisher"] = publisher
-            if date:
-                st.set_date(date)
-            found_imprint = True
-            continue
-        if (
-            title_parts
-            and not found_imprint
-            and not _is_date_piece(p)
-            and seg.NUM_SEG_RE.fullmatch(p.rstrip(". "))
-        ):
-            st.problems.append(f"number {p.rstrip('. ')!r} in a book reference not understood")
-            continue
-        if found_imprint or (title_parts and _is_date_piece(p)):
-            if _is_date_piece(p):
-                st.set_date(p.rstrip(". "))
-                continue
-            m_tp = seg.TOTAL_PAGES_RE.fullmatch(p.rstrip(". "))
-            if m_tp:
-                st.fields["number-of-pages"] = m_tp.group("n")
-                continue
-            st.problems.append(f"text after the imprint not understood: {seg.snippet(p)}")
-            continue
-        title_parts.append(p)
-    if container and "title" not in st.fields and len(title_parts) >= 2:
-        # "Chapter title. Book title. Year. City: Publisher. 21. 51" (no "In:")
-        _set_title(" ".join(title_parts[:-1]), st)
-        title_parts = title_parts[-1:]
-    title = _clean_title(" ".join(title_parts))
-    if not title:
-        st.problems.append("no book title found")
-    elif container:
-        st.fields["container-title"] = title
-    else:
-        st.fields["title"] = title
-    if container and not found_imprint and _CONFERENCE_RE.search(title):
-        st.fields["type"] = "paper-conference"  # proceedings often name no publisher
-    elif not found_imprint:
-        st.problems.append("no publisher found")
-
-
-def _is_date_piece(p: str) -> bool:
-    return bool(seg.DATE_SEG_RE.fullmatch(p.strip().rstrip(".").strip("()")))
-
-
-def _edition(m: re.Match[str]) -> str:
-    if m.group("num"):
-        return m.group("num")
-    if m.group("word"):
-        return str(seg.ORDINAL_WORDS[m.group("word").lower()])
-    return m.group(0).strip().rstrip(".")
-
-
 # ----------------------------------------------------------------------------- finish
 
 
-def _finish(st: _State) -> ParsedReference:
+def _finish(st: ParseState) -> ParsedReference:
     fields = st.fields
     if "issued" not in fields and fields.get("status") != "in press":
         st.problems.append("no year found")
