@@ -204,3 +204,43 @@ def test_citation_query_needs_all_fields() -> None:
     partial = fields(TIMMONS)
     del partial["volume"]
     assert citation_query(_Open(0, Reference("r1", "x", None, partial), partial)) is None
+
+
+def test_title_words_prefer_the_title_sentence() -> None:
+    # journal words a parser left at the end of the title are not searched
+    misparsed = "Molecular characterization of a novel UT-A urea transporter isoform (UT-A5) in "
+    misparsed += "testis. American journal of physiology"
+    assert "american" not in title_words(misparsed)
+    assert "transporter" in title_words(misparsed)
+    # author names a parser left at the start are not searched either
+    names = (
+        "Yang, Chen, S., Zhong, G., Kong, W., & Wang, Y. (2019). Agonist of PPAR-γ Reduced "
+        "Epithelial-Mesenchymal Transition in Eosinophilic Chronic Rhinosinusitis"
+    )
+    assert not {"yang", "chen", "zhong", "kong", "wang"} & set(title_words(names))
+    assert "rhinosinusitis" in title_words(names)
+
+
+def test_query_builders() -> None:
+    from refkeeper.resolve.strategy import (
+        _drop_terms,
+        _query_citation,
+        _query_title_author,
+        _query_title_only,
+        _term_values,
+    )
+
+    ref = fields(BONATTI)
+    assert _query_title_author(ref) == (
+        "successful[ti] AND management[ti] AND associated[ti] AND multilocular[ti] AND "
+        "leiomyosarcoma[ti] AND transplantation[ti] AND bonatti[1au]"
+    )
+    assert _query_citation(ref) == 'bonatti[1au] AND 2005[dp] AND "transplant proc"[ta]'
+    only = _query_title_only(ref)
+    assert only is not None and " OR " in only
+    first, second = only.split(" OR ")
+    assert not set(_term_values(first)) & set(_term_values(second))
+    assert _term_values('"cell physiology"[ta] AND fenton[1au]') == {"cell physiology", "fenton"}
+    assert _drop_terms("typo[ti] AND word[ti] AND name[1au]", {"typo"}) == "word[ti] AND name[1au]"
+    assert _drop_terms("typo[ti] AND name[1au]", {"typo"}) is None
+    assert _drop_terms("(a[ti] AND b[ti]) OR (c[ti] AND d[ti])", {"a"}) is None
