@@ -12,8 +12,12 @@ Choices worth knowing:
 - BibLaTeX: ``journaltitle``, ``date`` (ISO 8601, ranges for MedlineDate ``1998 Dec-1999 Jan``),
   ``location``, ``eprint`` + ``eprinttype = {pubmed}`` for the PMID; the PMCID has no field in
   the biblatex data model, so it goes to ``usera`` (classic BibTeX: ``pmid``, ``pmcid``).
+- BibLaTeX wants an integer ``volume``: ``145 ( Pt 2)`` becomes volume 145 and ``issue = {Pt 2}``
+  (``number`` when there is no issue number).
 - Editor-only books are ``@collection`` in BibLaTeX (its data model requires an author for
   ``@book``); every entry passes ``biber --tool --validate-datamodel``.
+- Classic BibTeX: an issue without a volume is written as ``volume = {(12)}`` (as NLM writes
+  it), since ``plain``/``unsrt`` warn about a number without a volume.
 - Classic BibTeX has no way to typeset an article without an author: ``bibtex`` warns
   "empty author" for every one. Such a journal article is written as ``@misc`` with
   ``howpublished`` holding the journal reference (journal, volume, number and pages stay as
@@ -36,6 +40,8 @@ from refkeeper.export.latex import latex_field
 from refkeeper.models import CSLItem, Work
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+NO_TITLE = "[No title available]"
 
 _TYPES_CLASSIC = {
     "article-journal": "article",
@@ -139,7 +145,9 @@ def entry_fields(
 
     put("author", format_names(csl, "author", ascii=ascii))
     put("editor", format_names(csl, "editor", ascii=ascii))
-    put("title", tex(_csl.text(csl, "title"), protect=True))
+    # PubMed shows a record without a title (an empty ArticleTitle) as "[No title available]";
+    # biblatex's data model requires a title.
+    put("title", tex(_csl.text(csl, "title") or NO_TITLE, protect=True))
     container = _csl.journal(work, journal) if entry_type == "article" else ""
     if entry_type in ("incollection", "inproceedings"):
         put("booktitle", tex(_csl.text(csl, "container-title"), protect=True))
@@ -159,8 +167,21 @@ def entry_fields(
         if date.month is not None and date.month <= 12:
             put("month", MONTH_MACROS[date.month - 1], braced=False)
 
-    put("volume", tex(_csl.text(csl, "volume")))
-    put("number", tex(_csl.text(csl, "issue")))
+    volume, issue = _csl.text(csl, "volume"), _csl.text(csl, "issue")
+    if not biblatex and issue and not volume and entry_type == "article":
+        # plain/unsrt warn "a number but no volume"; NLM writes such an issue "2019;(12):5-12"
+        volume, issue = f"({issue})", ""
+    if biblatex and volume and not volume.isdigit():
+        # biblatex's data model wants an integer volume: "145 ( Pt 2)" -> 145 + issue "Pt 2"
+        match = re.match(r"(\d+)\s*(.*)$", volume)
+        rest = (match.group(2) if match else volume).strip(" ()")
+        volume = match.group(1) if match else ""
+        if rest and not issue:
+            issue = rest
+        elif rest:
+            put("issue", tex(rest))
+    put("volume", tex(volume))
+    put("number", tex(issue))
     put("pages", tex(format_pages(_csl.pages(csl))))
     edition = _csl.text(csl, "edition")
     put("edition", tex(edition if biblatex else _ordinal(edition)))

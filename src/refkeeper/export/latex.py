@@ -2,9 +2,10 @@
 
 Pure functions. Field text arrives as CSL-JSON strings, which may carry the CSL rich-text
 markup (``<i>``, ``<b>``, ``<sup>``, ``<sub>``, ``<span class="nocase">``); that markup becomes
-the matching LaTeX command. With ``ascii=True`` every non-ASCII character becomes a LaTeX
-accent command or symbol (classic BibTeX + pdfLaTeX); otherwise it is kept as UTF-8 (BibLaTeX
-with biber).
+the matching LaTeX command. With ``ascii=True`` every non-ASCII character becomes the LaTeX
+accent command or symbol that names it (``{\\k{a}}``, ``{\\dj}``, ``{\\textdegree}``): a
+document typesets them with ``\\usepackage[T1]{fontenc}`` (OT1, pdfLaTeX's historical default,
+lacks the ogonek and a few others). Otherwise UTF-8 is kept (BibLaTeX with biber).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _ACCENTS = {
     "\u0327": "c",
     "\u0328": "k",
     "\u0331": "b",
+    "\u0326": "textcommabelow",  # Romanian ș ț (LaTeX kernel since 2018 / T1)
 }
 
 # Characters without a decomposition (or better written as a symbol).
