@@ -209,8 +209,15 @@ def is_collective(part: str, *, alone: bool = True) -> bool:
     )
 
 
+def _split_list(text: str) -> list[str]:
+    """The parts of a name list, split at commas, semicolons, ``&`` and ``and``."""
+    if "&" in text or "and" in text:
+        return [p for p in _SPLIT_RE.split(text) if p]
+    return [p for p in (q.strip() for q in text.replace(";", ",").split(",")) if p]
+
+
 def _parse_apa(text: str) -> list[Name] | None:
-    pieces = [p for p in _SPLIT_RE.split(text) if p]
+    pieces = _split_list(text)
     names: list[Name] = []
     i = 0
     while i < len(pieces):
@@ -255,7 +262,7 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
     text = text.rstrip(".").rstrip()
     if (" and " in text or "&" in text) and "," not in text and is_collective(text):
         return NameList([{"literal": text}], et_al, "collective")
-    parts = [p for p in _SPLIT_RE.split(text) if p]
+    parts = _split_list(text)
     if not parts:
         return None
     names: list[Name] = []
@@ -309,6 +316,9 @@ def _consistent_given(names: list[Name], kinds: list[str]) -> bool:
 
 def strip_editor_marker(text: str) -> tuple[str, bool]:
     """``'Smith J, Jones K, eds'`` -> ``('Smith J, Jones K', True)``."""
+    tail = text[-30:].lower()
+    if "ed" not in tail and "hrsg" not in tail and "coord" not in tail:
+        return text, False
     m = _EDITOR_TAIL_RE.search(text, max(0, len(text) - 30))
     if m and m.start() > 0:
         return text[: m.start()].rstrip(" ,."), True
