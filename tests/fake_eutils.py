@@ -34,7 +34,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -152,6 +152,7 @@ class Recorded:
     status: int
     fault: str | None
     time: float
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -181,6 +182,7 @@ class FakeEutils:
     (send long id lists and ECitMatch batches by POST). History-based efetch/esummary return
     ``retmax`` records (default 20, as for esearch): pass retmax. ``replay_recorded``: the
     requests recorded in ../shared/ncbi-samples/ (RECORDED_REPLAYS) get their recorded answer.
+    ``latency``: seconds every answer waits (a network round trip, for benchmarks).
     """
 
     def __init__(
@@ -194,6 +196,7 @@ class FakeEutils:
         retry_after: int | None = None,
         max_get_query: int | None = 8000,
         replay_recorded: bool = True,
+        latency: float = 0.0,
     ) -> None:
         self.rate_limit = rate_limit
         self.drop_unknown_terms = drop_unknown_terms
@@ -201,6 +204,7 @@ class FakeEutils:
         self.retry_after = retry_after
         self.max_get_query = max_get_query
         self.replay_recorded = replay_recorded
+        self.latency = latency
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.rate_limited = 0
@@ -311,6 +315,8 @@ class FakeEutils:
         form = {k: ",".join(request.form.getlist(k)) for k in request.form}
         params = {**query, **form}
         fault = self._take_fault(endpoint)
+        if self.latency:
+            self._stopping.wait(self.latency)
         response = self._limit(request, params)
         if response is None and fault is not None:
             response = self._fault_response(fault, environ, endpoint, params, request)
@@ -331,6 +337,7 @@ class FakeEutils:
                     response.status_code,
                     fault.kind if fault else None,
                     time.time(),
+                    dict(request.headers.items()),
                 )  # fmt: skip
             )
         return response(environ, start_response)
@@ -383,7 +390,8 @@ class FakeEutils:
     ) -> Response | None:
         kind = fault.kind
         if kind == "429":
-            return self._too_many(params.get("api_key") or "127.0.0.1", 4, 3)
+            key = params.get("api_key")
+            return self._too_many(key or "127.0.0.1", 11 if key else 4, 10 if key else 3)
         if kind in ("500", "502", "503", "status"):
             code = fault.status if kind == "status" else int(kind)
             return Response(

@@ -400,6 +400,9 @@ def test_fault_429_storm_then_success(fake_eutils: FakeEutils) -> None:
     body = get(fake_eutils, "esearch.fcgi")  # no fault left: a normal (error) answer
     assert body.status_code == 200
     assert [r.fault for r in fake_eutils.requests[:3]] == ["429"] * 3
+    fake_eutils.inject("429")
+    with_key = get(fake_eutils, "einfo.fcgi", api_key="K")
+    assert with_key.status_code == 429 and with_key.json()["limit"] == "10"
 
 
 @pytest.mark.parametrize("code", [500, 502, 503])
@@ -500,6 +503,7 @@ def test_requests_are_recorded_with_get_and_post_params(fake_eutils: FakeEutils)
     )
     assert second.method == "POST" and second.form == {"db": "pubmed", "id": "1", "api_key": "K"}
     assert second.query == {"retmode": "xml"} and second.params["api_key"] == "K"
+    assert first.headers["User-Agent"].startswith("python-requests")
     assert fake_eutils.count("efetch.fcgi") == 1 and fake_eutils.count() == 2
     fake_eutils.reset()
     assert fake_eutils.requests == []
@@ -544,3 +548,10 @@ def test_recorded_requests_get_their_recorded_answers(fake_eutils: FakeEutils) -
     assert get(fake_eutils, "elink.fcgi", dbfrom="pubmed", id="1").status_code == 501
     with FakeEutils(replay_recorded=False) as fake:
         assert search(fake, "biopython")[:2] == (0, ())
+
+
+def test_latency_delays_every_answer() -> None:
+    with FakeEutils(latency=0.2) as fake:
+        start = time.monotonic()
+        assert get(fake, "einfo.fcgi").status_code == 200
+        assert time.monotonic() - start >= 0.2
