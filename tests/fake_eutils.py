@@ -314,10 +314,10 @@ class FakeEutils:
         query = {k: ",".join(request.args.getlist(k)) for k in request.args}
         form = {k: ",".join(request.form.getlist(k)) for k in request.form}
         params = {**query, **form}
-        fault = self._take_fault(endpoint)
         if self.latency:
             self._stopping.wait(self.latency)
         response = self._limit(request, params)
+        fault = self._take_fault(endpoint) if response is None else None
         if response is None and fault is not None:
             response = self._fault_response(fault, environ, endpoint, params, request)
         if response is None:
