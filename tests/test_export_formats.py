@@ -1,0 +1,85 @@
+"""CSL-JSON (valid against the shipped CSL data schema) and RIS."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from refkeeper.errors import InputError
+from refkeeper.export import csl_schema, to_csl_json, to_ris
+from refkeeper.export.csljson import parse_csl_json
+from refkeeper.models import Work
+from test_export_support import book_works, corpus_works, example_works
+
+
+@pytest.fixture(scope="module")
+def works() -> list[Work]:
+    return [*corpus_works(), *example_works(), *book_works()]
+
+
+def test_the_schema_is_shipped_as_package_data() -> None:
+    path = resources.files("refkeeper").joinpath("data/csl-data.json")
+    schema = json.loads(path.read_text("utf-8"))
+    assert schema == csl_schema()
+    assert (
+        schema["$id"]
+        == "https://resource.citationstyles.org/schema/latest/input/json/csl-data.json"
+    )
+    jsonschema.Draft7Validator.check_schema(schema)
+
+
+def test_csl_json_export_is_valid_against_the_schema(works: list[Work]) -> None:
+    data = json.loads(to_csl_json(works))
+    validator = jsonschema.Draft7Validator(csl_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]] == []
+    assert [item["id"] for item in data] == [str(w.csl["id"]) for w in works]
+
+
+def test_csl_json_drops_what_the_schema_does_not_know() -> None:
+    w = Work(
+        id="x",
+        source="manual",
+        csl={"id": "x", "type": "article-journal", "title": "T", "_et_al": True,
+             "author": [{"family": "Timmons", "given": "CF", "_x": 1}]},
+    )  # fmt: skip
+    (item,) = json.loads(to_csl_json([w]))
+    assert item == {
+        "id": "x",
+        "type": "article-journal",
+        "title": "T",
+        "author": [{"family": "Timmons", "given": "C F"}],
+    }
+    jsonschema.validate([item], csl_schema())
+
+
+def test_csl_json_read_back(works: list[Work]) -> None:
+    again = parse_csl_json(to_csl_json(works))
+    assert to_csl_json(again) == to_csl_json(works)
+    with pytest.raises(InputError, match=r"refs\.json:1: not valid JSON"):
+        parse_csl_json("[{", "refs.json")
+    with pytest.raises(InputError, match="item 1 is not a CSL-JSON item with an id"):
+        parse_csl_json('[{"type": "book"}]', "refs.json")
+
+
+_RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - .*$")
+
+
+def test_ris(works: list[Work]) -> None:
+    text = to_ris(works)
+    records = text.strip().split("\n\n")
+    assert len(records) == len(works)
+    for record in records:
+        lines = record.splitlines()
+        assert lines[0].startswith("TY  - ") and lines[-1].rstrip() == "ER  -"
+        assert all(_RIS_LINE.match(line) for line in lines[:-1]), record
+    first = records[len(corpus_works())].splitlines()  # the worked example's first work
+    assert "TY  - JOUR" in first and "AN  - 8620427" in first
+    assert "SP  - 1481" in first and "EP  - 1489" in first or "EP  - 9" in first
+    book = records[len(corpus_works()) + 2].splitlines()
+    assert "TY  - BOOK" in book and "SN  - 9789283224327" in book and "CY  - Lyon" in book
+    assert any(line.startswith("ED  - Bosman") for line in book)
