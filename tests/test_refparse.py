@@ -654,3 +654,27 @@ def test_year_range() -> None:
     assert fields["edition"] == "8"
     assert fields["title"] == "Mplus User's Guide"
     assert fields["publisher-place"] == "Los Angeles, CA"
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("2016 Mar 2;8(328):328rv4", {"volume": "8", "issue": "328", "page": "328rv4"}),
+        ("2013 Jul-Aug;106-107:1-16", {"volume": "106-107", "page": "1-16"}),
+        ("2022 May 12;:1-13", {"page": "1-13"}),
+        ("2009;151(4):264-9, W64", {"volume": "151", "issue": "4", "page": "264-269, W64"}),
+    ],
+)
+def test_unusual_vancouver_locators(tail: str, expected: dict[str, str]) -> None:
+    fields = clean(f"Smith J. A title. Sci Transl Med. {tail}")
+    got = {k: fields[k] for k in ("volume", "issue", "page") if k in fields}
+    assert got == expected
+
+
+def test_apa_group_author_after_ampersand() -> None:
+    fields = clean(
+        "Clifford, S. M., Hudry, K., & the BASIS Team. (2013). Temperament in the first 2 years. "
+        "Journal of Autism and Developmental Disorders, 43, 673-686."
+    )
+    assert fields["author"][-1] == {"literal": "the BASIS Team"}
+    assert (fields["volume"], fields["page"]) == ("43", "673-686")

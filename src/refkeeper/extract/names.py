@@ -186,6 +186,8 @@ def _full(part: str) -> Name | None:
 def is_collective(part: str, *, alone: bool = True) -> bool:
     """Does ``part`` read as an organisation (``ACMG Laboratory Quality Assurance Committee``)?"""
     tokens = part.split()
+    if len(tokens) > 1 and tokens[0] == "the":
+        tokens = tokens[1:]  # APA: "..., & the BASIS Team"
     if not tokens or len(tokens) > 14 or not tokens[0][:1].isupper() or ". " in part:
         return False
     if len(tokens) == 1:
@@ -233,7 +235,7 @@ def _parse_apa(text: str) -> list[Name] | None:
             names.append(name)
             continue
         if is_collective(fam, alone=False):
-            names.append({"literal": fam})
+            names.append({"literal": fam.rstrip(".")})
             i += 1
             continue
         return None

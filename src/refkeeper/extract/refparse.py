@@ -328,13 +328,14 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
     if m_disc:
         body = body[: m_disc.start()]  # "; discussion 1134-5": pages of a reply, not the article
     m = seg.LOCATOR_RE.search(body, max(0, len(body) - 100))
-    if (
+    while (
         m
-        and not m.group("iss")
-        and _looks_like_year(m.group("vol"))
         and ":" not in body[m.end("vol") : m.start("pages")]
+        and ("-" in m.group("vol") or (not m.group("iss") and _looks_like_year(m.group("vol"))))
     ):
-        m = None  # "CRC Press, 2017, pp. 1-233": a year, not a volume (but "2020;2020:e1" is)
+        # "CRC Press, 2017, pp. 1-233", "Chem. 2012, 134, 14706": a year, not a volume (but
+        # "2020;2020:4281243" is one); "837-838, 844": pages. Look for a locator after it.
+        m = seg.LOCATOR_RE.search(body, m.end("vol"))
     vol: str | None = None
     iss: str | None = None
     if m:
@@ -349,9 +350,11 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
             iss = f"{supp} {iss}".strip() if iss and supp not in iss else (iss or supp)
         pre = body[: m.start()]
         st.set_pages(m.group("pages"))
+        if m.group("more") and "page" in st.fields:
+            _add_more_pages(m.group("more"), st)
     elif m_io := seg.LOCATOR_ISSUE_ONLY_RE.search(body, max(0, len(body) - 60)):
         # "Clin Orthop Relat Res. 1980 Nov-Dec;(153):121-5": an issue without a volume
-        iss = m_io.group("iss")
+        iss = m_io.group("iss") or None
         pre = body[: m_io.start()]
         st.set_pages(m_io.group("pages"))
     else:
@@ -459,6 +462,19 @@ def _tail_date(text: str) -> re.Match[str] | None:
     if not years:
         return None
     return seg.TAIL_DATE_RE.search(text, max(start, years[-1] - 25))
+
+
+def _add_more_pages(more: str, st: ParseState) -> None:
+    """``264-9, W64``: an article printed over discontinuous pages."""
+    pages = [str(st.fields["page"])]
+    for piece in more.split(","):
+        if piece.strip():
+            page, problem = parse_pages(piece)
+            if page is None:
+                st.problems.append(problem or f"pages {piece.strip()!r} not understood")
+                return
+            pages.append(page)
+    st.fields["page"] = ", ".join(pages)
 
 
 def _looks_like_year(text: str) -> bool:

@@ -62,11 +62,12 @@ PAREN_EDS_RE = re.compile(r"\(\s*(?:eds?|editors?|hrsg)\.?\s*\)", re.IGNORECASE)
 #   supplements "101 Suppl 2:S125-9" / "101(Suppl 2):S125".
 _PAGES = rf"(?P<pages>{PAGE_TOKEN}(?:\s*-+\s*{PAGE_TOKEN})?)"
 LOCATOR_RE = re.compile(
-    r"(?<![\d,\-])(?<!\d\.)(?P<vol>\d{1,5}[A-Za-z]?)"
+    r"(?<![\d,\-])(?<!\d\.)(?P<vol>\d{1,5}[A-Za-z]?(?:-\d{1,5})?)"
     r"(?:\s*(?P<supp>(?:Suppl(?:ement)?|Pt|Part|Spec\s+No)\.?(?:\s*[A-Za-z0-9]{1,4})?))?"
     r"(?:,\s*no\.\s*(?P<no>[A-Za-z0-9\-]{1,10}))?"
     r"\s*(?:\((?P<iss>[^()]{1,40})\))?"
-    rf"(?:\s*[:,]\s*|(?<=\))\s*)(?:pp?\.?\s*)?{_PAGES}\s*$"
+    rf"(?:\s*[:,]\s*|(?<=\))\s*)(?:pp?\.?\s*)?{_PAGES}"
+    rf"(?P<more>(?:\s*,\s*{PAGE_TOKEN}(?:\s*-\s*{PAGE_TOKEN})?){{0,4}})\s*$"
 )
 # "...; 1995;76(8)." with no pages
 LOCATOR_NOPAGES_RE = re.compile(
@@ -75,7 +76,8 @@ LOCATOR_NOPAGES_RE = re.compile(
     re.IGNORECASE,
 )
 TRAILING_PAREN_DATE_RE = re.compile(rf"[.,]?\s*\(\s*(?P<date>{DATE})\s*\)\s*\.?$", re.IGNORECASE)
-LOCATOR_ISSUE_ONLY_RE = re.compile(rf";\s*\((?P<iss>[^()]{{1,20}})\)\s*:\s*{_PAGES}\s*$")
+LOCATOR_ISSUE_ONLY_RE = re.compile(rf";\s*(?:\((?P<iss>[^()]{{1,20}})\))?\s*:\s*{_PAGES}\s*$")
+"""No volume: ``1980 Nov-Dec;(153):121-5``, or ahead of print ``2022 May 12;:1-13``."""
 LINK_LABEL_RE = re.compile(
     r"\s*\[(?:PubMed|Google Scholar|Cross[Rr]ef|PMC free article|Free full text|Ref list|"
     r"Web of Science|Scopus|Medline|Abstract|Full text)\]"
