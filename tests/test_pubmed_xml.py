@@ -352,11 +352,12 @@ def test_parse_ecitmatch() -> None:
         "cancer|1995|76|1481|smith|Art3|AMBIGUOUS (2 citations)\n"
         "\n"
     )
-    assert [tuple(m) for m in parse_ecitmatch(text)] == [
+    assert parse_ecitmatch(text) == [
         ("Art1", "2014248", "found"),
         ("Art2", None, "NOT_FOUND;INVALID_JOURNAL"),
         ("Art3", None, "AMBIGUOUS (2 citations)"),
     ]
+    assert parse_ecitmatch(text)[0].pmid == "2014248"
     assert parse_ecitmatch(b"") == []
     with pytest.raises(ResponseError, match="HTML"):
         parse_ecitmatch("<html><body>Error</body></html>")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from refkeeper.errors import ResponseError
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid
@@ -512,18 +512,14 @@ def parse_esummary_xml(data: bytes) -> list[dict[str, Any]]:
     return summaries
 
 
-@dataclass(frozen=True, slots=True)
-class CitMatch:
+class CitMatch(NamedTuple):
     """One ECitMatch answer line: the caller's ``key``, the PMID (None unless found), and
     ``status`` "found", "NOT_FOUND" (maybe with a reason: "NOT_FOUND;INVALID_JOURNAL") or
-    "AMBIGUOUS" (maybe with a count: "AMBIGUOUS (3 citations)")."""
+    "AMBIGUOUS" (maybe with a count: "AMBIGUOUS (3 citations)"). A tuple (key, pmid, status)."""
 
     key: str
     pmid: str | None
     status: str
-
-    def __iter__(self) -> Iterator[Any]:  # unpacks as (key, pmid, status)
-        return iter((self.key, self.pmid, self.status))
 
 
 def parse_ecitmatch(text: str | bytes) -> list[CitMatch]:
