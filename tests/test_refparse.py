@@ -678,3 +678,16 @@ def test_apa_group_author_after_ampersand() -> None:
     )
     assert fields["author"][-1] == {"literal": "the BASIS Team"}
     assert (fields["volume"], fields["page"]) == ("43", "673-686")
+
+
+def test_organisation_publisher_with_place_last() -> None:
+    fields = clean(
+        "R Core Team (2020) R: a language and environment for statistical computing. "
+        "R Foundation for Statistical Computing, Vienna, Austria. https://www.R-project.org/"
+    )
+    assert fields["author"] == [{"literal": "R Core Team"}]
+    assert fields["publisher"] == "R Foundation for Statistical Computing"
+    assert fields["publisher-place"] == "Vienna, Austria"
+    assert fields["URL"] == "https://www.R-project.org/"
+    fields = clean("Bidlack WR, Topham DK (2000) Phytochemicals as bioactive agents. CRC Press")
+    assert (fields["type"], fields["publisher"]) == ("book", "CRC Press")

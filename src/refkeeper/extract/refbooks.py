@@ -46,29 +46,42 @@ def parse_chapter(before: str, after: str, st: ParseState) -> None:
 
 
 def has_publisher(segs: list[str]) -> bool:
-    return any(_publisher_split(s) is not None or _publisher_only(s) for s in segs[1:])
+    """Does a segment after the first read as an imprint?"""
+    last = len(segs) - 1
+    return any(
+        _publisher_split(s) is not None or _publisher_only(s, last=i == last)
+        for i, s in enumerate(segs)
+        if i > 0
+    )
 
 
 _CITY_RE = re.compile(r"[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){0,2}(?:, [A-Z]{2})?")
 
 
 _PUBLISHER_ONLY_RE = re.compile(
-    r"(?P<pub>[^,;:()]{2,80}?)(?:,\s*(?P<place>[A-Z][^,;:()]{1,40}?))?"
+    r"(?P<pub>[^,;:()]{2,80}?)(?:,\s*(?P<place>[A-Z][^,;:()]{1,40}?(?:,\s*[A-Z][^,;:()]{1,30}?)?))?"
     r"(?:[,;]?\s*(?P<date>(?:1[5-9]|20)\d\d))?\.?"
 )
 
 
-def _publisher_only(segment: str) -> tuple[str | None, str, str | None] | None:
-    """``Springer, Berlin`` / ``CRC Press`` / ``Elsevier, 2010``: (place, publisher, date)."""
+def _publisher_only(
+    segment: str, *, last: bool = False
+) -> tuple[str | None, str, str | None] | None:
+    """``Springer, Berlin`` / ``CRC Press`` / ``Elsevier, 2010``: (place, publisher, date).
+
+    The last segment may also be ``R Foundation for Statistical Computing, Vienna, Austria``:
+    an organisation followed by a place."""
     m = _PUBLISHER_ONLY_RE.fullmatch(segment.strip())
     if not m:
         return None
     pub = m.group("pub").strip()
     if len(pub.split()) > 8 or not pub[:1].isupper():
         return None
-    if not seg.looks_like_publisher(pub, strong=True):
-        return None
     place = m.group("place").strip() if m.group("place") else None
+    if not seg.looks_like_publisher(pub, strong=True) and not (
+        last and place and looks_like_publisher(pub)
+    ):
+        return None
     return place, pub, m.group("date")
 
 
@@ -115,7 +128,7 @@ def parse_book(text: str, st: ParseState, *, container: bool) -> None:
                 continue
         imprint = _publisher_split(p) if title_parts else None
         if imprint is None and title_parts and not found_imprint:
-            imprint = _publisher_only(p)
+            imprint = _publisher_only(p, last=piece is segs[-1])
             if imprint is not None and imprint[0] is None and len(title_parts) >= 2:
                 city = title_parts[-1].rstrip(". ")
                 if _CITY_RE.fullmatch(city):
