@@ -5,11 +5,15 @@
 
 Handled: Vancouver/NLM (``Timmons CF, Dawson DB. Title. Cancer. 1995 Oct 15;76(8):1481-9.``),
 AMA, APA (``Timmons, C. F., & Dawson, D. B. (1995). Title. Cancer, 76(8), 1481-1489.``), the
-WHO Classification site (``Authors (Year) Title. Journal Vol: pages``), Harvard-like forms with
-the year after the authors, fields joined by full stops (``Journal. 2006. 4. 577. 587``), books
-(``City: Publisher; Year`` or ``Publisher: City Year``, editions) and chapters
-(``In: Editors, eds. Book. City: Publisher; Year. p. 10-20``). Identifiers (DOI, PMID, PMCID,
-ISBN) are taken from anywhere in the string.
+WHO Classification site (``Authors (Year) Title. Journal Vol: pages``), Harvard (quoted titles,
+``pp.``), Nature (``Journal 9, 676-682 (2012).``), chemistry journals (``J. Liu, N. Gong, Chem.
+Eng. J. 2022, 428, 130981.``), Chicago (``143, no. 1 (January 1990): 1-9``), BMC (``Authors:
+Title``), fields joined by full stops (``Journal. 2006. 4. 577. 587``), citation-only strings
+(``J Biol Chem. 2010 Aug 6;285(32):24447-56``), books (``City: Publisher; Year``, ``Publisher:
+City Year``, ``Springer, Berlin``, ``(Publisher, Year)``, editions), chapters (``In: Editors,
+eds. Book. City: Publisher; Year. p. 10-20``, APA ``In J. Doe (Ed.), Book (pp. 10-20).``),
+arXiv preprints. Names: see :mod:`refkeeper.extract.names`; dates: :mod:`~.dates`; pages:
+:mod:`~.pages`. Identifiers (DOI, PMID, PMCID, ISBN) are taken from anywhere in the string.
 
 Nothing is guessed: a field is set only when its place in the string says what it is. What is
 not understood is reported in ``problems``; the caller keeps the raw text.
@@ -316,8 +320,7 @@ def _parse_body(rest: str, st: ParseState) -> None:
     if len(segs) > 1:
         unread = seg.snippet(" ".join(segs[1:]))
         st.problems.append(f"text after the title not understood: {unread}")
-    if st.fields.get("publisher") != "arXiv":
-        st.problems.append("no journal, volume, pages or publisher recognised")
+    st.problems.append("no journal, volume, pages or publisher recognised")
 
 
 def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> bool:
