@@ -691,3 +691,12 @@ def test_organisation_publisher_with_place_last() -> None:
     assert fields["URL"] == "https://www.R-project.org/"
     fields = clean("Bidlack WR, Topham DK (2000) Phytochemicals as bioactive agents. CRC Press")
     assert (fields["type"], fields["publisher"]) == ("book", "CRC Press")
+
+
+def test_sici_doi_is_kept_whole() -> None:
+    fields = clean(
+        "Timmons CF, Dawson DB. Epstein-Barr virus. Cancer. 1995;76(8):1481-9. "
+        "doi:10.1002/1097-0142(19951015)76:8<1481::AID-CNCR2820760828>3.0.CO;2-X."
+    )
+    assert fields["DOI"] == "10.1002/1097-0142(19951015)76:8<1481::aid-cncr2820760828>3.0.co;2-x"
+    assert fields["page"] == "1481-1489"

@@ -95,6 +95,9 @@ def _parse(raw: str) -> ParsedReference:
     st = ParseState()
     if seg.may_hold_identifiers(text):
         st.fields.update(find_identifiers(text))
+        doi = seg.sici_doi(text)
+        if doi:
+            st.fields["DOI"] = doi
     text = seg.strip_label(text)
     text, url = seg.strip_identifiers(text)
     if url:

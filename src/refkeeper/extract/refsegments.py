@@ -162,6 +162,19 @@ def strip_label(text: str) -> str:
 _ACCESS_HINTS = ("accessed", "cited", "retrieved", "updated", "epub", "internet", "online")
 
 
+SICI_DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]*<[^\s\"<>]+>[^\s\"<>]*")
+"""A DOI made from a SICI (``10.1002/1097-0142(19951015)76:8<1481::aid-cncr2820760828>3.0.co;2-x``),
+whose ``<`` and ``>`` the general DOI pattern stops at."""
+
+
+def sici_doi(text: str) -> str | None:
+    """The SICI-style DOI in ``text``, lower-cased like every normalised DOI, or None."""
+    if "<" not in text:
+        return None
+    m = SICI_DOI_RE.search(text)
+    return m.group(0).rstrip(".,;:)]}").lower() if m else None
+
+
 def may_hold_identifiers(text: str) -> bool:
     """A cheap test before the identifier expressions run."""
     low = text.lower()
