@@ -24,6 +24,7 @@ from refkeeper.audit.report_markdown import render_markdown
 from refkeeper.audit.report_table import render_table
 from refkeeper.audit.schema import AUDIT_SCHEMA
 from refkeeper.models import (
+    Candidate,
     Claim,
     Comment,
     Extraction,
@@ -323,8 +324,17 @@ def test_html_escapes_hostile_text() -> None:
         (Reference("r1", hostile, None, {"title": hostile}),),
         (),
     )
-    report = audit(extraction, {"r1": Resolution(Status.NOT_FOUND, reason=hostile)})
+    candidate = Candidate("pmid:1", 0.5, {}, hostile)
+    report = audit(
+        extraction,
+        {
+            "r1": Resolution(
+                Status.AMBIGUOUS, reason=hostile, candidates=(candidate,), tried=("esearch",)
+            )
+        },
+    )
     html = render_html(report)
+    assert "candidates: " in html and "tried: esearch" in html
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html
     md = render_markdown(report)

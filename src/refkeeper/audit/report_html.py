@@ -226,6 +226,17 @@ def _references(report: AuditReport) -> str:
             )
         if work is None and entry.reason:
             detail.append(f"<div>{_e(entry.reason)}</div>")
+        if work is None and entry.candidates:
+            detail.append(
+                '<div class="candidates">candidates: '
+                + "; ".join(
+                    f"{_e(c.label or c.work_id)} ({_e(c.work_id)}, score {c.score:.2f})"
+                    for c in entry.candidates[:5]
+                )
+                + "</div>"
+            )
+        if work is None and entry.tried:
+            detail.append(f'<div class="tried">tried: {_e(", ".join(entry.tried))}</div>')
         items.append(
             f'<li id="ref-{_e(entry.reference_id)}" data-status="{_e(entry.status)}">'
             + " ".join(detail)

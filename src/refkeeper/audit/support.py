@@ -9,13 +9,15 @@ The method is lexical and explainable (no model is downloaded):
    their long form; the record's MeSH headings are added to the record's vocabulary; a small
    built-in table joins common biomedical equivalents (tumour/neoplasm, liver/hepatic,
    heart/cardiac, ...), mapping each group onto one canonical term.
-3. Each claim term weighs its inverse document frequency (IDF, from a table of PubMed
-   abstracts shipped with the package, or one passed in). A text unit's support is the
-   IDF-weighted share of the claim's terms it contains (binary-TF TF-IDF normalised by the
-   claim's own weight, so scores lie in [0, 1] and compare across claims): an exact term
-   counts 1, a term sharing a long stem prefix ("metastasis"/"metastatic") counts 0.6.
+3. TF-IDF with binary term frequencies: the IDF comes from a table of PubMed abstracts
+   shipped with the package (or one passed in). A text unit's support is the dot product of
+   the claim's and the unit's TF-IDF vectors divided by the claim's own squared norm, i.e. the
+   share of the claim's idf**2 weight that the unit contains, so scores lie in [0, 1] and
+   compare across claims and records. An exact term counts 1, a term sharing a long stem
+   prefix ("metastasis"/"metastatic") counts 0.6.
 4. The score mixes the best single sentence of the record (title or an abstract sentence,
-   which becomes the evidence) with the coverage of the whole record (title + abstract + MeSH).
+   which becomes the evidence; weight 0.8) with the coverage of the whole record (title +
+   abstract + MeSH; weight 0.2).
 
 A claim whose source has no abstract is "unverifiable" (no score); one below ``threshold``
 is "weak". ``bench/bench_support.py`` measures the ROC AUC on real records.
@@ -38,10 +40,10 @@ from typing import Any
 from refkeeper.audit.text import fold, sentences, stem, terms
 from refkeeper.models import Work
 
-DEFAULT_THRESHOLD = 0.25
+DEFAULT_THRESHOLD = 0.20
 """Below this score a claim counts as weakly supported (calibrated by bench/bench_support.py)."""
 
-SENTENCE_WEIGHT = 0.6
+SENTENCE_WEIGHT = 0.8
 PREFIX_CREDIT = 0.6
 _PREFIX_MIN = 6
 
@@ -237,15 +239,27 @@ class SupportScorer:
         self._units: dict[tuple[str, str, str], list[_Unit]] = {}
 
     def weight(self, term: str) -> float:
-        return self.idf.get(term, self.max_idf)
+        """idf squared: the claim's and the record's TF-IDF vectors both carry the idf, so
+        their dot product weighs each shared term by idf**2 (normalised by the claim's own)."""
+        value = self.idf.get(term, self.max_idf)
+        return value * value
 
-    def _expand(self, stems: Iterable[str], defined: Mapping[str, list[str]]) -> frozenset[str]:
-        out: set[str] = set()
-        for s in stems:
-            out.add(canonical(s))
-            for long_term in defined.get(s, ()):
-                out.add(canonical(long_term))
-        return frozenset(out)
+    @staticmethod
+    def _terms(text: str) -> frozenset[str]:
+        return frozenset(canonical(t) for t in terms(text))
+
+    @staticmethod
+    def _augment(vocabulary: frozenset[str], defined: Mapping[str, list[str]]) -> frozenset[str]:
+        """Acronyms both ways: a text with "EBV" also has "Epstein-Barr virus", and one with
+        all the words of "Epstein-Barr virus" also has "EBV"."""
+        extra: set[str] = set()
+        for key, long_form in defined.items():
+            long_terms = {canonical(t) for t in long_form}
+            if canonical(key) in vocabulary:
+                extra |= long_terms
+            elif long_terms and long_terms <= vocabulary:
+                extra.add(canonical(key))
+        return vocabulary | extra if extra - vocabulary else vocabulary
 
     def units(self, work: Work) -> list[_Unit]:
         """The record's text units: its title and its abstract sentences (cached per record)."""
@@ -258,44 +272,40 @@ class SupportScorer:
         return cached
 
     def _make_units(self, work: Work) -> list[_Unit]:
-        defined = acronyms(work.abstract_text + " " + str(work.csl.get("title", "")))
         out: list[_Unit] = []
         title = str(work.csl.get("title") or "")
         if title:
-            out.append(_Unit(title, "title", self._expand(terms(title), defined)))
+            out.append(_Unit(title, "title", self._terms(title)))
         for section in work.abstract:
             for sentence in sentences(section.text):
-                out.append(
-                    _Unit(
-                        sentence,
-                        section.label or "abstract",
-                        self._expand(terms(sentence), defined),
-                    )
-                )
+                out.append(_Unit(sentence, section.label or "abstract", self._terms(sentence)))
         return out
 
     def score(self, claim: str, work: Work) -> SupportResult:
         if not work.abstract_text.strip():
             return SupportResult(SupportStatus.UNVERIFIABLE, None)
         units = self.units(work)
-        defined = acronyms(work.abstract_text + " " + claim)
-        mesh_terms = self._expand((t for m in work.mesh for t in terms(m)), defined)
-        everything = frozenset().union(mesh_terms, *(u.terms for u in units))
+        defined = acronyms(f"{work.csl.get('title') or ''} {work.abstract_text} {claim}")
+        mesh_terms = frozenset(canonical(t) for m in work.mesh for t in terms(m))
+        everything = self._augment(
+            frozenset().union(mesh_terms, *(u.terms for u in units)), defined
+        )
+        unit_terms = [self._augment(u.terms, defined) for u in units]
         parts = sentences(claim)
         claim_parts = [claim, *parts] if len(parts) > 1 else [claim]
         best_score, best_unit, best_part = 0.0, None, claim
         for part in claim_parts:
-            query = self._expand(terms(part), defined)
+            query = self._terms(part)
             total = sum(self.weight(t) for t in query)
             if total <= 0:
                 continue
             whole = self._coverage(query, everything, total)
-            for unit in units:
-                cov = self._coverage(query, unit.terms, total)
+            for unit, vocabulary in zip(units, unit_terms, strict=True):
+                cov = self._coverage(query, vocabulary, total)
                 mixed = self.sentence_weight * cov + (1 - self.sentence_weight) * whole
                 if best_unit is None or mixed > best_score:
                     best_score, best_unit, best_part = mixed, unit, part
-        matched, missing = self._explain(best_part, everything, defined)
+        matched, missing = self._explain(best_part, everything)
         score = max(0.0, min(1.0, best_score))
         status = SupportStatus.SUPPORTED if score >= self.threshold else SupportStatus.WEAK
         return SupportResult(
@@ -318,14 +328,12 @@ class SupportScorer:
                 got += PREFIX_CREDIT * self.weight(term)
         return got / total
 
-    def _explain(
-        self, claim: str, vocabulary: frozenset[str], defined: Mapping[str, list[str]]
-    ) -> tuple[list[str], list[str]]:
+    def _explain(self, claim: str, vocabulary: frozenset[str]) -> tuple[list[str], list[str]]:
         matched: list[str] = []
         missing: list[str] = []
         seen: set[str] = set()
         for word in re.findall(r"[\w'-]+", claim):
-            word_terms = self._expand(terms(word), defined)
+            word_terms = self._terms(word)
             if not word_terms or word.lower() in seen:
                 continue
             seen.add(word.lower())

@@ -63,7 +63,7 @@ FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
     default=None,
-    help="Support score below which a claim is weakly supported (default 0.25).",
+    help="Support score below which a claim is weakly supported (default 0.20).",
 )
 @click.option(
     "--et-al",
