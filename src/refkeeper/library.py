@@ -201,13 +201,20 @@ def loads_lock(text: str, source: str = "refkeeper.lock") -> Lock:
 
 def read_lock(path: Path) -> Lock:
     """Read the lock next to the manuscript; an absent lock is an empty one."""
+    return read_lock_bytes(path)[0]
+
+
+def read_lock_bytes(path: Path) -> tuple[Lock, bytes]:
+    """The lock and the bytes it was read from (b"" when there is no lock yet)."""
     if not path.exists():
-        return Lock()
+        return Lock(), b""
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LockError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
-    return loads_lock(text, str(path))
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LockError(f"not UTF-8 text (byte {exc.start})", str(path), line) from exc
+    return loads_lock(text, str(path)), data
 
 
 def write_lock(path: Path, lock: Lock) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import glob
+import hashlib
+import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +32,7 @@ from refkeeper.library import (
     ignore_entry,
     pin_entry,
     read_lock,
+    read_lock_bytes,
     write_lock,
 )
 from refkeeper.models import Extraction, Reference, Resolution, Status, Work
@@ -107,7 +110,7 @@ def _output_paths(settings: Settings) -> list[Path]:
 
 def _remove_stale_temp_files(settings: Settings) -> None:
     """Temp files left by a run that was killed before its rename (see fsutil)."""
-    for path in _output_paths(settings):
+    for path in (*_output_paths(settings), settings.root / STATE_NAME):
         if path.parent.is_dir():
             for stale in path.parent.glob(f".{path.name}.*.tmp"):
                 stale.unlink(missing_ok=True)
@@ -272,7 +275,7 @@ def sync(
     fail_level = fail_on or settings.fail_on
     with project_lock(settings.root):
         _remove_stale_temp_files(settings)
-        old_lock = read_lock(settings.lock_path)
+        old_lock, lock_bytes = read_lock_bytes(settings.lock_path)
         old_index = old_lock.index()
         extractions = extract_documents(find_documents(settings), settings.root)
         client: EntrezClient | None = None
@@ -281,9 +284,7 @@ def sync(
             nonlocal client
             if client is None:
                 client = (
-                    client_factory()
-                    if client_factory
-                    else make_client(settings, offline=offline)
+                    client_factory() if client_factory else make_client(settings, offline=offline)
                 )
             return client
 
@@ -317,7 +318,8 @@ def sync(
             resolved_now = sum(1 for r in resolutions if r.work is not None)
             taken = set(old_lock.entries) | set(plan.entries)
             work_key: dict[str, str] = {
-                e.work.id: e.key for e in (*old_lock.entries.values(), *plan.entries.values())
+                e.work.id: e.key
+                for e in (*old_lock.entries.values(), *plan.entries.values())
                 if e.work is not None
             }
             for doc_index, ref, fp, slot in pending:
@@ -325,8 +327,10 @@ def sync(
                 extraction = extractions[doc_index]
                 doc_key = _reference_key(extraction, ref)
                 previous = old_index.find(fp, ref.fields, doc_key)
-                if resolution.work is not None and resolution.work.id in work_key and (
-                    doc_key is None or doc_key == work_key[resolution.work.id]
+                if (
+                    resolution.work is not None
+                    and resolution.work.id in work_key
+                    and (doc_key is None or doc_key == work_key[resolution.work.id])
                 ):
                     key = work_key[resolution.work.id]  # the same work, cited in another form
                     entry = plan.entries.get(key) or old_lock.entries[key]
@@ -361,7 +365,7 @@ def sync(
 
         # A cited entry keeps the fingerprints of the forms it is cited in now.
         for key, fps in plan.seen_fingerprints.items():
-            plan.entries[key] = replace(plan.entries[key], fingerprints=tuple(dict.fromkeys(fps)))
+            plan.entries[key] = replace(plan.entries[key], fingerprints=tuple(sorted(set(fps))))
         # Entries no longer cited leave the lock unless a person pinned or ignored them.
         for key, entry in old_lock.entries.items():
             if key not in plan.entries:
@@ -372,18 +376,31 @@ def sync(
         order = list(dict.fromkeys(plan.order))
         new_lock = Lock().with_entries(plan.entries.values())
         cited = [plan.entries[k] for k in order if not plan.entries[k].ignored]
+        lock_changed = new_lock.entries != old_lock.entries
 
-        audit_report = _audit(extractions, plan) if settings.outputs.audit else None
-        outputs = render_outputs(settings, cited, audit_report)
+        # Outputs depend on the lock, the documents, the settings and refkeeper's version:
+        # when none changed and the files are as last written, nothing is rendered again.
+        up_to_date = not lock_changed and _outputs_current(settings, extractions, order, lock_bytes)
+        need_audit = bool(settings.outputs.audit) and not up_to_date
+        need_audit = need_audit or (fail_level in ("major", "weak"))
+        audit_report = _audit(extractions, plan) if need_audit else None
 
         written: list[Path] = []
         unchanged: list[Path] = []
-        for path, text in outputs.items():
-            (written if atomic_write_text(path, text) else unchanged).append(path)
+        if up_to_date:
+            unchanged += _output_paths(settings)[1:]
+        else:
+            outputs = render_outputs(settings, cited, audit_report)
+            for path, text in outputs.items():
+                (written if atomic_write_text(path, text) else unchanged).append(path)
         # The lock last: a failure above leaves the previous lock in place.
-        (written if write_lock(settings.lock_path, new_lock) else unchanged).append(
-            settings.lock_path
-        )
+        if lock_changed and write_lock(settings.lock_path, new_lock):
+            written.append(settings.lock_path)
+        else:
+            unchanged.append(settings.lock_path)
+        if not up_to_date:
+            new_bytes = settings.lock_path.read_bytes() if lock_changed else lock_bytes
+            _write_state(settings, _inputs_digest(settings, extractions, order, new_bytes))
         entries = tuple(new_lock.entries[k] for k in sorted(new_lock.entries))
         cited_keys = set(order)
         reasons = _fail_reasons(
@@ -401,11 +418,72 @@ def sync(
         )
 
 
+STATE_NAME = ".refkeeper.state"
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _inputs_digest(
+    settings: Settings,
+    extractions: Sequence[Extraction],
+    order: Sequence[str],
+    lock_bytes: bytes,
+) -> str:
+    """A digest of everything the outputs are made from: refkeeper's version, the output
+    settings, the lock on disk, the documents and the citation order."""
+    from refkeeper import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    h.update(repr(settings.outputs).encode())
+    h.update(lock_bytes)
+    for extraction in extractions:
+        h.update(b"\0" + extraction.source.encode() + b"\0" + extraction.text.encode())
+    h.update("\0".join(order).encode())
+    return h.hexdigest()
+
+
+def _outputs_current(
+    settings: Settings,
+    extractions: Sequence[Extraction],
+    order: Sequence[str],
+    lock_bytes: bytes,
+) -> bool:
+    """True when the outputs were made from exactly these inputs and are untouched since."""
+    state = _read_state(settings)
+    recorded = state.get("outputs", {})
+    expected = {str(p.relative_to(settings.root)) for p in _output_paths(settings)[1:]}
+    return (
+        state.get("inputs") == _inputs_digest(settings, extractions, order, lock_bytes)
+        and set(recorded) == expected
+        and all(_file_digest(settings.root / name) == sha for name, sha in recorded.items())
+    )
+
+
+def _read_state(settings: Settings) -> dict[str, Any]:
+    try:
+        data = json.loads((settings.root / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_state(settings: Settings, digest: str) -> None:
+    """Remember what the outputs were made from, and their content, to skip the next run."""
+    outputs = {
+        str(p.relative_to(settings.root)): _file_digest(p) for p in _output_paths(settings)[1:]
+    }
+    state = {"inputs": digest, "outputs": outputs}
+    atomic_write_text(settings.root / STATE_NAME, json.dumps(state, indent=1, sort_keys=True))
+
+
 def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Change]:
     """Re-fetch every PubMed record in use and report what changed upstream."""
-    by_pmid = {
-        e.work.pmid: e for e in plan.entries.values() if e.work is not None and e.work.pmid
-    }
+    by_pmid = {e.work.pmid: e for e in plan.entries.values() if e.work is not None and e.work.pmid}
     if not by_pmid:
         return []
     fresh = {w.pmid: w for w in client.fetch_pubmed(sorted(by_pmid)) if w.pmid}
@@ -476,9 +554,7 @@ def render_outputs(
 
 def _format_for(path: str) -> str:
     suffix = Path(path).suffix.lower()
-    return {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}.get(
-        suffix, "text"
-    )
+    return {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}.get(suffix, "text")
 
 
 def render_audit(report: AuditReport, fmt: str) -> str:
