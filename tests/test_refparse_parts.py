@@ -126,3 +126,12 @@ def test_strip_editor_marker() -> None:
     assert strip_editor_marker("Smith J, Jones K, eds") == ("Smith J, Jones K", True)
     assert strip_editor_marker("Bosman FT (Eds.)") == ("Bosman FT", True)
     assert strip_editor_marker("Reed J") == ("Reed J", False)
+
+
+def test_given_names_that_look_like_journal_words() -> None:
+    names = parse_names("Ann Smith and Nat Jones")
+    assert names is not None
+    assert names.names == [
+        {"family": "Smith", "given": "Ann"},
+        {"family": "Jones", "given": "Nat"},
+    ]

@@ -50,8 +50,8 @@ _APA_START_RE = re.compile(
 _HYPHENATED_INITIALS_RE = re.compile(rf"[{_UP}]\.(?:-?[{_UP}]\.)+")
 _ELLIPSIS_RE = re.compile(r",?\s*(?:\u2026|\.\.\.)\s*")
 JOURNAL_WORDS = frozenset(
-    """am chem soc phys biol med sci res rev lett mater adv nat int eur proc acad natl appl
-    anal org commun funct clin engl ann arch dis infect pathol surg oncol mol assoc suppl bull
+    """am chem soc phys biol med sci res rev lett mater adv int eur proc acad natl appl
+    anal org commun funct clin engl arch dis infect pathol surg oncol mol assoc suppl bull
     rep""".split()
 )
 """Journal-title abbreviations; as the "family name" of a full name they mean the author list
@@ -262,7 +262,7 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         if apa:
             return NameList(apa, et_al, "apa")
     text = text.rstrip(".").rstrip()
-    if (" and " in text or "&" in text) and "," not in text and is_collective(text):
+    if (" and " in text or "&" in text) and "," not in text and is_collective(text, alone=False):
         return NameList([{"literal": text}], et_al, "collective")
     parts = _split_list(text)
     if not parts:
