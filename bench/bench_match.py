@@ -215,14 +215,14 @@ def main() -> int:
         work = works[i % len(works)]
         style = rng.choice(list(STYLES))
         abbreviated = rng.random() < (0.3 if style == "apa" else 0.75)
+        label = f"{style}-{'abbrev' if abbreviated else 'full'}"
         if rng.random() < args.decoys:
             other = works[(i + 7919) % len(works)]
             raw = STYLES[style](other, abbreviated, {"title": work.csl["title"]})
-            cases.append((style, "decoy", raw, None))
+            cases.append((label, "decoy", raw, None))
             continue
         what, overlay = alter(work, rng)
         raw = STYLES[style](work, abbreviated, overlay)
-        label = f"{style}-{'abbrev' if abbreviated else 'full'}"
         cases.append((label, what, raw, work.id))
 
     start = time.perf_counter()
