@@ -700,3 +700,14 @@ def test_sici_doi_is_kept_whole() -> None:
     )
     assert fields["DOI"] == "10.1002/1097-0142(19951015)76:8<1481::aid-cncr2820760828>3.0.co;2-x"
     assert fields["page"] == "1481-1489"
+
+
+@pytest.mark.parametrize(
+    "title", ["Guidelines for the Management of Hypertension", "Cell Fate Decisions"]
+)
+def test_title_case_title_without_authors_is_not_an_author(title: str) -> None:
+    parsed = parse(f"{title}. J Hypertens. 2003;21:1983-92.")
+    assert "author" not in parsed.fields
+    assert parsed.fields["title"] == title
+    assert parsed.fields["page"] == "1983-1992"
+    assert parsed.problems == ("no author list recognised at the start",)

@@ -183,7 +183,7 @@ def _full(part: str) -> Name | None:
     return name
 
 
-def is_collective(part: str, *, alone: bool = True) -> bool:
+def is_collective(part: str) -> bool:
     """Does ``part`` read as an organisation (``ACMG Laboratory Quality Assurance Committee``)?"""
     tokens = part.split()
     if len(tokens) > 1 and tokens[0] == "the":
@@ -202,13 +202,9 @@ def is_collective(part: str, *, alone: bool = True) -> bool:
         t[:1].isupper() or t in FOREIGN_FUNCTION_WORDS for t in tokens[:-1]
     ):
         return True  # "Robert Koch Institut (RKI)", "Haute Autorité de Santé (HAS)"
-    caps = [t for t in tokens if t.lower() not in FUNCTION_WORDS]
-    return (
-        alone
-        and len(tokens) >= 3
-        and bool(lowered & FUNCTION_WORDS)
-        and all(t[:1].isupper() or t[:1] == "(" for t in caps)
-    )
+    # Title-case words alone ("Guidelines for the Management of Hypertension") could as well
+    # be a title: without an organisation word or an acronym, nothing is taken for one.
+    return False
 
 
 def _split_list(text: str) -> list[str]:
@@ -234,7 +230,7 @@ def _parse_apa(text: str) -> list[Name] | None:
                 i += 1
             names.append(name)
             continue
-        if is_collective(fam, alone=False):
+        if is_collective(fam):
             names.append({"literal": fam.rstrip(".")})
             i += 1
             continue
@@ -262,7 +258,7 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         if apa:
             return NameList(apa, et_al, "apa")
     text = text.rstrip(".").rstrip()
-    if (" and " in text or "&" in text) and "," not in text and is_collective(text, alone=False):
+    if (" and " in text or "&" in text) and "," not in text and is_collective(text):
         return NameList([{"literal": text}], et_al, "collective")
     parts = _split_list(text)
     if not parts:
@@ -276,7 +272,7 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
             names.append(v)
             kinds.append("vancouver")
             continue
-        if is_collective(part, alone=len(parts) == 1):
+        if is_collective(part):
             names.append({"literal": part})
             kinds.append("collective")
             continue
