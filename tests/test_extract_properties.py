@@ -93,3 +93,27 @@ def test_detect_kind_and_helpers_never_raise(text: str) -> None:
     date_parts(text)
     for s, e in split_sentences(text):
         assert 0 <= s < e <= len(text)
+
+
+PATHOLOGICAL = {
+    "spaces": "a" + " " * 5000 + "b.",
+    "dots": ". " * 2000,
+    "open-parens": "(" * 2000 + "1995)",
+    "open-brackets": "[" * 2000 + "@",
+    "open-cites": "\\cite{" * 500,
+    "newlines": "\n" * 2000 + "x",
+    "ats": "@" * 2000,
+    "long-range": "[1" + "-1" * 2000 + "]",
+}
+
+
+def test_pathological_inputs_give_results_or_document_errors() -> None:
+    for name, text in PATHOLOGICAL.items():
+        for kind in KINDS:
+            try:
+                x = extract_string(text, kind=kind)
+            except DocumentError as exc:
+                assert "\n" not in str(exc), (name, kind)
+                continue
+            for f in x.findings:
+                assert len(f.message) < 300, (name, kind, f.kind)

@@ -54,12 +54,12 @@ def link(
             findings.append(
                 Finding(
                     kind="unmatched-marker",
-                    message=f"marker {cit.marker!r} cites {cit.target!r}, which is not in the "
-                    "reference list",
+                    message=f"marker {_clip(cit.marker)!r} cites {_clip(cit.target)!r}, which is "
+                    "not in the reference list",
                     severity=Severity.MAJOR,
                     span=cit.span,
                     claim_id=cit.claim_id,
-                    raw=cit.marker,
+                    raw=_clip(cit.marker, 1000),
                 )
             )
             continue
@@ -100,3 +100,7 @@ def link(
                     )
                 )
     return tuple(links), tuple(findings)
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

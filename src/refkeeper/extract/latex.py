@@ -190,7 +190,7 @@ def extract_latex(
                     message=f"line {line}: \\{cmd}{m.group('star')} has no closing brace",
                     severity=Severity.MAJOR,
                     span=index.span(m.start(), m.end()),
-                    raw=text[m.start() : index.line_end(m.start())],
+                    raw=text[m.start() : min(index.line_end(m.start()), m.start() + 200)],
                 )
             )
             continue

@@ -262,6 +262,8 @@ def parse_csl_json(text: str) -> LibraryResult:
     decoder = json.JSONDecoder()
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise DocumentError("JSON nested too deeply", None, 1) from None
     except json.JSONDecodeError as exc:
         raise DocumentError(
             f"not valid JSON: {exc.msg} (column {exc.colno})", None, exc.lineno

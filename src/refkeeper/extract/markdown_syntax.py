@@ -12,7 +12,7 @@ _FENCE = re.compile(r"^(?P<fence>```+|~~~+).*?^(?P=fence)[ \t]*$|^(?:```+|~~~+).
 _INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t].*)?$|^.+\n(?:=+|-+)[ \t]*$", re.M)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}.*$", re.M)
+_TABLE_RULE = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-{3,}.*$", re.M)
 _ENDS_SENTENCE = re.compile(r"[.!?:;,\])>^]\s*$")
 
 
@@ -46,6 +46,8 @@ def front_matter(text: str) -> tuple[dict[str, Any], tuple[int, int] | None, str
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
         data = yaml.load(m.group("body"), Loader=loader)  # noqa: S506 - a safe loader
+    except RecursionError:
+        return {}, (m.start(), m.end()), "front matter is nested too deeply"
     except yaml.YAMLError as exc:
         return {}, (m.start(), m.end()), f"front matter is not valid YAML: {exc}".replace("\n", " ")
     return (data if isinstance(data, dict) else {}), (m.start(), m.end()), None

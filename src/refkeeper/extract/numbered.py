@@ -175,6 +175,17 @@ def number_citations(
     for a, b, numbers in found:
         i = bisect_right(starts, a) - 1
         marker = masked[a:b]
+        if len(marker) > 100:
+            findings.append(
+                Finding(
+                    kind="bad-marker",
+                    message=f"a citation marker of {len(marker)} characters is not plausible",
+                    severity=Severity.MINOR,
+                    span=index.span(a, b),
+                    raw=marker[:100],
+                )
+            )
+            continue
         if i < 0:
             findings.append(
                 Finding(

@@ -92,7 +92,6 @@ _BOUNDARY = re.compile(
 )
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
-_TRAILING_DETACHED = re.compile(r"\S(\s*(?:\n|\s{3})\s*[.,;:!?]+)$")
 
 
 def _is_abbreviation(text: str, dot: int, lo: int) -> bool:
@@ -150,12 +149,27 @@ def _emit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
             s += 1
     if s >= e:
         return
-    m = _TRAILING_DETACHED.search(text, s, e)
-    if m:
-        e = m.start(1)
+    e = _drop_detached_punctuation(text, s, e)
     if not any(c.isalnum() for c in text[s:e]):
         return
     out.append((s, e))
+
+
+def _drop_detached_punctuation(text: str, s: int, e: int) -> int:
+    """End of the sentence without trailing punctuation that stands apart from it (after a
+    newline or a wide masked gap)."""
+    j = e
+    while j > s and text[j - 1] in ".,;:!?":
+        j -= 1
+    if j == e:
+        return e
+    k = j
+    while k > s and text[k - 1].isspace():
+        k -= 1
+    gap = text[k:j]
+    if k > s and ("\n" in gap or len(gap) >= 3):
+        return k
+    return e
 
 
 _SPACES = re.compile(r"\s+")

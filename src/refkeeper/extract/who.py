@@ -62,6 +62,7 @@ EDITION = re.compile(r"^\s*(?P<edition>\d+(?:st|nd|rd|th)?|[A-Z][a-z]+)\s+[Ee]d(
 PUBLISHER = re.compile(
     r"^\s*(?P<publisher>[^:]+?)\s*:\s*(?P<place>[^:\d]+?),?\s+(?P<year>\d{4})\.?\s*$"
 )
+_MAX_BLOCK_LINE = 1000  # longer lines are prose; keeps the line patterns linear
 _LINE_BREAK = re.compile(r"\n\s*")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,;:.)])")
 PLACE_PUBLISHER = re.compile(r"^\s*(?P<place>[^:\d]{2,60}):\s*(?P<publisher>[^:\d]{3,})\.?\s*$")
@@ -99,7 +100,9 @@ def _parse_block(
     n = len(lines)
 
     def text(k: int) -> str | None:
-        if k >= n or not lines[k][2].strip() or MARKER_LINE.match(lines[k][2]):
+        if k >= n or len(lines[k][2]) > _MAX_BLOCK_LINE:
+            return None
+        if not lines[k][2].strip() or MARKER_LINE.match(lines[k][2]):
             return None
         return lines[k][2].strip()
 
@@ -179,24 +182,25 @@ def _scan(lines: list[Line]) -> _Scan:
         if not s.strip():
             i += 1
             continue
-        if MARKER_LINE.match(s):
+        short = len(s) <= 300  # UI, marker and heading lines are short
+        if short and MARKER_LINE.match(s):
             kinds[i] = "marker"
             block = _parse_block(lines, i + 1, i, need_shape=False)
             if block is None:
                 empty.append(i)
                 i += 1
                 continue
-        elif in_refs and LABEL_LINE.match(s) and i + 1 < n:
+        elif short and in_refs and LABEL_LINE.match(s) and i + 1 < n:
             kinds[i] = "label"
             pending_label = LABEL_LINE.match(s).group(1)  # type: ignore[union-attr]
             i += 1
             continue
-        elif REFS_HEADING.match(s):
+        elif short and REFS_HEADING.match(s):
             kinds[i] = "refs"
             in_refs = True
             i += 1
             continue
-        elif UI_LINE.match(s):
+        elif short and UI_LINE.match(s):
             kinds[i] = "ui"
             i += 1
             continue
@@ -433,7 +437,9 @@ def _numbered_citations(
     out: list[Citation] = []
     for (s, e), claim in zip(spans, claims, strict=True):
         found: list[tuple[int, int, str]] = [
-            (m.start(), m.end(), m.group("numbers")) for m in BRACKET_MARKER.finditer(masked, s, e)
+            (m.start(), m.end(), m.group("numbers"))
+            for m in BRACKET_MARKER.finditer(masked, s, e)
+            if m.end() - m.start() <= 100
         ]
         tail = _TRAILING_NUMBERS.search(masked, max(s, e - 40), e)
         if tail and not any(a <= tail.start(1) < b for a, b, _ in found):
