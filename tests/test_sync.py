@@ -232,6 +232,8 @@ def test_refresh_reports_a_retraction_the_server_starts_returning(
     doc = project / "document.txt"
     doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)
     assert run(project).exit_code == 0
+    first = run(project, "--refresh")  # caches the answer to the refresh's own request
+    assert first.exit_code == 0 and "retraction" not in first.output
     # The server starts returning the record with a retraction notice.
     xml = (BUILT / "pubmed-10757411.xml").read_text()
     retracted = xml.replace(

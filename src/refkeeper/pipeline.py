@@ -486,7 +486,11 @@ def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Chan
     by_pmid = {e.work.pmid: e for e in plan.entries.values() if e.work is not None and e.work.pmid}
     if not by_pmid:
         return []
-    fresh = {w.pmid: w for w in client.fetch_pubmed(sorted(by_pmid)) if w.pmid}
+    client.refresh = True  # past the cache: the point is to see what changed upstream
+    try:
+        fresh = {w.pmid: w for w in client.fetch_pubmed(sorted(by_pmid)) if w.pmid}
+    finally:
+        client.refresh = False
     changes: list[Change] = []
     for pmid, entry in by_pmid.items():
         new = fresh.get(pmid)

@@ -153,6 +153,7 @@ class EntrezClient:
         email: str | None = None,
         tool: str = "refkeeper",
         offline: bool = False,
+        refresh: bool = False,
         timeout: float = 30.0,
         max_attempts: int = 7,
         backoff: float = 0.5,
@@ -167,6 +168,7 @@ class EntrezClient:
         self.email = email or None
         self.tool = tool
         self.offline = offline
+        self.refresh = refresh  # re-fetch from NCBI (and re-cache), ignoring cached answers
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
         self.backoff = backoff
@@ -221,9 +223,11 @@ class EntrezClient:
     ) -> tuple[bytes, str]:
         """:meth:`request`, plus the ISO date the answer was obtained (from NCBI or cached)."""
         method, url, kwargs = self._prepare(utility, params, post)
-        cached = self._from_cache(method, url, kwargs, partial_ok)
+        cached = None if self.refresh else self._from_cache(method, url, kwargs, partial_ok)
         if cached is not None:
             return cached
+        if self.refresh and isinstance(self.session, requests_cache.CachedSession):
+            kwargs = {**kwargs, "force_refresh": True}
         if self.offline:
             raise NotCached(f"offline: no cached answer for {utility} ({_describe(params)})")
 
