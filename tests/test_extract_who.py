@@ -153,3 +153,25 @@ def test_empty_marker_block_at_the_end() -> None:
 
 def test_detects_who_from_content() -> None:
     assert detect_kind((ROOT / SEED).read_text(encoding="utf-8"), "page.txt") == "who"
+
+
+def test_lowercase_continuation_and_block_followed_directly_by_prose() -> None:
+    page = (
+        "Tumours arise in the liver of transplant recipients\n"
+        "Click to access Pubmed\n"
+        "Timmons CF, Dawson DB (1995)\n"
+        "A title.\n"
+        "Cancer 76: 1481-9\n"
+        "and in children after chemotherapy.\n"
+        "They are rare.\n"
+    )
+    x = extract_string(page, kind="who")
+    assert [c.text for c in x.claims] == [
+        "Tumours arise in the liver of transplant recipients and in children after chemotherapy.",
+        "They are rare.",
+    ]
+    first = x.claims[0]
+    assert (first.span.line, first.span.start) == (1, 0)
+    assert x.text[first.span.end - 1] == "."  # the span runs over the block to the full stop
+    assert _direct(x) == {("c1", "r1")}
+    assert x.references[0].fields["page"] == "1481-1489"
