@@ -251,6 +251,9 @@ def test_offline_uses_the_cache_only(fake_eutils: Any, tmp_path: Path) -> None:
     again = resolve_references([ref(TIMMONS), ref(BONATTI, "r2")], offline)
     assert [r.work.id for r in again if r.work] == [r.work.id for r in first if r.work]
     assert len(fake_eutils.requests) == served
+    mixed = resolve_references([ref(TIMMONS), ref(BONATTI, "r2"), ref(WHO, "r3")], offline)
+    assert [r.status for r in mixed] == [Status.RESOLVED, Status.RESOLVED, Status.UNRESOLVED]
+    assert "offline: " in mixed[2].reason and "nlmcatalog" in mixed[2].reason
     [missing] = resolve_references([ref(WHO)], offline)
     assert missing.status is Status.UNRESOLVED
     assert missing.reason.startswith("offline: ")

@@ -133,6 +133,10 @@ class _Run:
             if s.result is None and not s.offline_misses and (books is None or s.is_book == books)
         ]
 
+    def unsettled(self) -> list[_Open]:
+        """No result yet (an offline miss included: what the cache held may settle it)."""
+        return [s for s in self.states if s.result is None]
+
     def report(self) -> None:
         if self.progress is not None:
             done = sum(1 for s in self.states if s.result is not None or s.offline_misses)
@@ -235,7 +239,7 @@ class _Run:
                     # which hit carries which identifier is known after the fetch
                     self.mark(s, result.ids, tag)
         self.fetch_pending()
-        self.verify(self.open_states())
+        self.verify(self.unsettled())
 
     def books_by_isbn(self) -> None:
         states = [s for s in self.open_states() if s.fields.get("ISBN")]
@@ -254,7 +258,7 @@ class _Run:
                     isbns = re.findall(r"[\dXx]{10,13}", str(work.csl.get("ISBN") or work.isbn))
                     if len(group) == 1 or s.fields["ISBN"] in isbns:
                         s.add(work, "nlmcatalog-isbn")
-        self.verify(self.open_states())
+        self.verify(self.unsettled())
 
     # -------------------------------------------------------------------- stage 2: ECitMatch
 
@@ -281,7 +285,7 @@ class _Run:
             else:
                 s.tried.append(f"ecitmatch: {answer.status}")
         self.fetch_pending()
-        self.verify(self.open_states())
+        self.verify(self.unsettled())
 
     # -------------------------------------------------------------------- stage 3: ESearch
 
@@ -298,7 +302,7 @@ class _Run:
                 continue
             self._search_groups(todo, f"esearch-{tier}")
             self.fetch_pending()
-            self.verify(self.open_states())
+            self.verify(self.unsettled())
 
     def _search_groups(
         self, todo: list[tuple[_Open, str]], strategy: str, db: str = "pubmed"
@@ -358,7 +362,7 @@ class _Run:
                 todo.append((s, " AND ".join(f"{w}[ti]" for w in words)))
         if todo:
             self._search_groups(todo, "nlmcatalog-title", db="nlmcatalog")
-            self.verify(self.open_states())
+            self.verify(self.unsettled())
 
     # -------------------------------------------------------------------- the whole run
 
