@@ -256,3 +256,37 @@ def test_refresh_reports_a_retraction_the_server_starts_returning(
     assert "rogatsch2000epstein: retraction" in result.output
     work = read_lock(project / "refkeeper.lock").entries["rogatsch2000epstein"].work
     assert work is not None and work.retracted
+
+
+def test_network_failure_keeps_previous_files_and_next_run_completes(
+    project: Path, fake_eutils_env: Any
+) -> None:
+    from refkeeper import pipeline
+    from refkeeper.config import load_settings
+    from refkeeper.errors import RetriesExhausted
+    from refkeeper.resolve import EntrezClient, RateLimiter, make_session
+
+    assert run(project, "--offline").exit_code == 0
+    before = snapshot(project)
+    doc = project / "document.txt"
+    doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)
+    settings = load_settings(project)
+
+    def client() -> EntrezClient:
+        return EntrezClient(
+            make_session(settings.cache_path),
+            base_url=fake_eutils_env.url,
+            email="tests@example.org",
+            max_attempts=3,
+            backoff=0.01,
+            limiter=RateLimiter(),
+        )
+
+    fake_eutils_env.inject("503", times=None)
+    with pytest.raises(RetriesExhausted, match="failed 3 times in a row"):
+        pipeline.sync(settings, client_factory=client)
+    assert snapshot(project) == before
+    fake_eutils_env.clear_faults()
+    result = pipeline.sync(settings, client_factory=client)
+    assert "rogatsch2000epstein" in {e.key for e in result.entries}
+    assert snapshot(project) != before
