@@ -21,10 +21,29 @@ def test_cite_family_with_optional_arguments_and_several_keys() -> None:
         ("c4", "timmons1995", None),
         ("c4", "bonatti2005", None),
     } <= links
-    assert {lk.reference_id for lk in x.links if lk.claim_id == "c6"} == {
-        "timmons1995",
-        "bonatti2005",
+    assert {(lk.reference_id, lk.locator) for lk in x.links if lk.claim_id == "c6"} == {
+        ("timmons1995", "10"),
+        ("bonatti2005", "20"),
     }
+
+
+def test_cite_argument_forms() -> None:
+    doc = (
+        "\\begin{document}\nOne \\cite{a} [1] stays text. Two \\citep[][p. 3]{b}.\n"
+        "Three \\Textcite*{c, d}. Four \\cite without keys.\n\\end{document}\n"
+    )
+    x = extract_string(doc, kind="latex")
+    cites = [(lk.reference_id, lk.locator) for lk in x.links]
+    assert cites == []  # no bibliography: every key is an unmatched marker
+    unmatched = [(f.raw, f.claim_id) for f in x.findings if f.kind == "unmatched-marker"]
+    assert unmatched == [
+        ("\\cite{a}", "c1"),
+        ("\\citep[][p. 3]{b}", "c2"),
+        ("\\Textcite*{c, d}", "c3"),
+        ("\\Textcite*{c, d}", "c3"),
+    ]
+    bad = [f.message for f in x.findings if f.kind == "unbalanced-cite"]
+    assert bad == ["line 3: \\cite has no {key} argument"]
 
 
 def test_bibliography_from_addbibresource_and_nocite() -> None:

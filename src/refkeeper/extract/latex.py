@@ -49,43 +49,44 @@ _NOCITE = re.compile(r"\\nocite\{[^{}]*\}")
 _MAX_ARG = 500
 
 
-def _parse_cite(masked: str, pos: int, plural: bool) -> tuple[list[str], str | None, int] | None:
-    """After a cite command at ``pos``: optional ``[...]`` arguments and ``{keys}`` groups (one
-    group, or several for the biblatex ``\\cites`` family). Returns (keys, locator, end), or
-    None when a group does not close."""
+def _parse_cite(
+    masked: str, pos: int, plural: bool
+) -> tuple[list[tuple[str, str | None]], int] | None:
+    """After a cite command at ``pos``: up to two optional ``[...]`` arguments and a ``{keys}``
+    group (or several such groups for the biblatex ``\\cites`` family). Returns the keys with
+    the locator (the last optional argument) of their group, and the end offset; None when a
+    group does not close."""
     n = len(masked)
+    out: list[tuple[str, str | None]] = []
     optional: list[str] = []
-    keys: list[str] = []
     groups = 0
     i = pos
-    while True:
+    while plural or not groups:
         j = i
         while j < n and masked[j] in " \t":
             j += 1
-        if j < n and masked[j] == "[" and len(optional) < 2 + 2 * groups:
+        if j < n and masked[j] == "[" and len(optional) < 2:
             close = masked.find("]", j, j + _MAX_ARG)
             if close < 0:
-                return None if not groups else (keys, _locator(optional), i)
+                break
             optional.append(masked[j + 1 : close])
             i = close + 1
             continue
-        if j < n and masked[j] == "{" and (plural or not groups):
+        if j < n and masked[j] == "{":
             close = masked.find("}", j, j + _MAX_ARG)
             inner_open = masked.find("{", j + 1, close if close >= 0 else j + _MAX_ARG)
             if close < 0 or inner_open >= 0 or "\n\n" in masked[j:close]:
                 return None
-            keys.extend(k.strip() for k in masked[j + 1 : close].split(",") if k.strip())
+            locator = optional[-1].strip() or None if optional else None
+            out.extend((k.strip(), locator) for k in masked[j + 1 : close].split(",") if k.strip())
+            optional = []
             groups += 1
             i = close + 1
             continue
         break
     if not groups:
         return None
-    return keys, _locator(optional), i
-
-
-def _locator(optional: list[str]) -> str | None:
-    return optional[-1].strip() if optional and optional[-1].strip() else None
+    return out, i
 
 
 def extract_latex(
@@ -184,17 +185,20 @@ def extract_latex(
         parsed = _parse_cite(search_text, m.end(), plural=cmd.lower().endswith("cites"))
         if parsed is None:
             line = index.line(m.start())
+            opened = search_text[m.end() : m.end() + _MAX_ARG].lstrip(" \t")[:1] in ("{", "[")
+            problem = "has no closing brace" if opened else "has no {key} argument"
             findings.append(
                 Finding(
                     kind="unbalanced-cite",
-                    message=f"line {line}: \\{cmd}{m.group('star')} has no closing brace",
+                    message=f"line {line}: \\{cmd}{m.group('star')} {problem}",
                     severity=Severity.MAJOR,
                     span=index.span(m.start(), m.end()),
                     raw=text[m.start() : min(index.line_end(m.start()), m.start() + 200)],
                 )
             )
             continue
-        keys, locator, end = parsed
+        pairs, end = parsed
+        keys = [key for key, _ in pairs]
         raw = text[m.start() : end]
         span = index.span(m.start(), end)
         if cmd == "nocite":
@@ -206,7 +210,7 @@ def extract_latex(
                     cited.setdefault(key, None)
             continue
         ci = containing(spans, m.start())
-        for key in keys:
+        for key, locator in pairs:
             cited.setdefault(key, None)
             if ci is None:
                 findings.append(
