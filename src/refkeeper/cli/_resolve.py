@@ -63,7 +63,7 @@ def resolve_command(
 ) -> None:
     """Resolve REFERENCE (free text such as "Timmons CF ... Cancer 76: 1481-9", or pmid:,
     doi:, pmcid:, isbn:) to a verified PubMed or NLM Catalog record, with its evidence."""
-    from refkeeper.resolve import EntrezClient, make_session, resolve_identifier
+    from refkeeper.resolve import resolve_identifier
     from refkeeper.resolve.strategy import is_identifier
 
     if reference is None and file_ is None:
@@ -76,27 +76,24 @@ def resolve_command(
     if not refs:
         raise CommandError(f"{file_}: no references in the file", 2)
 
-    settings = _settings(ctx)
-    session = make_session(
-        cache if cache is not None else settings.cache_path,
-        backend="sqlite" if cache is not None else settings.cache_backend,
-        redis_url=settings.redis_url,
+    from refkeeper.config import with_overrides
+    from refkeeper.pipeline import make_client
+
+    settings = with_overrides(
+        _settings(ctx),
+        eutils_url=eutils_url,
+        cache_path=cache,
+        cache_backend="sqlite" if cache is not None else None,
     )
-    client = EntrezClient(
-        session,
-        base_url=eutils_url or settings.eutils_url,
-        api_key=settings.api_key,
-        email=settings.email,
-        tool=settings.tool,
-        offline=offline,
-    )
+    client = make_client(settings, offline=offline)
+    session = client.session
     try:
         if len(refs) == 1 and is_identifier(refs[0].raw):
             resolutions = [resolve_identifier(refs[0].raw, client)]
         else:
             resolutions = _resolve_all(refs, client)
     finally:
-        session.close()  # type: ignore[no-untyped-call]
+        session.close()
     _render(refs, resolutions, fmt)
 
 
