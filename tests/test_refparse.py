@@ -711,3 +711,54 @@ def test_title_case_title_without_authors_is_not_an_author(title: str) -> None:
     assert parsed.fields["title"] == title
     assert parsed.fields["page"] == "1983-1992"
     assert parsed.problems == ("no author list recognised at the start",)
+
+
+def test_ieee_labelled_locator() -> None:
+    fields = clean(
+        'J. Smith and K. Jones, "A title of it," IEEE Trans. Med. Imag., vol. 12, no. 3, '
+        "pp. 45\u201367, Mar. 2001."
+    )
+    assert fields["author"] == [
+        {"family": "Smith", "given": "J."},
+        {"family": "Jones", "given": "K."},
+    ]
+    assert fields["title"] == "A title of it"
+    assert fields["container-title"] == "IEEE Trans. Med. Imag."
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("12", "3", "45-67")
+    assert fields["issued"] == {"date-parts": [[2001, 3]]}
+
+
+def test_gost_labelled_locator() -> None:
+    fields = clean("Smith J., Jones K. A title of it // Lancet. 2001. Vol. 357, No. 2. P. 1-9.")
+    assert fields["title"] == "A title of it"
+    assert fields["container-title"] == "Lancet"
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("357", "2", "1-9")
+    assert fields["issued"] == {"date-parts": [[2001]]}
+
+
+def test_pubmed_summary_format() -> None:
+    fields = clean(
+        "Smith J, Jones K. A title of it. Lancet. 2001 Jan 6;357(9250):1-9. Review. "
+        "PubMed PMID: 11197355; PubMed Central PMCID: PMC1234567."
+    )
+    assert (fields["PMID"], fields["PMCID"]) == ("11197355", "PMC1234567")
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("357", "9250", "1-9")
+
+
+def test_erratum_note_is_kept_as_note() -> None:
+    fields = clean(
+        "Smith J, Jones K. A title of it. Lancet. 2001;357(9250):1-9. "
+        "Erratum in: Lancet. 2001;358:100."
+    )
+    assert fields["note"] == "Erratum in: Lancet. 2001;358:100."
+    assert (fields["container-title"], fields["volume"], fields["page"]) == ("Lancet", "357", "1-9")
+
+
+def test_chicago_first_author_inverted() -> None:
+    fields = clean('Smith, John A., and Kate Jones. 2001. "A Title of It." Lancet 357 (9250): 1-9.')
+    assert fields["author"] == [
+        {"family": "Smith", "given": "John A."},
+        {"family": "Jones", "given": "Kate"},
+    ]
+    assert fields["title"] == "A Title of It"
+    assert (fields["volume"], fields["issue"], fields["page"]) == ("357", "9250", "1-9")

@@ -282,7 +282,7 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
             kinds.append("full")
             continue
         if not _LENIENT_TAIL_RE.search(part):
-            return None
+            return _chicago(parts, et_al) if allow_full else None
         names.append({})
         kinds.append("failed")
     if "vancouver" in kinds and ("full" in kinds or "failed" in kinds):
@@ -295,11 +295,45 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
                     kinds[idx] = "vancouver"
     styles = set(kinds)
     if "failed" in styles or {"vancouver", "full"} <= styles:
-        return None  # a consistent list uses one style; a mix is a title mistaken for names
+        # a consistent list uses one style; a mix is a title mistaken for names, unless it is
+        # Chicago's "Smith, John, and Kate Jones"
+        return _chicago(parts, et_al) if allow_full else None
     if "full" in styles and not _consistent_given(names, kinds):
         return None  # "X. Fan, W. Hu, Nano Energy": the journal is not a name
     style = styles.pop() if len(styles) == 1 else "mixed"
     return NameList(names, et_al, style)
+
+
+def _given_like(text: str) -> bool:
+    tokens = text.split()
+    if not 1 <= len(tokens) <= 3:
+        return False
+    for tok in tokens:
+        if _INITIALS_RE.fullmatch(tok) and len(tok) <= 4:
+            continue
+        if not (_is_cap_word(tok) and tok.replace("-", "").isalpha()) or tok.lower() in _NOT_NAMES:
+            return False
+    return True
+
+
+def _chicago(parts: list[str], et_al: bool) -> NameList | None:
+    """Chicago/MLA: the first author inverted, the others not (``Smith, John, and Kate Jones``)."""
+    if len(parts) < 2:
+        return None
+    family, given = parts[0].strip(), parts[1].strip()
+    if len(family.split()) > 3 or not _family_ok(family.split()) or not _given_like(given):
+        return None
+    if _vancouver(family) is not None:
+        return None  # "Smith J, Carl Timmons" mixes styles; it is no Chicago list
+    if given.endswith(".") and len(given.split()[-1]) > 2:
+        given = given[:-1]  # the full stop ends the list, unless it is an initial's
+    names: list[Name] = [{"family": family, "given": given}]
+    for part in parts[2:]:
+        f = _full(part.strip())
+        if f is None:
+            return None
+        names.append(f)
+    return NameList(names, et_al, "full")
 
 
 def _consistent_given(names: list[Name], kinds: list[str]) -> bool:

@@ -275,6 +275,16 @@ def _parse_body(rest: str, st: ParseState) -> None:
     if not rest:
         st.problems.append("no title found")
         return
+    if ":" in rest:
+        m_note = seg.NOTES_RE.search(rest)
+        if m_note:
+            st.fields["note"] = m_note.group("note").strip()  # "Erratum in: Lancet. 2001;358:100."
+            rest = rest[: m_note.start() + 1]
+    m_types = seg.PUB_TYPES_RE.search(rest, max(0, len(rest) - 80))
+    if m_types and m_types.start() > 0:
+        rest = rest[: m_types.start() + 1]  # PubMed's "1-9. Review. English."
+    if " // " in rest:
+        rest = rest.replace(" // ", ". ")  # GOST: "Title // Journal. 2001. Vol. 357"
     m_date = seg.TRAILING_PAREN_DATE_RE.search(rest, max(0, len(rest) - 40))
     nature = False
     if m_date and m_date.start() > 0 and st.set_date(m_date.group("date")):
@@ -333,6 +343,11 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
     m_disc = _DISCUSSION_RE.search(body, max(0, len(body) - 50))
     if m_disc:
         body = body[: m_disc.start()]  # "; discussion 1134-5": pages of a reply, not the article
+    low_tail = body[-60:].lower()
+    if "vol" in low_tail or "v." in low_tail or "\u0442." in low_tail:
+        m_lab = seg.LABELLED_LOCATOR_RE.search(body, max(0, len(body) - 80))
+        if m_lab and m_lab.start() > 0:
+            return _labelled_journal(body, m_lab, st)
     m = seg.LOCATOR_RE.search(body, max(0, len(body) - 100))
     while (
         m
@@ -468,6 +483,29 @@ def _tail_date(text: str) -> re.Match[str] | None:
     if not years:
         return None
     return seg.TAIL_DATE_RE.search(text, max(start, years[-1] - 25))
+
+
+def _labelled_journal(body: str, m: re.Match[str], st: ParseState) -> bool:
+    """``Journal, vol. 12, no. 3, pp. 45-67, Mar. 2001`` (IEEE), ``Journal. 2001. Vol. 357,
+    No. 2. P. 1-9`` (GOST)."""
+    st.fields["volume"] = m.group("vol")
+    if m.group("iss"):
+        st.fields["issue"] = m.group("iss")
+    if m.group("pages"):
+        st.set_pages(m.group("pages"))
+    if m.group("date"):
+        st.set_date(m.group("date"))
+    st.fields["type"] = "article-journal"
+    pre = body[: m.start()].rstrip(" ,;:")
+    md = _tail_date(pre.rstrip("."))
+    if md and md.start() > 0 and pre[md.start() - 1] in " .,;(":
+        st.set_date(md.group("date"))
+        pre = pre[: md.start()].rstrip(" ,;:(")
+    if pre:
+        split_title_journal(pre, st)
+    else:
+        st.problems.append("no title or journal found")
+    return True
 
 
 def _add_more_pages(more: str, st: ParseState) -> None:

@@ -44,9 +44,22 @@ _ACCESS_RE = re.compile(
     r"[\s:]*(?:\d{1,2}\s+)?[A-Za-z]{3,9}\.?\s+(?:\d{1,2},?\s+)?\d{4}"
     r"|(?:\d{1,2}\s+)?[A-Za-z]{3,9}\s+\d{4},?\s+date\s+last\s+accessed"
     r"|\[?\bEpub\s+ahead\s+of\s+print\b\]?\.?|\[?\bEpub\s+(?:\d{4}[^\].;]{0,20})?\]?"
-    r"|\[(?:Internet|online|serial\s+on\s+the\s+Internet)\]",
+    r"|\[(?:Internet|online|serial\s+on\s+the\s+Internet)\]"
+    r"|;?\s*\bPubMed\s+Central\b",
     re.IGNORECASE,
 )
+NOTES_RE = re.compile(
+    r"\.\s+(?P<note>(?:Erratum|Comment|Retraction|Retracted|Update|Republished|Expression\s+of"
+    r"\s+concern)\s+(?:in|on|for|of)\s*:.*)$",
+    re.IGNORECASE,
+)
+"""PubMed's notes after a citation: ``Erratum in: Lancet. 2001;358:100.``"""
+PUB_TYPES_RE = re.compile(
+    r"(?:\.\s*(?:Review|Editorial|Comment|Letter|Case\s+Reports?|Meta-Analysis|Historical"
+    r"\s+Article|Clinical\s+Trial|Randomized\s+Controlled\s+Trial|English|French|German|"
+    r"Spanish|Italian|Japanese|Chinese|Russian|Abstract))+\.?\s*$",
+)
+"""Publication types and languages PubMed's summary format appends: ``1-9. Review.``"""
 ARXIV_RE = re.compile(
     r"(?:[.,]?\s*\b(?:arXiv|ArXiv)\s+preprint\.?)?\s*\b(?:arXiv|ArXiv|arxiv)\s*:?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)"
 )
@@ -83,6 +96,15 @@ LINK_LABEL_RE = re.compile(
     r"Web of Science|Scopus|Medline|Abstract|Full text)\]"
 )
 """Link labels copied along with references from web pages: ``[PubMed] [Google Scholar]``."""
+LABELLED_LOCATOR_RE = re.compile(
+    r"(?:^|(?<=[\s.,;:/]))(?:Vol(?:ume)?|V|\u0422)\.?\s*(?P<vol>[A-Za-z]?\d{1,5}[A-Za-z]?)"
+    r"(?:\s*[,.]?\s*(?:No|Nr|Iss(?:ue)?|N|\u2116|\u0412\u044b\u043f)\.?\s*(?P<iss>[A-Za-z0-9\-]{1,10}))?"
+    rf"(?:\s*[,.]?\s*(?:pp?|P|S|\u0421)\.?\s*{_PAGES})?"
+    rf"(?:\s*[,.]?\s*\(?(?P<date>{DATE})\)?)?\s*$",
+    re.IGNORECASE,
+)
+"""Labelled locators: IEEE ``vol. 12, no. 3, pp. 45-67, Mar. 2001``, GOST ``Vol. 357,
+No. 2. P. 1-9``."""
 DOC_TYPE_CODE_RE = re.compile(r"\s*\[(?:J|M|C|D|R|N|P|S|Z|EB/OL|J/OL|M/OL)\](?=[\s.,]|$)")
 """Chinese GB/T 7714 document-type codes: ``Title[J].`` (journal), ``[M]`` (book), ..."""
 TRAILING_PAREN_IMPRINT_RE = re.compile(
@@ -159,7 +181,9 @@ def strip_label(text: str) -> str:
     return _LABEL_RE.sub("", text, count=1)
 
 
-_ACCESS_HINTS = ("accessed", "cited", "retrieved", "updated", "epub", "internet", "online")
+_ACCESS_HINTS = (
+    "accessed", "cited", "retrieved", "updated", "epub", "internet", "online", "pubmed central",
+)  # fmt: skip
 
 
 SICI_DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]*<[^\s\"<>]+>[^\s\"<>]*")
