@@ -27,6 +27,8 @@ FRAGMENTS = [
     "January 1990", "October 15, 1995", "no. 1", "(Springer, 2024)", "\u2026", "...",
     "arXiv:2405.04404", "et al.,", '"', "\u201c", "\u201d", "Nat. Methods 9, 676-682 (2012)",
     "490.e7", "eaat8923", "e02661-18", "(RKI)", "\u2022", "a)", "Jamaluddin",
+    "vol. 12", "no. 3", "pp. 45-67", " // ", "Vol. 357, No. 2. P. 1-9", "Erratum in:", "Review.",
+    "Smith, John A., and", "doi:10.1002/1097-0142(19951015)76:8<1481::AID-CNCR>3.0.CO;2-X",
 ]  # fmt: skip
 
 reference_like = st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join) | st.lists(
