@@ -176,3 +176,43 @@ def test_ncbi_rate_limit_is_never_exceeded_by_threads(fake_eutils: Any, tmp_path
     assert ids(results[0]) == ids(results[1]) == EXPECTED
     assert fake_eutils.rate_limited == 0
     assert not [r for r in fake_eutils.requests if r.status == 429]
+
+
+def test_cli_reports_exhausted_retries_in_one_line(
+    fake_eutils: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from refkeeper import pipeline
+    from refkeeper.cli import main
+
+    real_make_client = pipeline.make_client
+
+    def fast_client(*args: Any, **kwargs: Any) -> EntrezClient:
+        client = real_make_client(*args, **kwargs)
+        client.backoff = client.max_backoff = 0.01  # the same retries, without the waiting
+        return client
+
+    monkeypatch.setattr(pipeline, "make_client", fast_client)
+    fake_eutils.inject("503", times=None)
+    refs_file = tmp_path / "refs.txt"
+    refs_file.write_text("\n".join(SEED) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "resolve",
+            "--file",
+            str(refs_file),
+            "--eutils-url",
+            fake_eutils.url,
+            "--cache",
+            str(tmp_path / "c.sqlite"),
+        ],
+        env={"NCBI_EMAIL": "t@example.org"},
+    )
+    assert result.exit_code == 3
+    assert "Error: E-utilities ecitmatch.cgi failed 7 times in a row (last: HTTP 503)" in (
+        result.output
+    )
+    assert "0 of 3 references resolved before the failure" in result.output
+    assert "Traceback" not in result.output
