@@ -417,7 +417,8 @@ def parse_ris(text: str) -> LibraryResult:
 
     def close(end: int) -> None:
         nonlocal n
-        assert start is not None
+        if start is None:
+            return
         n += 1
         raw = text[start:end]
         item = ris_record_to_csl(tags)

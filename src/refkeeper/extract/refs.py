@@ -18,7 +18,7 @@ def parse_fields(text: str) -> tuple[CSLItem, tuple[str, ...]]:
 
     try:
         parsed = parse_reference(text)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the reference
+    except Exception as exc:  # a parser bug must not lose the reference or stop the run
         return {}, (f"reference parser failed: {type(exc).__name__}: {exc}",)
     return dict(parsed.fields), tuple(parsed.problems)
 

@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 from refkeeper.extract.cslutil import expand_pages
 from refkeeper.extract.numbered import BRACKET_MARKER, expand_numbers
 from refkeeper.extract.refs import build_reference
-from refkeeper.extract.sentences import LineIndex, iter_lines, mask, split_sentences, squash
+from refkeeper.extract.sentences import (
+    LineIndex,
+    iter_lines,
+    mask,
+    preceding,
+    split_sentences,
+    squash,
+)
 from refkeeper.link import Citation, link
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
@@ -295,7 +302,7 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
 
     # Attach blocks to the prose before them; bridge continuations across them.
     block_at = {b.marker if b.marker is not None else b.first: n for n, b in enumerate(scan.blocks)}
-    attached: dict[int, int] = {}  # id(block index) -> anchor offset
+    attached: dict[int, int] = {}  # block index -> offset of the end of its claim's prose
     bridges: list[tuple[int, int]] = []
     last_prose: int | None = None  # line index of the last prose line, while attachable
     pending: list[int] = []  # blocks attached since that prose line
@@ -379,7 +386,7 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
             )
         if bi in attached:
             anchor = attached[bi]
-            ci = _claim_at(spans, anchor)
+            ci = preceding(spans, anchor)
             if ci is not None:
                 mspan = (
                     index.span(lines[b.marker][0], lines[b.marker][1])
@@ -415,20 +422,6 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
         links=links,
         findings=tuple(findings),
     )
-
-
-def _claim_at(spans: list[tuple[int, int]], offset: int) -> int | None:
-    """The sentence containing ``offset``, else the last one before it."""
-    best = None
-    lo, hi = 0, len(spans)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if spans[mid][0] <= offset:
-            best = mid
-            lo = mid + 1
-        else:
-            hi = mid
-    return best
 
 
 def _numbered_citations(
