@@ -277,3 +277,13 @@ def test_usage_errors(tmp_path: Path) -> None:
     empty.write_text("# nothing\n\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["resolve", "--file", str(empty)])
     assert result.exit_code == 2 and "no references in the file" in result.output
+
+
+def test_table_shows_field_tags_verbatim(capsys: pytest.CaptureFixture[str]) -> None:
+    from refkeeper.cli._resolve import _render
+    from refkeeper.models import Resolution
+
+    reason = "no candidate record found (tried: made[ti] AND smith[1au]; [bold]x[/bold])"
+    _render([ref("Smith J. Made up.")], [Resolution(Status.NOT_FOUND, reason=reason)], "table")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "made[ti] AND smith[1au]" in out and "[bold]x[/bold]" in out

@@ -164,6 +164,7 @@ def _render(
         click.echo(json.dumps(items, indent=2, ensure_ascii=False), err=err)
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(show_lines=False)
@@ -180,7 +181,8 @@ def _render(
             detail = res.reason
         score = f"{res.score:.2f}" if res.score is not None else ""
         label = ref.id if ref.span is None else f"{ref.id} (line {ref.span.line})"
-        table.add_row(label, str(res.status), record, score, res.strategy or "", detail)
+        cells = (label, str(res.status), record, score, res.strategy or "", detail)
+        table.add_row(*(escape(c) for c in cells))  # "[ti]" is a field tag, not rich markup
     stream = sys.stderr if err else sys.stdout
     Console(stderr=err, width=None if stream.isatty() else 160).print(table)
 
