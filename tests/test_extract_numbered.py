@@ -74,3 +74,25 @@ def test_detects_numbered() -> None:
     text = (DATA / "vancouver.txt").read_text(encoding="utf-8")
     assert detect_kind(text, "paper.txt") == "numbered"
     assert detect_kind(text, "paper.md") == "numbered"
+
+
+def test_flattened_superscripts_glued_to_punctuation() -> None:
+    doc = (
+        "Leiomyosarcomas occur after transplantation.1,2 Most are EBV-positive.3\n"
+        "Version 2.1 of the criteria, p.4 and Fig.5 are not markers.\n\n"
+        "References\n"
+        "1. Timmons CF. A title. Cancer. 1995;76(8):1481-9.\n"
+        "2. Bonatti H. A title. Transplant Proc. 2005;37:1839-44.\n"
+        "3. Smith A. A title. J Test. 2001;1:1-2.\n"
+    )
+    x = extract_string(doc, kind="numbered")
+    assert [c.text for c in x.claims][:2] == [
+        "Leiomyosarcomas occur after transplantation.1,2",
+        "Most are EBV-positive.3",
+    ]
+    assert sorted((lk.claim_id, lk.reference_id) for lk in x.links) == [
+        ("c1", "r1"),
+        ("c1", "r2"),
+        ("c2", "r3"),
+    ]
+    assert not [f for f in x.findings if f.kind == "unmatched-marker"]

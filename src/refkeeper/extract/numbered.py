@@ -3,9 +3,10 @@
 A "References" section (heading ``References``, ``# References``, ``**Bibliography**`` ...)
 holds entries ``1. ...``, ``1) ...`` or ``[1] ...`` (wrapped lines continue an entry); the text
 before it cites them with markers ``[1]``, ``[1,3]``, ``[2-5]``, ``(1)``, ``(1, 2)``,
-``<sup>1</sup>`` or ``^1^``. Each entry is parsed by the free-text parser; a marker whose number
-is not in the list becomes a finding. Without a heading, a trailing run of numbered entries
-that carry a year is taken as the list.
+``<sup>1</sup>``, ``^1^``, or superscripts flattened by copying (``tumours.1,2 Next``).
+Each entry is parsed by the free-text parser; a marker whose number is not in the list
+becomes a finding. Without a heading, a trailing run of numbered entries that carry a year is
+taken as the list.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 _NUMS = r"\d{1,3}(?:\s*[-–,]\s*\d{1,3})*"
 BRACKET_MARKER = re.compile(rf"\[(?P<numbers>{_NUMS})\](?![(:])")
 PAREN_MARKER = re.compile(rf"(?<![\w(])\((?P<numbers>{_NUMS})\)")
+# Superscripts flattened by copying from a PDF or web page: "tumours.1,2 Next" -- numbers
+# glued to the punctuation after a lower-case word, then a space and a capital or the line end.
+GLUED_MARKER = re.compile(
+    r"(?<=[a-z)][.,;])(?P<numbers>\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z]|\s*$)", re.M
+)
 SUP_MARKER = re.compile(rf"<sup>\s*(?P<numbers>{_NUMS})\s*</sup>|\^(?P<caret>{_NUMS})\^")
 REFS_HEADING = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?(?:References?|Bibliography|Literature cited|Works cited"
@@ -165,7 +171,7 @@ def number_citations(
 ) -> list[Citation]:
     """Numeric markers in ``masked[:end]``, each attributed to the sentence holding it."""
     found: list[tuple[int, int, str]] = []
-    for rx in (BRACKET_MARKER, PAREN_MARKER, SUP_MARKER):
+    for rx in (BRACKET_MARKER, PAREN_MARKER, SUP_MARKER, GLUED_MARKER):
         for m in rx.finditer(masked, 0, end):
             numbers = m.group("numbers") or m.groupdict().get("caret") or ""
             found.append((m.start(), m.end(), numbers))
