@@ -96,3 +96,28 @@ def test_flattened_superscripts_glued_to_punctuation() -> None:
         ("c2", "r3"),
     ]
     assert not [f for f in x.findings if f.kind == "unmatched-marker"]
+
+
+def test_real_reference_lists_from_the_corpus(shared_dir: Path) -> None:
+    """Every reference of the six PMC articles, written as a Vancouver list, is found once, in
+    order, with its raw text; markers [1-N] link them all."""
+    import json
+    from collections import defaultdict
+
+    by_article: dict[str, list[dict[str, object]]] = defaultdict(list)
+    with (shared_dir / "corpus" / "jats" / "references.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            ref = json.loads(line)
+            by_article[str(ref["file"])].append(ref)
+    assert len(by_article) == 6
+    for refs in by_article.values():
+        n = len(refs)
+        entries = "".join(f"{i}. {r['rendered_without_ids']}\n" for i, r in enumerate(refs, 1))
+        doc = f"These findings are well documented [1-{n}].\n\nReferences\n{entries}"
+        x = extract_string(doc, kind="numbered")
+        assert [r.label for r in x.references] == [str(i) for i in range(1, n + 1)]
+        assert [r.raw.split(". ", 1)[1] for r in x.references] == [
+            r["rendered_without_ids"] for r in refs
+        ]
+        assert len(x.links) == n
+        assert not [f for f in x.findings if f.kind == "unmatched-marker"]
