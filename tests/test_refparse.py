@@ -762,3 +762,21 @@ def test_chicago_first_author_inverted() -> None:
     ]
     assert fields["title"] == "A Title of It"
     assert (fields["volume"], fields["issue"], fields["page"]) == ("357", "9250", "1-9")
+
+
+def test_chemistry_journal_of_initial_and_words_is_not_a_name() -> None:
+    parsed = parse(
+        "M. Xu, D. G. Ivey, S. Madayanad Suresh, W. Qu, J. Power Sources 2015, 283, 358."
+    )
+    assert [a["family"] for a in parsed.fields["author"]] == ["Xu", "Ivey", "Suresh", "Qu"]
+    assert parsed.fields["container-title"] == "J. Power Sources"
+    assert (parsed.fields["volume"], parsed.fields["page"]) == ("283", "358")
+
+
+def test_et_al_before_a_group_author() -> None:
+    fields = clean(
+        "Kobayashi M, Huttin O, et al.; STANISLAS Study Investigators. Machine learning. "
+        "JACC Cardiovasc Imaging. 2022;15(2):193-208."
+    )
+    assert fields["author"][-1] == {"literal": "STANISLAS Study Investigators"}
+    assert fields["_et_al"] is True

@@ -48,6 +48,7 @@ _APA_START_RE = re.compile(
     rf"[^,]{{1,60}},\s*(?:[{_UP}][a-z]?\.|[{_UP}]{{1,3}}\.?(?:,|\s*&|\s+and\s|$))"
 )
 _HYPHENATED_INITIALS_RE = re.compile(rf"[{_UP}]\.(?:-?[{_UP}]\.)+")
+_ET_AL_INSIDE_RE = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?\s*(?=[;,])")
 _ELLIPSIS_RE = re.compile(r",?\s*(?:\u2026|\.\.\.)\s*")
 JOURNAL_WORDS = frozenset(
     """am chem soc phys biol med sci res rev lett mater adv int eur proc acad natl appl
@@ -168,8 +169,8 @@ def _full(part: str) -> Name | None:
             return None  # "JL." or "Jones." is not an abbreviated given name
         if tok.lower() in _NOT_NAMES:
             return None
-    if any(tok.lower() in _NOT_NAMES for tok in family):
-        return None
+    if any(tok in _NOT_NAMES for tok in family):
+        return None  # "the", "of"; but "An" and "Ma" are surnames
     last = family[-1]
     if not _family_ok(family) or not (
         _is_cap_word(last) or (last[0].islower() and any(c.isupper() for c in last[1:]))
@@ -249,6 +250,10 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         text = text[: m.start()].strip().strip(",;").strip()
     if not text or len(text) > 2000:
         return None
+    if "et al" in text and _ET_AL_INSIDE_RE.search(text):
+        # "Kobayashi M, Huttin O, et al.; STANISLAS Study Investigators"
+        text = _ET_AL_INSIDE_RE.sub("", text)
+        et_al = True
     if "\u2026" in text or "..." in text:
         # APA 7: "Bolte, S., ... Golan, O." leaves authors out
         text, n = _ELLIPSIS_RE.subn(", ", text)
@@ -337,12 +342,13 @@ def _chicago(parts: list[str], et_al: bool) -> NameList | None:
 
 
 def _consistent_given(names: list[Name], kinds: list[str]) -> bool:
-    """Full names give either initials (``X. Fan``) or words (``Carl Timmons``), not both."""
+    """Full names start with either an initial (``X. Fan``, ``S. Madayanad Suresh``) or a
+    word (``Carl Timmons``), not both."""
     seen: set[bool] = set()
     for name, kind in zip(names, kinds, strict=True):
         if kind == "full":
-            given = str(name.get("given", ""))
-            seen.add(all(_INITIALS_RE.fullmatch(t) for t in given.split()))
+            first = str(name.get("given", "")).split()[:1] or [""]
+            seen.add(bool(_INITIALS_RE.fullmatch(first[0])))
     return len(seen) <= 1
 
 

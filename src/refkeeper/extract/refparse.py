@@ -202,12 +202,26 @@ def _take_authors(text: str, st: ParseState) -> str:
         st.problems.append("no author list recognised at the start")
         return text
     end, names, eds_marker = best
+    if _journal_ends_list(names) and seg.YEAR_START_RE.match(text[end:].lstrip(" .,")):
+        # "W. Qu, J. Power Sources 2015, 283, 358": the journal, not "Sources, J. Power"
+        cut = text.rfind(",", 0, end)
+        if cut > 0:
+            names, end = NameList(names.names[:-1], names.et_al, names.style), cut
     # "Longo D. Hasty J. Title": one name per full stop
     if len(names.names) == 1 and names.style == "vancouver" and not names.et_al:
         extra, end = _dotted_names(text, end)
         names = NameList(names.names + extra, names.et_al, names.style)
     _names_to_csl(names, st, "editor" if eds_marker else "author")
     return text[end:]
+
+
+def _journal_ends_list(names: NameList) -> bool:
+    """Is the last of several initial-first full names an initial and words (``J. Power
+    Sources``) that may as well be a journal's abbreviated name?"""
+    if names.style != "full" or len(names.names) < 2:
+        return False
+    given = str(names.names[-1].get("given", "")).split()
+    return len(given) >= 2 and given[0].endswith(".") and not given[-1].endswith(".")
 
 
 def _comma_ended_names(text: str, head: str) -> tuple[int, NameList, bool] | None:
