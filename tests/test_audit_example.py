@@ -162,3 +162,7 @@ def test_cli_resolutions_file_and_bad_input(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["audit", str(DOCUMENT), "--resolutions", str(broken)])
     assert bad.exit_code == 2 and "not valid JSON" in bad.output
     assert "Traceback" not in bad.output
+    # no DOCUMENT outside a project: a one-line error, exit 2
+    nodoc = runner.invoke(main, ["-C", str(tmp_path), "audit", "--resolutions", str(saved)])
+    assert nodoc.exit_code == 2 and "no documents configured" in nodoc.output
+    assert "Traceback" not in nodoc.output

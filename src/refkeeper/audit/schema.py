@@ -227,3 +227,9 @@ AUDIT_SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+if __name__ == "__main__":  # python -m refkeeper.audit.schema > audit-1.schema.json
+    import json
+
+    print(json.dumps(AUDIT_SCHEMA, indent=2))
