@@ -135,3 +135,10 @@ def test_given_names_that_look_like_journal_words() -> None:
         {"family": "Smith", "given": "Ann"},
         {"family": "Jones", "given": "Nat"},
     ]
+
+
+def test_family_name_alone_before_et_al() -> None:
+    names = parse_names("Suthahar, et al.")
+    assert names is not None
+    assert (names.names, names.et_al) == ([{"family": "Suthahar"}], True)
+    assert parse_names("Suthahar") is None  # one word alone is no author list

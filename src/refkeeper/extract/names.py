@@ -263,6 +263,8 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         if apa:
             return NameList(apa, et_al, "apa")
     text = text.rstrip(".").rstrip()
+    if et_al and " " not in text and len(text) > 2 and _family_ok([text]):
+        return NameList([{"family": text}], et_al, "vancouver")  # "Suthahar, et al."
     if (" and " in text or "&" in text) and "," not in text and is_collective(text):
         return NameList([{"literal": text}], et_al, "collective")
     parts = _split_list(text)
