@@ -81,6 +81,13 @@ def issued(item: CSLItem) -> Date:
     if not isinstance(value, dict):
         return Date()
     parts = value.get("date-parts")
+    if len(value) == 1 and isinstance(parts, list) and len(parts) == 1:  # the usual case
+        first = parts[0]
+        if isinstance(first, list) and first and all(type(p) is int for p in first[:3]):
+            ymd = (first + [None, None])[:3]
+            if ymd[1] is None or 1 <= ymd[1] <= 12:
+                day = ymd[2] if ymd[1] is not None and ymd[2] and 1 <= ymd[2] <= 31 else None
+                return Date(ymd[0], ymd[1], day)
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
         start = _parts(parts[0])
         if start.year is not None:
@@ -97,26 +104,40 @@ def issued(item: CSLItem) -> Date:
 
 
 def name_parts(name: dict[str, Any]) -> tuple[str, str, str, str] | None:
-    """(particle+family, given, suffix, literal) of a CSL name."""
-    literal = str(name.get("literal") or "").strip()
-    family = str(name.get("family") or "").strip()
-    if literal or not family:
-        return ("", "", "", literal) if literal else None
-    particle = str(name.get("non-dropping-particle") or "").strip()
+    """(particle+family, given, suffix, literal) of a CSL name; None for an empty name."""
+    literal = name.get("literal")
+    if literal:
+        literal = str(literal).strip()
+        if literal:
+            return "", "", "", literal
+    family = name.get("family")
+    if not family:
+        return None
+    family = str(family).strip()
+    if not family:
+        return None
+    particle = name.get("non-dropping-particle")
     if particle:
-        family = f"{particle} {family}"
-    given = str(name.get("given") or "").strip()
-    dropping = str(name.get("dropping-particle") or "").strip()
+        family = f"{str(particle).strip()} {family}"
+    given = name.get("given")
+    given = str(given).strip() if given else ""
+    dropping = name.get("dropping-particle")
     if dropping:
-        given = f"{given} {dropping}".strip()
-    return family, given, str(name.get("suffix") or "").strip(), ""
+        given = f"{given} {str(dropping).strip()}".strip()
+    suffix = name.get("suffix")
+    return family, given, str(suffix).strip() if suffix else "", ""
 
 
 def names(item: CSLItem, variable: str) -> list[dict[str, Any]]:
     value = item.get(variable)
     if not isinstance(value, list):
         return []
-    return [n for n in value if isinstance(n, dict) and name_parts(n) is not None]
+    return [
+        n
+        for n in value
+        if isinstance(n, dict)
+        and (str(n.get("literal") or "").strip() or str(n.get("family") or "").strip())
+    ]
 
 
 def text(item: CSLItem, variable: str) -> str:

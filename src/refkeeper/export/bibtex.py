@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
@@ -36,7 +37,7 @@ from bibtexparser.model import Entry, Field
 
 from refkeeper.errors import InputError
 from refkeeper.export import _csl
-from refkeeper.export.latex import latex_field
+from refkeeper.export.latex import CLOSE, OPEN, clean, finish, latex_field
 from refkeeper.models import CSLItem, Work
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -57,6 +58,7 @@ _TYPES_BIBLATEX = {**_TYPES_CLASSIC, "article-newspaper": "article"}
 
 _KEY_BAD = re.compile(r'[\s,{}()"#%\'=\\~]')
 _INITIALS = re.compile(r"[A-Z]{1,4}")
+_AND = re.compile(r"\band\b", re.IGNORECASE)
 _RANGE = re.compile(r"(?<=\w)\s*[-\u2010-\u2015]+\s*(?=\w)")
 
 
@@ -71,31 +73,56 @@ def _given(given: str) -> str:
     return given
 
 
-def format_name(name: dict[str, object], *, ascii: bool) -> str:
-    """One CSL name as a BibTeX name."""
-    parts = _csl.name_parts(dict(name))
-    if parts is None:
+def _raw_name(name: dict[str, Any]) -> str:
+    """One CSL name as a raw BibTeX name, braces as latex.OPEN/CLOSE markers."""
+    literal = name.get("literal")
+    if literal and (literal := clean(str(literal).strip())):
+        return OPEN + literal + CLOSE
+    family = name.get("family")
+    if not family or not (family := clean(str(family).strip())):
         return ""
-    family, given, suffix, literal = parts
-    if literal:
-        return "{" + latex_field(literal, ascii=ascii) + "}"
-    fam = latex_field(family, ascii=ascii)
-    if "," in family or re.search(r"\band\b", family, re.IGNORECASE):
-        fam = "{" + fam + "}"
-    out = fam
+    particle = name.get("non-dropping-particle")
+    if particle:
+        family = f"{clean(str(particle).strip())} {family}"
+    out = OPEN + family + CLOSE if "," in family or _AND.search(family) else family
+    suffix = name.get("suffix")
     if suffix:
-        out += ", " + latex_field(suffix, ascii=ascii)
+        out += ", " + clean(str(suffix).strip())
+    given = name.get("given")
+    given = clean(str(given).strip()) if given else ""
+    dropping = name.get("dropping-particle")
+    if dropping:
+        given = f"{given} {clean(str(dropping).strip())}".strip()
     if given:
-        out += ", " + latex_field(_given(given), ascii=ascii)
+        out += ", " + _given(given)
     elif suffix:
         out += ", "
     return out
 
 
+def format_name(name: dict[str, Any], *, ascii: bool) -> str:
+    """One CSL name as a BibTeX name."""
+    raw = _raw_name(name)
+    if "<" in raw:
+        return _markup_name(raw, ascii)
+    return finish(raw, ascii)
+
+
+def _markup_name(raw: str, ascii: bool) -> str:
+    """A name holding CSL markup: each part through latex_field."""
+    pieces = [p.replace(OPEN, "").replace(CLOSE, "") for p in raw.split(", ")]
+    out = ", ".join(latex_field(p, ascii=ascii) for p in pieces)
+    return "{" + out + "}" if raw.startswith(OPEN) else out
+
+
 def format_names(item: CSLItem, variable: str, *, ascii: bool) -> str:
-    return " and ".join(
-        n for n in (format_name(x, ascii=ascii) for x in _csl.names(item, variable)) if n
-    )
+    value = item.get(variable)
+    if not value or not isinstance(value, list):
+        return ""
+    raws = [r for r in (_raw_name(n) for n in value if isinstance(n, dict)) if r]
+    if any("<" in r for r in raws):
+        return " and ".join(format_name(n, ascii=ascii) for n in _csl.names(item, variable))
+    return finish(" and ".join(raws), ascii)
 
 
 def format_pages(page: str) -> str:

@@ -10,6 +10,7 @@ lacks the ogonek and a few others). Otherwise UTF-8 is kept (BibLaTeX with biber
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -182,20 +183,52 @@ def _accent(char: str) -> str:
     return f"[{name}]"
 
 
+_ACCENTED = functools.lru_cache(maxsize=8192)(_accent)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ESCAPES = str.maketrans({**_SPECIAL, "\u00a0": "~", "\ufeff": "", "\u200b": ""})
+
+
 def to_ascii_latex(text: str) -> str:
     """Replace every non-ASCII character of already escaped ``text`` with LaTeX."""
     if text.isascii():
         return text
-    return "".join(c if c.isascii() else _accent(c) for c in text)
+    return _NON_ASCII.sub(lambda m: _ACCENTED(m.group(0)), text)
+
+
+# Brace markers: raw text is built with OPEN/CLOSE where LaTeX braces go, then escaped in one
+# pass by ``finish`` (which turns the markers into braces); fast for long lists.
+OPEN, CLOSE = "\x01", "\x02"
+_FINISH = str.maketrans(
+    {**_SPECIAL, "\u00a0": "~", "\ufeff": "", "\u200b": "", OPEN: "{", CLOSE: "}"}
+)
+
+
+def clean(text: str) -> str:
+    """Raw text without stray brace markers (control characters no record should hold)."""
+    if OPEN in text or CLOSE in text:
+        return text.replace(OPEN, "").replace(CLOSE, "")
+    return text
+
+
+def finish(raw: str, ascii: bool = False) -> str:
+    """Raw text with OPEN/CLOSE markers -> escaped LaTeX with braces."""
+    out = raw.translate(_FINISH)
+    return to_ascii_latex(out) if ascii and not out.isascii() else out
+
+
+def plain(text: str, ascii: bool = False) -> str:
+    """Plain text (no CSL markup, e.g. a name) -> LaTeX: escaped, white space collapsed."""
+    if "<" in text:
+        return latex_field(text, ascii=ascii)
+    out = " ".join(text.split()).translate(_ESCAPES)
+    return to_ascii_latex(out) if ascii and not out.isascii() else out
 
 
 def escape(text: str, *, ascii: bool = False) -> str:
     """Escape LaTeX special characters (``& % $ # _ { } ~ ^ \\``) in plain text."""
-    out = "".join(_SPECIAL.get(c, c) for c in text)
-    if ascii:
+    out = text.translate(_ESCAPES)
+    if ascii and not out.isascii():
         out = to_ascii_latex(out)
-    else:
-        out = out.replace("\u00a0", "~").replace("\ufeff", "").replace("\u200b", "")
     return out
 
 
@@ -227,13 +260,28 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
 
 def _needs_protection(core: str, sentence_start: bool) -> bool:
     """Would a BibTeX/biblatex case change damage this word?"""
-    letters = [c for c in core if c.isalpha()]
-    if not letters or not any(c.isupper() for c in letters):
+    if core.lower() == core:  # no capital at all
         return False
-    if sentence_start:
-        # "Primary" at the start survives a sentence-case change; "EBV", "mRNA", "McArdle" not.
-        return any(c.isupper() for c in letters[1:])
-    return True
+    if not sentence_start:
+        return True
+    # "Primary" at the start survives a sentence-case change; "EBV", "mRNA", "McArdle" not.
+    letters = [c for c in core if c.isalpha()]
+    return any(c.isupper() for c in letters[1:])
+
+
+def _protect_word(word: str, sentence_start: bool, ascii: bool) -> str:
+    match = _WORD_CORE.match(word)
+    assert match is not None
+    lead, core, trail = match.groups()
+    if _needs_protection(core, sentence_start):
+        return (
+            escape(lead, ascii=ascii)
+            + "{"
+            + escape(core, ascii=ascii)
+            + "}"
+            + escape(trail, ascii=ascii)
+        )
+    return escape(word, ascii=ascii)
 
 
 def latex_field(text: str, *, ascii: bool = False, protect_case: bool = False) -> str:
@@ -243,6 +291,21 @@ def latex_field(text: str, *, ascii: bool = False, protect_case: bool = False) -
     acronyms and mixed case anywhere (``{EBV}``, ``{mRNA}``), capitalised words that are not
     at the start of the title or of a subtitle (``{Epstein-Barr}``: proper names).
     """
+    if text.isdigit():  # volumes, issues, years
+        return text
+    if "<" not in text:  # the common case, fast: no markup
+        words = clean(text).split()
+        if protect_case:
+            sentence_start = True
+            for index, word in enumerate(words):
+                if word.lower() != word:  # a capital: maybe protect
+                    match = _WORD_CORE.match(word)
+                    assert match is not None
+                    lead, core, trail = match.groups()
+                    if _needs_protection(core, sentence_start):
+                        words[index] = f"{lead}{OPEN}{core}{CLOSE}{trail}"
+                sentence_start = word[-1] == ":"
+        return finish(" ".join(words), ascii)
     out: list[str] = []
     stack: list[str] = []
     sentence_start = True
@@ -262,13 +325,8 @@ def latex_field(text: str, *, ascii: bool = False, protect_case: bool = False) -
         if kind == "space":
             out.append(" ")
             continue
-        match = _WORD_CORE.match(value)
-        assert match is not None
-        lead, core, trail = match.groups()
-        if protect_case and _needs_protection(core, sentence_start) and "span" not in stack:
-            out.append(escape(lead, ascii=ascii))
-            out.append("{" + escape(core, ascii=ascii) + "}")
-            out.append(escape(trail, ascii=ascii))
+        if protect_case and "span" not in stack:
+            out.append(_protect_word(value, sentence_start, ascii))
         else:
             out.append(escape(value, ascii=ascii))
         sentence_start = value.endswith(":")

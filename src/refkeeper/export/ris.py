@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from refkeeper.errors import InputError
 from refkeeper.export import _csl
@@ -29,8 +30,8 @@ def _line(tag: str, value: str) -> str:
     return f"{tag}  - {value}"
 
 
-def _name(name: dict[str, object]) -> str:
-    parts = _csl.name_parts(dict(name))
+def _name(name: dict[str, Any]) -> str:
+    parts = _csl.name_parts(name)
     if parts is None:
         return ""
     family, given, suffix, literal = parts
