@@ -780,3 +780,14 @@ def test_et_al_before_a_group_author() -> None:
     )
     assert fields["author"][-1] == {"literal": "STANISLAS Study Investigators"}
     assert fields["_et_al"] is True
+
+
+def test_nature_chapter_with_bare_pages_and_publisher_in_brackets() -> None:
+    fields = clean(
+        "Ilse, M., Tomczak, J. M. & Welling, M. Deep multiple instance learning. In Handbook of "
+        "Medical Image Computing 521\u2013546 (Elsevier, 2020)."
+    )
+    assert fields["type"] == "chapter"
+    assert fields["container-title"] == "Handbook of Medical Image Computing"
+    assert (fields["page"], fields["publisher"]) == ("521-546", "Elsevier")
+    assert fields["issued"] == {"date-parts": [[2020]]}

@@ -13,6 +13,8 @@ from refkeeper.extract.refstate import ParseState, clean_title, set_title
 _CONFERENCE_RE = re.compile(r"\b(?:proceedings|conference|symposium|workshop|congress)\b", re.I)
 
 
+_BARE_PAGES_RE = re.compile(r"(?<=[^\d\s])\s+(?P<pages>\d{1,6}\s*-\s*\d{1,6})$")
+"""Nature: "In Proceedings of X 125-143 (Springer, 2024)": pages right after the book title."""
 _APA_BOOK_PAREN_RE = re.compile(r"\s*\((?P<inner>[^()]{0,60}\b(?:ed|edn|pp?)\.[^()]{0,40})\)")
 
 
@@ -22,6 +24,8 @@ def parse_chapter(before: str, after: str, st: ParseState) -> None:
     set_title(before, st)
     after = after.strip().rstrip(".")
     m_pages = seg.CHAPTER_PAGES_RE.search(after, max(0, len(after) - 60))
+    if not m_pages:
+        m_pages = _BARE_PAGES_RE.search(after, max(0, len(after) - 30))
     if m_pages:
         st.set_pages(m_pages.group("pages"))
         after = after[: m_pages.start()].rstrip(" .,;")
@@ -115,6 +119,7 @@ def parse_book(text: str, st: ParseState, *, container: bool) -> None:
     segs = seg.split_sentences(text.strip())
     title_parts: list[str] = []
     found_imprint = False
+    known_publisher = "publisher" in st.fields  # from "(Springer, 2024)" at the end
     for piece in segs:
         p = piece.strip()
         m_ed = seg.EDITION_RE.search(p) if seg.has_edition(p) else None
@@ -176,7 +181,7 @@ def parse_book(text: str, st: ParseState, *, container: bool) -> None:
         st.fields["title"] = title
     if container and not found_imprint and _CONFERENCE_RE.search(title):
         st.fields["type"] = "paper-conference"  # proceedings often name no publisher
-    elif not found_imprint:
+    elif not found_imprint and not known_publisher:
         st.problems.append("no publisher found")
 
 
