@@ -79,7 +79,9 @@ def parse_reference(raw: str) -> ParsedReference:
         return ParsedReference({}, (f"not a string: {type(raw).__name__}",))
     try:
         return _parse(raw)
-    except (ValueError, IndexError, KeyError, TypeError, RecursionError) as exc:  # pragma: no cover
+    except (  # pragma: no cover
+        AttributeError, IndexError, KeyError, RecursionError, TypeError, ValueError,
+    ) as exc:  # fmt: skip
         # A parser bug must not lose the reference: it stays raw, with the reason.
         return ParsedReference({}, (f"reference parser failed: {type(exc).__name__}: {exc}",))
 
