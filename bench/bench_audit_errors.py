@@ -78,12 +78,16 @@ def eligible(work: Work) -> bool:
     )
 
 
-def parts_of(work: Work) -> dict[str, Any]:
+def parts_of(work: Work, style: str = "vancouver") -> dict[str, Any]:
     csl = work.csl
+    journal = str(work.journal_iso).replace(".", "")  # NLM/MedlineTA form
+    if style == "who" and work.journal_full:
+        journal = str(work.journal_full)  # the full title, as many pages write it
     return {
+        "style": style,
         "authors": [(a["family"], initials(a["given"])) for a in csl["author"]],
         "title": str(csl["title"]).rstrip("."),
-        "journal": str(work.journal_iso).replace(".", ""),  # NLM/MedlineTA form
+        "journal": journal,
         "year": str(year_of(csl)),
         "volume": str(csl["volume"]),
         "issue": str(csl.get("issue") or ""),
@@ -96,6 +100,8 @@ def render(p: dict[str, Any]) -> str:
     names = ", ".join(f"{family} {inits}".strip() for family, inits in authors[:6])
     if len(authors) > 6 or p.get("et_al"):
         names += ", et al"
+    if p.get("style") == "who":  # the WHO Classification pages' form (the worked example)
+        return f"{names} ({p['year']})\n{p['title']}.\n{p['journal']} {p['volume']}: {p['page']}"
     issue = f"({p['issue']})" if p["issue"] else ""
     return f"{names}. {p['title']}. {p['journal']}. {p['year']};{p['volume']}{issue}:{p['page']}."
 
@@ -260,12 +266,27 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="use at most N records (0: all)")
     ap.add_argument("--seed", type=int, default=2005)
     ap.add_argument("--show", type=int, default=0, help="print N misses and false alarms")
+    ap.add_argument(
+        "--style",
+        choices=("vancouver", "who", "both"),
+        default="both",
+        help="vancouver: 'Timmons CF, ... Title. Cancer. 1995;76(8):1481-9.'; who: the worked "
+        "example's form with the FULL journal title; both (default): one after the other",
+    )
     args = ap.parse_args()
-    rng = random.Random(args.seed)
+    for style in ("vancouver", "who") if args.style == "both" else (args.style,):
+        print(f"=== style: {style} ===")
+        run(style, args.limit, args.seed, args.show)
+        print()
+    return 0
+
+
+def run(style: str, limit: int, seed: int, show: int) -> None:
+    rng = random.Random(seed)
 
     works = [w for w in parse_pubmed_xml(gzip.decompress(CORPUS.read_bytes())) if eligible(w)]
-    if args.limit:
-        works = works[: args.limit]
+    if limit:
+        works = works[:limit]
     journals = sorted(
         {(str(w.journal_iso), (str(w.journal_iso), str(w.journal_full))) for w in works},
         key=lambda j: j[0],
@@ -293,7 +314,7 @@ def main() -> int:
     started = time.perf_counter()
 
     for work in works:
-        clean = parts_of(work)
+        clean = parts_of(work, style)
         text = render(clean)
         parsed = parse_reference(text)
         parse_problems += bool(parsed.problems)
@@ -303,13 +324,13 @@ def main() -> int:
         for f in flagged:
             false_alarm[f] += 1
             ok_alarm[f] += parsed_ok
-        if flagged and len(alarms) < args.show:
+        if flagged and len(alarms) < show:
             alarms.append(
                 f"{sorted(flagged)} {text}\n   -> "
                 f"{[e.message for e in compare_reference(parsed.fields, work)]}"
             )
 
-        bad = parts_of(work)
+        bad = parts_of(work, style)
         field = rng.choices(fields, weights)[0]
         names = [str(work.journal_iso), str(work.journal_full)]
         kind = inject(field, bad, rng, journal_list, names, vocabulary)
@@ -325,7 +346,7 @@ def main() -> int:
             major_detected[field] += any(e.severity == "major" for e in hits)
         else:
             kinds_missed[f"{field}/{kind}"] += 1
-            if len(misses) < args.show:
+            if len(misses) < show:
                 misses.append(f"{field}/{kind}: {bad_text}\n   -> {[e.message for e in errors]}")
     elapsed = time.perf_counter() - started
 
@@ -385,7 +406,6 @@ def main() -> int:
         print("MISS", line)
     for line in alarms:
         print("ALARM", line)
-    return 0
 
 
 if __name__ == "__main__":

@@ -233,3 +233,29 @@ def test_book_against_catalogue_record() -> None:
     }
     assert errors_of(written, book) == []
     assert errors_of(dict(written, edition="3"), book) == [("edition", "different", Severity.MINOR)]
+
+
+def test_journal_title_with_full_stop_split_differently_is_not_an_error() -> None:
+    work = record("15919482")
+    csl = dict(work.csl, title="Surface-modified nanoparticles for liver cancer treatment")
+    colloids = Work(
+        work.id,
+        "pubmed",
+        csl,
+        journal_full="Colloids and surfaces. B, Biointerfaces",
+        journal_iso="Colloids Surf B Biointerfaces",
+    )
+    written = {
+        "title": "Surface-modified nanoparticles for liver cancer treatment. Colloids and surfaces",
+        "container-title": "B, Biointerfaces",
+    }
+    assert compare_reference(written, colloids) == []
+    # a real difference in either part is still reported
+    wrong = dict(written, **{"container-title": "B, Biomaterials"})
+    assert [e.field for e in compare_reference(wrong, colloids)] == ["title", "journal"]
+
+
+def test_unclosed_place_qualifier_in_journal() -> None:
+    assert journal_equivalent(
+        "Journal of immunology (Baltimore, Md", ["Journal of immunology (Baltimore, Md. : 1950)"]
+    )

@@ -369,6 +369,7 @@ _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 def _journal_tokens(name: str) -> list[str]:
     name = _PARENS.sub(" ", fold(name)).replace("&", " and ")
+    name = name.split("(", 1)[0]  # an unclosed qualifier: "Journal of immunology (Baltimore, Md"
     return [americanise(t) for t in re.findall(r"[a-z0-9]+", name) if t not in _JOURNAL_STOP]
 
 
@@ -574,6 +575,19 @@ def compare_pages(written: str, record: str) -> list[FieldError]:
 # --------------------------------------------------------------------------- whole reference
 
 
+def _same_words_split_differently(
+    w_title: str, w_journal: str, r_title: str, names: Iterable[str]
+) -> bool:
+    """The written title + journal are the record's title + journal word for word, only cut
+    at a different full stop (a journal title that itself contains one)."""
+    written = title_words(w_title) + title_words(_PARENS.sub(" ", w_journal).split("(", 1)[0])
+    for name in names:
+        full = title_words(r_title) + title_words(_PARENS.sub(" ", name).split("(", 1)[0])
+        if written == full:
+            return True
+    return False
+
+
 def compare_reference(
     written: CSLItem, work: Work, *, et_al_style: EtAlStyle = "lenient"
 ) -> list[FieldError]:
@@ -591,14 +605,25 @@ def compare_reference(
             w_names, r_names, et_al=bool(written.get("_et_al")), style=et_al_style, field=field
         )
     w_title, r_title = written.get("title"), record.get("title")
-    if w_title and r_title:
-        errors += compare_title(str(w_title), str(r_title))
     is_book = str(record.get("type", "")) in ("book", "report") and str(
         written.get("type", "book")
     ) in ("book", "report")
     journal = written.get("container-title") or written.get("container-title-short")
-    if journal and not is_book:
-        errors += compare_journal(str(journal), work)
+    if (
+        journal
+        and w_title
+        and r_title
+        and not is_book
+        and _same_words_split_differently(
+            str(w_title), str(journal), str(r_title), journal_names(work)
+        )
+    ):
+        pass  # "Title. Colloids and surfaces. B, Biointerfaces": only the split is ambiguous
+    else:
+        if w_title and r_title:
+            errors += compare_title(str(w_title), str(r_title))
+        if journal and not is_book:
+            errors += compare_journal(str(journal), work)
     w_year, r_years = year_of(written), _record_years(work)
     if w_year is not None and r_years and w_year not in r_years:
         shown = "/".join(str(y) for y in sorted(r_years))
