@@ -148,13 +148,26 @@ class LockIndex:
         return None
 
 
+def _dump(value: Any, indent: int) -> str:
+    """JSON with every object key on its own line and every list on one line: a change to
+    one field is a one-line diff, and the file stays a fraction of fully indented JSON."""
+    if isinstance(value, dict) and value:
+        pad = "  " * (indent + 1)
+        items = [
+            f"{pad}{json.dumps(key, ensure_ascii=False)}: {_dump(value[key], indent + 1)}"
+            for key in sorted(value)
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
 def dumps_lock(lock: Lock) -> str:
     """Serialise (pure): sorted, stable, diff-friendly."""
     data = {
         _VERSION_KEY: LOCK_VERSION,
         "works": {key: lock.entries[key].to_json() for key in sorted(lock.entries)},
     }
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _dump(data, 0) + "\n"
 
 
 def _line_of_key(text: str, key: str) -> int | None:
@@ -225,7 +238,7 @@ def write_lock(path: Path, lock: Lock) -> bool:
 def canonical(entry: LockEntry) -> LockEntry:
     """The entry exactly as it will read back from the lock (keys sorted, tuples as JSON
     gives them), so that outputs rendered now equal outputs rendered from the lock later."""
-    text = json.dumps(entry.to_json(), sort_keys=True, ensure_ascii=False)
+    text = _dump(entry.to_json(), 0)
     return LockEntry.from_json(entry.key, json.loads(text))
 
 

@@ -190,6 +190,11 @@ class AbstractSection:
         return cls(data.get("label"), str(data["text"]))
 
 
+def abstract_csl(sections: tuple[AbstractSection, ...] | list[AbstractSection]) -> str:
+    """The CSL-JSON ``abstract`` of a structured abstract: ``LABEL: text`` lines."""
+    return "\n".join(f"{s.label}: {s.text}" if s.label else s.text for s in sections)
+
+
 RETRACTION_TYPES = frozenset({"RetractionIn"})
 ERRATUM_TYPES = frozenset({"ErratumIn"})
 CONCERN_TYPES = frozenset({"ExpressionOfConcernIn"})
@@ -246,15 +251,26 @@ class Work:
             "publication_types": list(self.publication_types),
             "comments": [c.to_json() for c in self.comments],
             "retrieved": self.retrieved,
-            "csl": self.csl,
+            "csl": self._csl_without_derived_abstract(),
         }
+
+    def _csl_without_derived_abstract(self) -> CSLItem:
+        """``csl`` without its ``abstract`` when that is just ``abstract`` rendered (it is
+        restored on reading): the lock does not hold every abstract twice."""
+        if self.abstract and self.csl.get("abstract") == abstract_csl(self.abstract):
+            return {k: v for k, v in self.csl.items() if k != "abstract"}
+        return self.csl
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Work:
+        abstract = tuple(AbstractSection.from_json(s) for s in data.get("abstract", ()))
+        csl = dict(data["csl"])
+        if abstract and "abstract" not in csl:
+            csl["abstract"] = abstract_csl(abstract)
         return cls(
             id=str(data["id"]),
             source=str(data["source"]),
-            csl=dict(data["csl"]),
+            csl=csl,
             pmid=data.get("pmid"),
             pmcid=data.get("pmcid"),
             doi=data.get("doi"),
@@ -263,7 +279,7 @@ class Work:
             journal_iso=data.get("journal_iso"),
             journal_full=data.get("journal_full"),
             medline_date=data.get("medline_date"),
-            abstract=tuple(AbstractSection.from_json(s) for s in data.get("abstract", ())),
+            abstract=abstract,
             mesh=tuple(data.get("mesh", ())),
             publication_types=tuple(data.get("publication_types", ())),
             comments=tuple(Comment.from_json(c) for c in data.get("comments", ())),

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from refkeeper.errors import ResponseError
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid
-from refkeeper.models import AbstractSection, Comment, CSLItem, Work
+from refkeeper.models import AbstractSection, Comment, CSLItem, Work, abstract_csl
 from refkeeper.resolve.xmlsafe import flat_text, parse_xml, text_of
 
 __all__ = [
@@ -212,10 +212,6 @@ def _abstract(abstract: Any) -> tuple[AbstractSection, ...]:
     return tuple(sections)
 
 
-def _abstract_csl(sections: Iterable[AbstractSection]) -> str:
-    return "\n".join(f"{s.label}: {s.text}" if s.label else s.text for s in sections)
-
-
 def _own_ids(article_id_list: Any) -> dict[str, str]:
     ids: dict[str, str] = {}
     if article_id_list is None:
@@ -313,7 +309,7 @@ def _article(record: Any) -> Work:
     _set(csl, "PMCID", pmcid)
 
     sections = _abstract(article.find("Abstract"))
-    _set(csl, "abstract", _abstract_csl(sections))
+    _set(csl, "abstract", abstract_csl(sections))
     language = text_of(article, "Language")
     if language:
         _set(csl, "language", LANGUAGES.get(language.lower()))
@@ -408,7 +404,7 @@ def _book_article(record: Any) -> Work:
     csl["PMID"] = pmid
     _set(csl, "PMCID", pmcid)
     sections = _abstract(doc.find("Abstract"))
-    _set(csl, "abstract", _abstract_csl(sections))
+    _set(csl, "abstract", abstract_csl(sections))
     language = text_of(doc, "Language")
     if language:
         _set(csl, "language", LANGUAGES.get(language.lower()))
