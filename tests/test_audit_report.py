@@ -8,6 +8,7 @@ extractor on the example.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -339,3 +340,48 @@ def test_html_escapes_hostile_text() -> None:
     assert "&lt;script&gt;" in html
     md = render_markdown(report)
     assert "<script>" not in md
+
+
+def test_orphan_not_reported_twice_and_duplicates_by_fingerprint() -> None:
+    base = example_extraction()
+    a = Reference(
+        "r4",
+        "Smith J (2001) Some title. J Test 3: 10-12",
+        None,
+        {
+            "author": [{"family": "Smith", "given": "J"}],
+            "issued": {"date-parts": [[2001]]},
+            "volume": "3",
+            "page": "10-12",
+        },
+    )
+    b = Reference(
+        "r5",
+        "Smith J. J Test. 2001;10-2.",
+        None,
+        {
+            "author": [{"family": "Smith", "given": "J"}],
+            "issued": {"date-parts": [[2001]]},
+            "page": "10-12",
+        },
+    )
+    extraction = Extraction(
+        base.source,
+        base.kind,
+        base.text,
+        base.claims,
+        (*base.references, a, b),
+        (*(x for x in base.links if x.reference_id != "r1"), Link("c2", "r4"), Link("c3", "r5")),
+        (
+            Finding(
+                "uncited-reference", "reference r1 is not cited", Severity.INFO, reference_id="r1"
+            ),
+        ),
+    )
+    report = audit(extraction, {})
+    kinds = [(f.kind, f.reference_id) for f in report.findings]
+    assert ("duplicate-reference", "r5") in kinds
+    # r1 is cited nowhere now; the extraction said so already, the audit does not repeat it
+    assert ("orphan-reference", "r1") not in kinds and ("uncited-reference", "r1") in kinds
+    without = audit(replace(extraction, findings=()), {})
+    assert ("orphan-reference", "r1") in [(f.kind, f.reference_id) for f in without.findings]

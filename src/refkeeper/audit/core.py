@@ -447,7 +447,8 @@ def audit(
                     findings.append(finding)
         rows.append(ClaimRow(claim, _claim_status(citations), tuple(citations)))
 
-    findings += orphan_references(extraction)
+    already = {f.reference_id for f in extraction.findings if f.kind == "uncited-reference"}
+    findings += [f for f in orphan_references(extraction) if f.reference_id not in already]
     findings += dangling_markers(extraction)
     findings += duplicate_references(extraction, resolutions)
     if opts.uncited_claims:

@@ -65,7 +65,7 @@ def fingerprint(ref: Reference) -> str | None:
     if not first or year is None:
         return None
     if page is not None:
-        return f"{first}|{year}|{fields.get('volume') or ''}|{page[0]}"
+        return f"{first}|{year}|p{page[0]}"
     if len(words) >= 3:
         return f"{first}|{year}|{' '.join(words)}"
     return None
