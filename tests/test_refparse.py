@@ -791,3 +791,25 @@ def test_nature_chapter_with_bare_pages_and_publisher_in_brackets() -> None:
     assert fields["container-title"] == "Handbook of Medical Image Computing"
     assert (fields["page"], fields["publisher"]) == ("521-546", "Elsevier")
     assert fields["issued"] == {"date-parts": [[2020]]}
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "journal"),
+    [
+        ("Smith J. Vitamin D. Lancet. 2001;357:1-9.", "Vitamin D", "Lancet"),
+        ("Smith J. Hepatitis B. N Engl J Med. 2001;345:1-9.", "Hepatitis B", "N Engl J Med"),
+    ],
+)
+def test_short_title_ending_in_a_capital_is_not_a_second_author(
+    raw: str, title: str, journal: str
+) -> None:
+    fields = clean(raw)
+    assert fields["author"] == [{"family": "Smith", "given": "J"}]
+    assert (fields["title"], fields["container-title"]) == (title, journal)
+
+
+def test_journal_abbreviation_with_acronym_and_full_stops() -> None:
+    parsed = parse("X. Cheng, S. Zhang, L. Zheng, ACS Appl. Mater. Interfaces 2020, 12, 36996.")
+    assert parsed.fields["container-title"] == "ACS Appl. Mater. Interfaces"
+    assert "title" not in parsed.fields
+    assert parsed.problems == ("no title found before the journal",)

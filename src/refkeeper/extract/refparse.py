@@ -277,7 +277,8 @@ def _dotted_names(text: str, end: int) -> tuple[list[dict[str, Any]], int]:
         names = parse_names(piece, allow_full=False)
         if names is None or names.style != "vancouver" or len(names.names) != 1:
             break
-        if nxt == -1:  # a name cannot be the last thing in a reference
+        if nxt == -1 or text.count(". ", stop) < 2:
+            # a title and a journal must still follow: "Smith J. Vitamin D. Lancet. 2001"
             break
         extra.extend(names.names)
         end = stop

@@ -132,8 +132,17 @@ def split_title_journal(text: str, st: ParseState, segs: list[str] | None = None
 
 
 def _is_abbrev_piece(piece: str) -> bool:
+    """``Biol.``, ``ACS Appl.``: a piece of a journal abbreviation cut off at its full stops."""
     p = piece.strip()
-    return " " not in p and p.endswith(".") and len(p) <= 9 and p[:1].isupper()
+    if not p.endswith(".") or not p[:1].isupper():
+        return False
+    tokens = p.split()
+    if len(tokens) == 1:
+        return len(p) <= 9
+    return len(tokens) <= 3 and all(
+        (t.endswith(".") and len(t) <= 9 and t[:1].isupper()) or (t.isupper() and len(t) <= 5)
+        for t in tokens
+    )
 
 
 def year_of(st: ParseState) -> int | None:
