@@ -166,3 +166,26 @@ def test_cli_resolutions_file_and_bad_input(tmp_path: Path) -> None:
     nodoc = runner.invoke(main, ["-C", str(tmp_path), "audit", "--resolutions", str(saved)])
     assert nodoc.exit_code == 2 and "no documents configured" in nodoc.output
     assert "Traceback" not in nodoc.output
+
+
+def test_cli_offline_from_the_example_lock(tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "example"
+    shutil.copytree(DOCUMENT.parent, project)
+    runner = CliRunner()
+    result = runner.invoke(main, ["-C", str(project), "audit", "--offline", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, AUDIT_SCHEMA)
+    assert data["counts"]["references_resolved"] == 3
+    assert data["counts"]["citation_errors"] == 0
+    assert {r["pmid"] for r in data["references"]} == {"8620427", "15919482", None}
+    # without the lock, offline: every reference is reported unresolved, exit 1 on unresolved
+    (project / "refkeeper.lock").unlink()
+    bare = runner.invoke(
+        main,
+        ["-C", str(project), "audit", "--offline", "--format", "json", "--fail-on", "unresolved"],
+    )
+    assert bare.exit_code == 1
+    assert json.loads(bare.stdout)["counts"]["references_unresolved"] == 3

@@ -7,7 +7,10 @@ pipeline and tests:
 - ``json_provider(path)`` / ``resolutions_from_json(data)``: resolutions saved as JSON, either
   ``{"r1": <Resolution JSON>, ...}`` keyed by reference id, or the list that
   ``refkeeper resolve --format json`` prints (``[{"id": "r1", "resolution": {...}}, ...]``);
-- ``mapping_provider(resolutions)``: a fixed mapping (tests, or a lock read by the caller).
+- ``lock_provider(lock, fallback)``: the project's lock (``refkeeper.lock``) first, matched as
+  ``sync`` matches (citation key, fingerprint of the written form, PMID/DOI); references not
+  in the lock go to ``fallback`` (e.g. the network provider) or, offline, stay unresolved;
+- ``mapping_provider(resolutions)``: a fixed mapping (tests).
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from refkeeper.audit.core import AuditOptions, AuditReport, audit
 from refkeeper.errors import InputError
-from refkeeper.models import Extraction, Resolution
+from refkeeper.models import Extraction, Resolution, Status
 
 if TYPE_CHECKING:
+    from refkeeper.library import Lock
     from refkeeper.resolve import EntrezClient
 
 ResolutionsProvider = Callable[[Extraction], Mapping[str, Resolution]]
@@ -55,6 +59,53 @@ def network_provider(client: EntrezClient) -> ResolutionsProvider:
             return {}
         resolutions = resolve_references(refs, client)
         return {ref.id: res for ref, res in zip(refs, resolutions, strict=True)}
+
+    return provide
+
+
+KEYED_KINDS = frozenset({"markdown", "latex", "bibtex", "csl-json", "ris", "medline"})
+"""Kinds whose citation keys are the author's own (as ``refkeeper.pipeline.KEYED_KINDS``)."""
+
+
+def lock_provider(lock: Lock, fallback: ResolutionsProvider | None = None) -> ResolutionsProvider:
+    """Resolutions from the lock; what it lacks from ``fallback`` (or unresolved)."""
+    from refkeeper.keys import fingerprint
+
+    index = lock.index()
+
+    def provide(extraction: Extraction) -> Mapping[str, Resolution]:
+        found: dict[str, Resolution] = {}
+        missing = []
+        for ref in extraction.references:
+            key = ref.key if (ref.key and extraction.kind in KEYED_KINDS) else None
+            entry = index.find(fingerprint(ref.fields, ref.raw), ref.fields, key)
+            if entry is None or (entry.status == Status.UNRESOLVED and fallback is not None):
+                missing.append(ref)
+                continue
+            resolution = entry.resolution
+            if entry.ignored:
+                resolution = Resolution(Status.IGNORED, reason="ignored in the lock")
+            elif entry.pinned and resolution.work is not None:
+                resolution = Resolution(
+                    Status.PINNED,
+                    resolution.work,
+                    resolution.strategy,
+                    resolution.score,
+                    resolution.candidates,
+                    resolution.tried,
+                    resolution.reason,
+                )
+            found[ref.id] = resolution
+        if missing and fallback is not None:
+            partial = Extraction(
+                extraction.source, extraction.kind, extraction.text, references=tuple(missing)
+            )
+            found.update(fallback(partial))
+        for ref in missing:
+            found.setdefault(
+                ref.id, Resolution(Status.UNRESOLVED, reason="not in the lock (offline)")
+            )
+        return found
 
     return provide
 

@@ -15,9 +15,12 @@ import click
 from refkeeper.cli._common import CommandError, handle_errors
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from refkeeper.audit import AuditReport
     from refkeeper.audit.run import ResolutionsProvider
     from refkeeper.config import Settings
+    from refkeeper.models import Extraction, Resolution
 
 FORMATS = ("table", "html", "markdown", "json")
 FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
@@ -58,7 +61,11 @@ FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
     help="Read the resolutions from FILE (JSON keyed by reference id, or the output of "
     "'refkeeper resolve --format json') instead of resolving.",
 )
-@click.option("--offline", is_flag=True, help="Resolve from the lock and cache only.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Use the project's lock only; references not in it are reported unresolved.",
+)
 @click.option(
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
@@ -133,18 +140,18 @@ def _project_documents(settings: Settings) -> list[Path]:
 def _provider(
     settings: Settings, resolutions_file: Path | None, offline: bool
 ) -> ResolutionsProvider:
+    """--resolutions FILE; else the project's lock, then (unless --offline) cache/network."""
     from refkeeper import pipeline
-    from refkeeper.audit.run import json_provider, network_provider
+    from refkeeper.audit.run import json_provider, lock_provider, network_provider
+    from refkeeper.library import read_lock
 
     if resolutions_file is not None:
         return json_provider(resolutions_file)
-    # Wiring point for the lead: a lock-backed provider (lock first, then cache/network)
-    # is preferred when the pipeline offers one.
-    from_lock = getattr(pipeline, "lock_resolutions_provider", None)
-    if callable(from_lock):
-        provider: ResolutionsProvider = from_lock(settings, offline=offline)
-        return provider
-    return network_provider(pipeline.make_client(settings, offline=offline))
+
+    def online(extraction: Extraction) -> Mapping[str, Resolution]:
+        return network_provider(pipeline.make_client(settings, offline=offline))(extraction)
+
+    return lock_provider(read_lock(settings.lock_path), None if offline else online)
 
 
 def _emit(reports: list[AuditReport], fmt: str, output: Path | None) -> None:
