@@ -164,3 +164,20 @@ def test_never_raises_on_odd_input(written: dict[str, object], claim: str) -> No
         assert error.field and error.message
     result = SupportScorer().score(claim, work)
     assert result.score is None or 0.0 <= result.score <= 1.0
+
+
+def test_notices_on_real_corpus_records(shared_dir: Path) -> None:
+    import gzip
+
+    data = gzip.decompress((shared_dir / "corpus/pubmed/pubmed-real-records.xml.gz").read_bytes())
+    wanted = {"15146069", "31839707", "24727161", "36490231"}
+    works = {w.pmid: w for w in parse_pubmed_xml(data) if w.pmid in wanted}
+    assert [(n.kind, n.severity, n.notice_pmid) for n in notices(works["15146069"])] == [
+        ("retracted", Severity.MAJOR, "15516371")
+    ]
+    assert works["15146069"].retracted
+    assert [n.kind for n in notices(works["31839707"])] == ["is-retraction-notice"]
+    assert [(n.kind, n.severity) for n in notices(works["24727161"])] == [
+        ("erratum", Severity.MINOR)
+    ]
+    assert [n.kind for n in notices(works["36490231"])] == ["is-concern-notice"]
