@@ -180,6 +180,17 @@ def _card(report: AuditReport, row: ClaimRow, findings: list[Finding]) -> str:
             f"<b>{_e(name)}</b>{_e(kind)} {ids}"
             f' · <span class="cstatus">{_e(citation.status)}</span>{_e(score)}'
         )
+        if entry is not None and (entry.errors or entry.notices):
+            problems = [(str(e.severity), f"{e.field}: {e.message}") for e in entry.errors]
+            problems += [(str(n.severity), n.message) for n in entry.notices]
+            parts.append(
+                '<ul class="findings source-problems">'
+                + "".join(
+                    f'<li><span class="sev-{_e(sev)}">{_e(sev)}</span> {_e(text)}</li>'
+                    for sev, text in problems
+                )
+                + "</ul>"
+            )
         if support is not None and support.evidence:
             section = f"{support.evidence_section}: " if support.evidence_section else ""
             parts.append(
