@@ -813,3 +813,57 @@ def test_journal_abbreviation_with_acronym_and_full_stops() -> None:
     assert parsed.fields["container-title"] == "ACS Appl. Mater. Interfaces"
     assert "title" not in parsed.fields
     assert parsed.problems == ("no title found before the journal",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "journal"),
+    [
+        ("Chiquet M, Kletsas D. 2015. Wound healing. Periodontology 2000 68:21-40.", None),
+        (
+            "Narasaki, Y. et al. Safety of SGLT2 inhibitors. Lancet Reg. Health Am. 36, 100814 "
+            "(2024).",
+            "Lancet Reg. Health Am.",
+        ),
+        (
+            "Dejman, A. & Riveros, J. 2018. Vitamin B1 for metabolic acidosis. "
+            "Saudi J. Kidney Dis. Transpl. 29: 1480-1483.",
+            "Saudi J. Kidney Dis. Transpl.",
+        ),
+        (
+            "Struk, A. A. et al. Self-regulation. Proc. Natl Acad. Sci. USA 116, "
+            "4434\u20134439 (2019).",
+            "Proc. Natl Acad. Sci. USA",
+        ),
+    ],
+)
+def test_journal_names_with_years_and_abbreviations(raw: str, journal: str | None) -> None:
+    fields = clean(raw)
+    assert fields["container-title"] == (journal or "Periodontology 2000")
+    assert len(fields["issued"]["date-parts"][0]) == 1
+
+
+def test_title_starting_with_a_year() -> None:
+    fields = clean(
+        "Ibanez B, James S, et al. 2017 ESC guidelines for the management of acute myocardial "
+        "infarction. Eur Heart J. 2018;39(2):119-177."
+    )
+    assert fields["title"].startswith("2017 ESC guidelines")
+    assert fields["issued"] == {"date-parts": [[2018]]}
+    assert fields["container-title"] == "Eur Heart J"
+
+
+@pytest.mark.parametrize(
+    ("raw", "journal"),
+    [
+        ("P. S. Rawat, A. Jaiswal, U. Navik, Biomed. Pharmacother. 2021, 139, 111708.",
+         "Biomed. Pharmacother."),
+        ("W. Coimbra, A. Leal-Junior, IEEE Trans. Biomed. Eng. 2022, 70, 1189.",
+         "IEEE Trans. Biomed. Eng."),
+        ("K. Hola, R. Zboril, ACS Nano 2017, 11, 12402.", "ACS Nano"),
+    ],
+)  # fmt: skip
+def test_chemistry_style_journals(raw: str, journal: str) -> None:
+    parsed = parse(raw)
+    assert parsed.fields["container-title"] == journal
+    assert "title" not in parsed.fields
+    assert parsed.problems == ("no title found before the journal",)

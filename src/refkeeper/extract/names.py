@@ -169,6 +169,8 @@ def _full(part: str) -> Name | None:
             return None  # "JL." or "Jones." is not an abbreviated given name
         if tok.lower() in _NOT_NAMES:
             return None
+        if len(tok) >= 3 and tok.isupper() and tok.isalpha():
+            return None  # "IEEE Trans", "ACS Nano": an acronym is not a given name
     if any(tok in _NOT_NAMES for tok in family):
         return None  # "the", "of"; but "An" and "Ma" are surnames
     last = family[-1]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from refkeeper.extract import refsegments as seg
-from refkeeper.extract.dates import DATE
+from refkeeper.extract.dates import DATE, parse_date
 from refkeeper.extract.names import PARTICLES, NameList, parse_names, strip_editor_marker
 from refkeeper.extract.pages import parse_pages
 from refkeeper.extract.refbooks import has_publisher, is_date_piece, parse_book, parse_chapter
@@ -200,6 +200,7 @@ def _take_authors(text: str, st: ParseState) -> str:
             break
     if best is None:
         best = _comma_ended_names(text, head)
+        st.title_expected = best is None
     if best is None:
         st.problems.append("no author list recognised at the start")
         return text
@@ -209,6 +210,7 @@ def _take_authors(text: str, st: ParseState) -> str:
         cut = text.rfind(",", 0, end)
         if cut > 0:
             names, end = NameList(names.names[:-1], names.et_al, names.style), cut
+            st.title_expected = False
     # "Longo D. Hasty J. Title": one name per full stop
     if len(names.names) == 1 and names.style == "vancouver" and not names.et_al:
         extra, end = _dotted_names(text, end)
@@ -414,11 +416,21 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
     md = _tail_date(pre)
     if md and (md.start() == 0 or pre[md.start() - 1] in " .,;("):
         before = pre[: md.start()].rstrip(" (")
-        if before.endswith((".", ",", ";")) or "issued" in st.fields or not before:
-            st.set_date(md.group("date"))
-            pre = before
-        elif md.group("date")[:4].isdigit():
-            # "Cancer 1995;76:1481" (year right after the journal, no full stop)
+        known = year_of(st)
+        written = parse_date(md.group("date"))
+        if (
+            known is not None
+            and written
+            and written["date-parts"][0][0] != known
+            and before[-1:].isalpha()
+        ):
+            pass  # "Periodontology 2000 68:21-40": a year that is part of the journal's name
+        elif (
+            before.endswith((".", ",", ";"))
+            or known is not None
+            or not before
+            or md.group("date")[:4].isdigit()  # "Cancer 1995;76:1481" (no full stop)
+        ):
             st.set_date(md.group("date"))
             pre = before
     if vol:

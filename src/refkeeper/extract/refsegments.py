@@ -66,7 +66,11 @@ ARXIV_RE = re.compile(
 _EMPTY_PUNCT_RE = re.compile(r"([.,;:])(?:\s+[.,;:](?=\s|$))+")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([.,;:])(?=\s|$)")
 
-YEAR_START_RE = re.compile(rf"^\(?\s*(?P<date>{DATE})\s*\)?(?=[\s.,:;]|$)[.,:;]?\s*", re.IGNORECASE)
+YEAR_START_RE = re.compile(
+    rf"^\(?\s*(?P<date>{DATE})\s*(?:\)|(?=[.,:;]|$))[.,:;]?\s*", re.IGNORECASE
+)
+"""A date right after the authors, closed by a bracket or punctuation (``2006.``, ``(1995)``);
+``2017 ESC guidelines`` is a title that starts with a year."""
 PAREN_DATE_RE = re.compile(rf"\(\s*(?P<date>{DATE}|n\.\s?d\.|in\s+press)\s*\)", re.IGNORECASE)
 PAREN_EDS_RE = re.compile(r"\(\s*(?:eds?|editors?|hrsg)\.?\s*\)", re.IGNORECASE)
 

@@ -21,6 +21,9 @@ class ParseState:
 
     fields: CSLItem = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    title_expected: bool = True
+    """False in chemistry style (``J. Liu, N. Gong, Chem. Eng. J. 2022, 428, 130981``), whose
+    author list runs straight into the journal."""
 
     def set_date(self, text: str) -> bool:
         if "issued" in self.fields:
@@ -52,7 +55,7 @@ _ABBREV_WORDS = frozenset(
     comp commun dent lett methods mem nat nucleic ther treat vasc virol zool bull bur
     haematol hematol histopathol cytopathol lab invest jpn jap chin can aust scand acta
     anesth anesthesiol orthop rheumatol respir crit emerg prev rep syst stat clin
-    health manag technol eng phys""".split()
+    health manag technol eng phys appl mater lett adv energy""".split()
 )
 
 
@@ -119,8 +122,10 @@ def split_title_journal(text: str, st: ParseState, segs: list[str] | None = None
         return
     j = len(segs) - 1
     # "J. Biol. Chem.": merge short abbreviated words back into the journal
-    while j > 0 and _is_abbrev_piece(segs[j - 1]):
+    while j > 0 and _is_abbrev_piece(segs[j - 1]) and (j > 1 or _all_abbreviations(segs[0])):
         j -= 1
+    if not st.title_expected and all(_is_abbrev_piece(p) for p in segs[:j]):
+        j = 0  # "Biomed. Pharmacother.": no title in this style, all of it is the journal
     journal = " ".join(segs[j:])
     if j == 0:
         # only one segment: WHO/APA "Title Journal" cannot be told apart; keep it as journal
@@ -131,6 +136,17 @@ def split_title_journal(text: str, st: ParseState, segs: list[str] | None = None
     set_title(" ".join(segs[:j]), st)
 
 
+def _all_abbreviations(piece: str) -> bool:
+    """``J.``, ``ACS Appl.``: nothing but journal-word abbreviations (so not a one-word title
+    such as ``Stochasticity.``)."""
+    for tok in piece.split():
+        core = tok.rstrip(".")
+        acronym = core.isupper() and len(core) <= 5
+        if not (len(core) <= 2 or core.lower() in _ABBREV_WORDS or acronym):
+            return False
+    return True
+
+
 def _is_abbrev_piece(piece: str) -> bool:
     """``Biol.``, ``ACS Appl.``: a piece of a journal abbreviation cut off at its full stops."""
     p = piece.strip()
@@ -139,9 +155,19 @@ def _is_abbrev_piece(piece: str) -> bool:
     tokens = p.split()
     if len(tokens) == 1:
         return len(p) <= 9
-    return len(tokens) <= 3 and all(
+    if len(tokens) > 3:
+        return False
+    if all(
         (t.endswith(".") and len(t) <= 9 and t[:1].isupper()) or (t.isupper() and len(t) <= 5)
         for t in tokens
+    ):
+        return True  # "ACS Appl."
+    # "Lancet Reg.": capitalised words ending in an abbreviation (not "Vitamin D.")
+    last = tokens[-1]
+    return (
+        (4 <= len(last) <= 9 or last.rstrip(".").lower() in _ABBREV_WORDS)
+        and last[:1].isupper()
+        and all(t[:1].isupper() and t.isalpha() and len(t) <= 10 for t in tokens[:-1])
     )
 
 
