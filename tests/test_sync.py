@@ -290,3 +290,30 @@ def test_network_failure_keeps_previous_files_and_next_run_completes(
     result = pipeline.sync(settings, client_factory=client)
     assert "rogatsch2000epstein" in {e.key for e in result.entries}
     assert snapshot(project) != before
+
+
+def test_unchanged_project_returns_the_recorded_result(
+    project: Path, http_calls: list[str]
+) -> None:
+    from refkeeper import pipeline
+    from refkeeper.config import load_settings
+
+    settings = load_settings(project)
+    first = pipeline.sync(settings, offline=True)
+    assert not first.memoized and first.counts["resolved"] == 2
+    second = pipeline.sync(settings, offline=True)
+    assert second.memoized
+    assert second.counts == first.counts and second.exit_code == 0
+    # An output edited by hand is written again; so is everything after a document edit.
+    bib = project / "out" / "references.bib"
+    bib.write_text(bib.read_text() + "% edited\n")
+    third = pipeline.sync(settings, offline=True)
+    assert not third.memoized and bib in third.written
+    assert "% edited" not in bib.read_text()
+    doc = project / "document.txt"
+    doc.write_text(doc.read_text().replace("Tumour behaviour", "Tumor behavior"))
+    assert not pipeline.sync(settings, offline=True).memoized
+    # A stricter --fail-on than recorded is answered from the recorded findings too.
+    strict = pipeline.sync(settings, offline=True, fail_on="unresolved")
+    assert strict.memoized and strict.exit_code == 0
+    assert http_calls == []

@@ -32,7 +32,6 @@ from refkeeper.library import (
     ignore_entry,
     pin_entry,
     read_lock,
-    read_lock_bytes,
     write_lock,
 )
 from refkeeper.models import Extraction, Reference, Resolution, Status, Work
@@ -56,7 +55,11 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class SyncResult:
+    """What a sync did. ``memoized``: nothing had changed since the last sync, whose
+    recorded result this is (``entries`` is then empty: read the lock for them)."""
+
     entries: tuple[LockEntry, ...]
+    counts: Mapping[str, int]
     changes: tuple[Change, ...]
     written: tuple[Path, ...]
     unchanged: tuple[Path, ...]
@@ -64,16 +67,7 @@ class SyncResult:
     fail_reasons: tuple[str, ...] = ()
     audit: AuditReport | None = None
     resolved_now: int = 0
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in Status}
-        for entry in self.entries:
-            counts[entry.status.value] += 1
-        counts["retracted"] = sum(
-            1 for e in self.entries if e.work is not None and e.work.retracted and not e.ignored
-        )
-        return counts
+    memoized: bool = False
 
 
 # --------------------------------------------------------------------------- helpers
@@ -271,13 +265,22 @@ def sync(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> SyncResult:
-    """Bring the lock and every configured output in step with the documents."""
+    """Bring the lock and every configured output in step with the documents.
+
+    When the lock, the documents, the settings and refkeeper itself are exactly as at the
+    end of the last sync, and the outputs are untouched since, the recorded result of that
+    sync is returned without parsing anything (``SyncResult.memoized``)."""
     fail_level = fail_on or settings.fail_on
     with project_lock(settings.root):
         _remove_stale_temp_files(settings)
-        old_lock, lock_bytes = read_lock_bytes(settings.lock_path)
-        old_index = old_lock.index()
-        extractions = extract_documents(find_documents(settings), settings.root)
+        documents = find_documents(settings)
+        lock_bytes = settings.lock_path.read_bytes() if settings.lock_path.exists() else b""
+        inputs = _inputs_digest(settings, documents, lock_bytes)
+        state = _read_state(settings)
+        if not refresh and (memo := _memoized(settings, state, inputs, offline, fail_level)):
+            return memo
+        old_lock = read_lock(settings.lock_path) if lock_bytes else Lock()
+        extractions = extract_documents(documents, settings.root)
         client: EntrezClient | None = None
 
         def get_client() -> EntrezClient:
@@ -288,91 +291,17 @@ def sync(
                 )
             return client
 
-        plan = _Plan()
+        plan, pending = _match(extractions, old_lock, offline)
         changes: list[Change] = []
-        pending: list[tuple[int, Reference, str, int]] = []
-        for doc_index, extraction in enumerate(extractions):
-            for ref in extraction.references:
-                fp = fingerprint(ref.fields, ref.raw)
-                entry = old_index.find(fp, ref.fields, _reference_key(extraction, ref))
-                retry = entry is not None and entry.status is Status.UNRESOLVED and not offline
-                if entry is not None and not retry:
-                    plan.seen_fingerprints.setdefault(entry.key, []).append(fp)
-                    plan.entries.setdefault(entry.key, entry)
-                    plan.ref_entry[(doc_index, ref.id)] = entry.key
-                    plan.order.append(entry.key)
-                else:
-                    # Keep its place in citation order; the key is assigned after resolution.
-                    pending.append((doc_index, ref, fp, len(plan.order)))
-                    plan.order.append("")
-
         resolved_now = 0
         if pending:
-            # The same reference written identically twice is resolved once.
-            unique: dict[str, Reference] = {}
-            for _, ref, fp, _ in pending:
-                unique.setdefault(fp, ref)
-            refs = list(unique.values())
-            resolutions = _resolve(refs, get_client(), progress)
-            by_fp = dict(zip(unique.keys(), resolutions, strict=True))
-            resolved_now = sum(1 for r in resolutions if r.work is not None)
-            taken = set(old_lock.entries) | set(plan.entries)
-            work_key: dict[str, str] = {
-                e.work.id: e.key
-                for e in (*old_lock.entries.values(), *plan.entries.values())
-                if e.work is not None
-            }
-            for doc_index, ref, fp, slot in pending:
-                resolution = by_fp[fp]
-                extraction = extractions[doc_index]
-                doc_key = _reference_key(extraction, ref)
-                previous = old_index.find(fp, ref.fields, doc_key)
-                if (
-                    resolution.work is not None
-                    and resolution.work.id in work_key
-                    and (doc_key is None or doc_key == work_key[resolution.work.id])
-                ):
-                    key = work_key[resolution.work.id]  # the same work, cited in another form
-                    entry = plan.entries.get(key) or old_lock.entries[key]
-                elif previous is not None:
-                    key = previous.key  # a retried entry keeps its key
-                    entry = replace(previous, resolution=resolution)
-                else:
-                    if doc_key is not None:
-                        key = doc_key
-                    else:
-                        source = resolution.work.csl if resolution.work else ref.fields
-                        key = disambiguate(make_key(source, settings.key_pattern), taken)
-                    entry = LockEntry(
-                        key=key,
-                        resolution=resolution,
-                        # The document-local id ("r2") would churn the lock: not kept.
-                        fields={k: v for k, v in ref.fields.items() if k != "id"},
-                        cited_as=ref.raw,
-                        fingerprints=(fp,),
-                    )
-                    changes.append(Change(key, "added", resolution.status.value))
-                taken.add(key)
-                plan.seen_fingerprints.setdefault(key, []).append(fp)
-                if resolution.work is not None:
-                    work_key.setdefault(resolution.work.id, key)
-                plan.entries[key] = canonical(entry)
-                plan.ref_entry[(doc_index, ref.id)] = key
-                plan.order[slot] = key
-
+            resolved_now = _resolve_pending(
+                plan, pending, extractions, old_lock, settings, get_client, progress, changes
+            )
         if refresh:
             changes += _refresh(plan, get_client(), today)
+        changes += _settle(plan, old_lock)
 
-        # A cited entry keeps the fingerprints of the forms it is cited in now.
-        for key, fps in plan.seen_fingerprints.items():
-            plan.entries[key] = replace(plan.entries[key], fingerprints=tuple(sorted(set(fps))))
-        # Entries no longer cited leave the lock unless a person pinned or ignored them.
-        for key, entry in old_lock.entries.items():
-            if key not in plan.entries:
-                if entry.pinned or entry.ignored:
-                    plan.entries[key] = entry
-                else:
-                    changes.append(Change(key, "removed", "no longer cited"))
         order = list(dict.fromkeys(plan.order))
         new_lock = Lock().with_entries(plan.entries.values())
         cited = [plan.entries[k] for k in order if not plan.entries[k].ignored]
@@ -380,34 +309,47 @@ def sync(
 
         # Outputs depend on the lock, the documents, the settings and refkeeper's version:
         # when none changed and the files are as last written, nothing is rendered again.
-        up_to_date = not lock_changed and _outputs_current(settings, extractions, order, lock_bytes)
+        up_to_date = not lock_changed and _outputs_current(settings, state, inputs)
         need_audit = bool(settings.outputs.audit) and not up_to_date
-        need_audit = need_audit or (fail_level in ("major", "weak"))
         audit_report = _audit(extractions, plan) if need_audit else None
+        if audit_report is None and fail_level in ("major", "weak"):
+            audit_report = _audit(extractions, plan)
 
         written: list[Path] = []
         unchanged: list[Path] = []
         if up_to_date:
             unchanged += _output_paths(settings)[1:]
         else:
-            outputs = render_outputs(settings, cited, audit_report)
-            for path, text in outputs.items():
+            for path, text in render_outputs(settings, cited, audit_report).items():
                 (written if atomic_write_text(path, text) else unchanged).append(path)
         # The lock last: a failure above leaves the previous lock in place.
         if lock_changed and write_lock(settings.lock_path, new_lock):
             written.append(settings.lock_path)
         else:
             unchanged.append(settings.lock_path)
-        if not up_to_date:
-            new_bytes = settings.lock_path.read_bytes() if lock_changed else lock_bytes
-            _write_state(settings, _inputs_digest(settings, extractions, order, new_bytes))
+
         entries = tuple(new_lock.entries[k] for k in sorted(new_lock.entries))
         cited_keys = set(order)
-        reasons = _fail_reasons(
-            [e for e in entries if e.key in cited_keys], audit_report, fail_level
+        live = [e for e in entries if e.key in cited_keys]
+        reasons_by_level = {
+            level: _fail_reasons(live, audit_report, level)
+            for level in FAIL_LEVELS
+            if audit_report is not None or level not in ("major", "weak")
+        }
+        counts = _counts(entries)
+        if lock_changed:
+            inputs = _inputs_digest(settings, documents, settings.lock_path.read_bytes())
+        _write_state(
+            settings,
+            inputs,
+            counts=counts,
+            reasons=reasons_by_level,
+            retry=any(e.status is Status.UNRESOLVED for e in live),
         )
+        reasons = reasons_by_level[fail_level]
         return SyncResult(
             entries=entries,
+            counts=counts,
             changes=tuple(changes),
             written=tuple(written),
             unchanged=tuple(unchanged),
@@ -416,6 +358,119 @@ def sync(
             audit=audit_report,
             resolved_now=resolved_now,
         )
+
+
+def _match(
+    extractions: Sequence[Extraction], old_lock: Lock, offline: bool
+) -> tuple[_Plan, list[tuple[int, Reference, str, int]]]:
+    """Map every reference to its lock entry; what has none (or must be retried) is pending,
+    with its place in citation order kept."""
+    index = old_lock.index()
+    plan = _Plan()
+    pending: list[tuple[int, Reference, str, int]] = []
+    for doc_index, extraction in enumerate(extractions):
+        for ref in extraction.references:
+            fp = fingerprint(ref.fields, ref.raw)
+            entry = index.find(fp, ref.fields, _reference_key(extraction, ref))
+            retry = entry is not None and entry.status is Status.UNRESOLVED and not offline
+            if entry is not None and not retry:
+                plan.seen_fingerprints.setdefault(entry.key, []).append(fp)
+                plan.entries.setdefault(entry.key, entry)
+                plan.ref_entry[(doc_index, ref.id)] = entry.key
+                plan.order.append(entry.key)
+            else:
+                pending.append((doc_index, ref, fp, len(plan.order)))
+                plan.order.append("")
+    return plan, pending
+
+
+def _resolve_pending(
+    plan: _Plan,
+    pending: Sequence[tuple[int, Reference, str, int]],
+    extractions: Sequence[Extraction],
+    old_lock: Lock,
+    settings: Settings,
+    get_client: Callable[[], EntrezClient],
+    progress: Progress | None,
+    changes: list[Change],
+) -> int:
+    """Resolve what the lock does not hold (batched), and give each a lock entry."""
+    # The same reference written identically twice is resolved once.
+    unique: dict[str, Reference] = {}
+    for _, ref, fp, _ in pending:
+        unique.setdefault(fp, ref)
+    resolutions = _resolve(list(unique.values()), get_client(), progress)
+    by_fp = dict(zip(unique.keys(), resolutions, strict=True))
+    index = old_lock.index()
+    taken = set(old_lock.entries) | set(plan.entries)
+    work_key: dict[str, str] = {
+        e.work.id: e.key
+        for e in (*old_lock.entries.values(), *plan.entries.values())
+        if e.work is not None
+    }
+    for doc_index, ref, fp, slot in pending:
+        resolution = by_fp[fp]
+        doc_key = _reference_key(extractions[doc_index], ref)
+        previous = index.find(fp, ref.fields, doc_key)
+        if (
+            resolution.work is not None
+            and resolution.work.id in work_key
+            and (doc_key is None or doc_key == work_key[resolution.work.id])
+        ):
+            key = work_key[resolution.work.id]  # the same work, cited in another form
+            entry = plan.entries.get(key) or old_lock.entries[key]
+        elif previous is not None:
+            key = previous.key  # a retried entry keeps its key
+            entry = replace(previous, resolution=resolution)
+            changes.append(Change(key, "resolved", resolution.status.value))
+        else:
+            if doc_key is not None:
+                key = doc_key
+            else:
+                source = resolution.work.csl if resolution.work else ref.fields
+                key = disambiguate(make_key(source, settings.key_pattern), taken)
+            entry = LockEntry(
+                key=key,
+                resolution=resolution,
+                # The document-local id ("r2") would churn the lock: not kept.
+                fields={k: v for k, v in ref.fields.items() if k != "id"},
+                cited_as=ref.raw,
+                fingerprints=(fp,),
+            )
+            changes.append(Change(key, "added", resolution.status.value))
+        taken.add(key)
+        plan.seen_fingerprints.setdefault(key, []).append(fp)
+        if resolution.work is not None:
+            work_key.setdefault(resolution.work.id, key)
+        plan.entries[key] = canonical(entry)
+        plan.ref_entry[(doc_index, ref.id)] = key
+        plan.order[slot] = key
+    return sum(1 for r in resolutions if r.work is not None)
+
+
+def _settle(plan: _Plan, old_lock: Lock) -> list[Change]:
+    """Cited entries keep the fingerprints of the forms they are cited in now; entries no
+    longer cited leave the lock unless a person pinned or ignored them."""
+    for key, fps in plan.seen_fingerprints.items():
+        plan.entries[key] = replace(plan.entries[key], fingerprints=tuple(sorted(set(fps))))
+    changes: list[Change] = []
+    for key, entry in old_lock.entries.items():
+        if key not in plan.entries:
+            if entry.pinned or entry.ignored:
+                plan.entries[key] = entry
+            else:
+                changes.append(Change(key, "removed", "no longer cited"))
+    return changes
+
+
+def _counts(entries: Sequence[LockEntry]) -> dict[str, int]:
+    counts = {s.value: 0 for s in Status}
+    for entry in entries:
+        counts[entry.status.value] += 1
+    counts["retracted"] = sum(
+        1 for e in entries if e.work is not None and e.work.retracted and not e.ignored
+    )
+    return counts
 
 
 STATE_NAME = ".refkeeper.state"
@@ -428,39 +483,53 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
-def _inputs_digest(
-    settings: Settings,
-    extractions: Sequence[Extraction],
-    order: Sequence[str],
-    lock_bytes: bytes,
-) -> str:
-    """A digest of everything the outputs are made from: refkeeper's version, the output
-    settings, the lock on disk, the documents and the citation order."""
+def _inputs_digest(settings: Settings, documents: Sequence[Path], lock_bytes: bytes) -> str:
+    """A digest of everything a sync's result is made from: refkeeper's version, the
+    settings that shape outputs and keys, the lock's bytes and each document's bytes."""
     from refkeeper import __version__
 
     h = hashlib.sha256(__version__.encode())
-    h.update(repr(settings.outputs).encode())
-    h.update(lock_bytes)
-    for extraction in extractions:
-        h.update(b"\0" + extraction.source.encode() + b"\0" + extraction.text.encode())
-    h.update("\0".join(order).encode())
+    h.update(repr((settings.outputs, settings.key_pattern)).encode())
+    h.update(hashlib.sha256(lock_bytes).digest())
+    for path in documents:
+        h.update(b"\0" + str(path.relative_to(settings.root)).encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 
-def _outputs_current(
-    settings: Settings,
-    extractions: Sequence[Extraction],
-    order: Sequence[str],
-    lock_bytes: bytes,
-) -> bool:
+def _outputs_current(settings: Settings, state: Mapping[str, Any], inputs: str) -> bool:
     """True when the outputs were made from exactly these inputs and are untouched since."""
-    state = _read_state(settings)
-    recorded = state.get("outputs", {})
+    recorded = state.get("outputs")
     expected = {str(p.relative_to(settings.root)) for p in _output_paths(settings)[1:]}
     return (
-        state.get("inputs") == _inputs_digest(settings, extractions, order, lock_bytes)
+        state.get("inputs") == inputs
+        and isinstance(recorded, dict)
         and set(recorded) == expected
         and all(_file_digest(settings.root / name) == sha for name, sha in recorded.items())
+    )
+
+
+def _memoized(
+    settings: Settings, state: Mapping[str, Any], inputs: str, offline: bool, fail_level: str
+) -> SyncResult | None:
+    """The last sync's result, when nothing it was made from has changed since."""
+    if not _outputs_current(settings, state, inputs):
+        return None
+    if state.get("retry") and not offline:
+        return None  # unresolved works wait for the network
+    reasons = state.get("reasons", {}).get(fail_level)
+    counts = state.get("counts")
+    if not isinstance(reasons, list) or not isinstance(counts, dict):
+        return None
+    return SyncResult(
+        entries=(),
+        counts={str(k): int(v) for k, v in counts.items()},
+        changes=(),
+        written=(),
+        unchanged=tuple(_output_paths(settings)),
+        exit_code=1 if reasons else 0,
+        fail_reasons=tuple(str(r) for r in reasons),
+        memoized=True,
     )
 
 
@@ -472,12 +541,25 @@ def _read_state(settings: Settings) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_state(settings: Settings, digest: str) -> None:
-    """Remember what the outputs were made from, and their content, to skip the next run."""
+def _write_state(
+    settings: Settings,
+    inputs: str,
+    *,
+    counts: Mapping[str, int],
+    reasons: Mapping[str, list[str]],
+    retry: bool,
+) -> None:
+    """Remember what this sync was made from, what it wrote and what it found."""
     outputs = {
         str(p.relative_to(settings.root)): _file_digest(p) for p in _output_paths(settings)[1:]
     }
-    state = {"inputs": digest, "outputs": outputs}
+    state = {
+        "inputs": inputs,
+        "outputs": outputs,
+        "counts": dict(counts),
+        "reasons": dict(reasons),
+        "retry": retry,
+    }
     atomic_write_text(settings.root / STATE_NAME, json.dumps(state, indent=1, sort_keys=True))
 
 
