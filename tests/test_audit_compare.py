@@ -259,3 +259,22 @@ def test_unclosed_place_qualifier_in_journal() -> None:
     assert journal_equivalent(
         "Journal of immunology (Baltimore, Md", ["Journal of immunology (Baltimore, Md. : 1950)"]
     )
+
+
+def test_chapter_cited_in_the_catalogued_book() -> None:
+    from refkeeper.resolve.nlmcatalog import parse_nlmcatalog_xml
+
+    book = parse_nlmcatalog_xml((NCBI / "nlmcatalog-who-digestive-4th.xml").read_bytes())[0]
+    chapter = {
+        "type": "chapter",
+        "author": people("Hornick JL, Fletcher CDM"),
+        "title": "Leiomyosarcoma of the liver",
+        "page": "250-251",
+        "editor": people("Bosman FT, Carneiro F, Hruban RH, Theise ND"),
+        "container-title": "WHO Classification of Tumours of the Digestive System",
+        "edition": "4",
+        "issued": {"date-parts": [[2010]]},
+    }
+    assert errors_of(chapter, book) == []
+    wrong_year = dict(chapter, issued={"date-parts": [[2000]]})
+    assert errors_of(wrong_year, book) == [("year", "different", Severity.MAJOR)]

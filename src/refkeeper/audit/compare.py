@@ -588,11 +588,32 @@ def _same_words_split_differently(
     return False
 
 
+def _compare_chapter_with_book(
+    written: CSLItem, work: Work, et_al_style: EtAlStyle
+) -> list[FieldError]:
+    """A chapter cited in a book whose catalogue record is the book: the chapter's own title,
+    authors and pages are not in the record; the book's title, editors, edition and year are."""
+    record = work.csl
+    book = {k: v for k, v in written.items() if k not in ("author", "title", "page", "type")}
+    if written.get("container-title"):
+        book["title"] = written["container-title"]
+        book.pop("container-title")
+    book["type"] = "book"
+    errors = compare_reference(book, work, et_al_style=et_al_style) if book.get("title") else []
+    if not written.get("editor"):
+        return [e for e in errors if e.field != "editor"]
+    if not record.get("editor") and not record.get("author"):
+        return [e for e in errors if e.field != "editor"]
+    return errors
+
+
 def compare_reference(
     written: CSLItem, work: Work, *, et_al_style: EtAlStyle = "lenient"
 ) -> list[FieldError]:
     """All citation errors of ``written`` (CSL fields parsed from the text) against ``work``."""
     record = work.csl
+    if str(written.get("type", "")) == "chapter" and str(record.get("type", "")) == "book":
+        return _compare_chapter_with_book(written, work, et_al_style)
     errors: list[FieldError] = []
     for field in ("author", "editor"):
         w_names, r_names = _names(written.get(field)), _names(record.get(field))
