@@ -1,7 +1,9 @@
 """Error-injection benchmark of the citation-error audit, on real PubMed records.
 
 For each real record of ../shared/corpus/pubmed/ with authors, title, journal, year, volume and
-pages, the script renders the correct reference in Vancouver (NLM) form, and a copy with ONE
+pages, the script renders the correct reference in Vancouver (NLM) form (and, as stress tests,
+in the worked example's WHO-page form with the full journal title, and in APA 7), and a copy
+with ONE
 injected error, the field drawn with the frequencies Aronsky et al. (2005) reported for
 biomedical references (author 39%, journal 31%, title 18%, pages 7%, year 3.5%, volume 1.3%).
 Both strings are parsed with ``refkeeper.extract.refparse.parse_reference`` (so parser errors
@@ -10,7 +12,7 @@ count against the audit, as they would for a user) and compared with the true re
 the false-alarm rate on the clean references (share of clean references with any error reported
 on that field), plus the severity grading of detected errors.
 
-    python bench/bench_audit_errors.py [--limit N] [--seed S]
+    python bench/bench_audit_errors.py [--style vancouver|who|apa|all] [--limit N] [--seed S]
 
 Aim (issue 6): recall >= 95%, false alarms <= 1%.
 """
@@ -36,6 +38,7 @@ from refkeeper.resolve.pubmed import parse_pubmed_xml
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "pubmed" / "pubmed-real-records.xml.gz"
 
+EN_DASH = "\u2013"
 MIX = {"author": 39.0, "journal": 31.0, "title": 18.0, "page": 7.0, "year": 3.5, "volume": 1.3}
 
 
@@ -63,6 +66,16 @@ def abbreviate_pages(page: str) -> str:
     return f"{p1}{first}-{last[i:]}"
 
 
+def expand_pages(page: str) -> str:
+    match = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)", page)
+    if not match:
+        return page
+    p1, first, p2, last = match.groups()
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return f"{p1}{first}-{p2 or p1}{last}"
+
+
 def eligible(work: Work) -> bool:
     csl = work.csl
     authors = csl.get("author") or []
@@ -81,7 +94,7 @@ def eligible(work: Work) -> bool:
 def parts_of(work: Work, style: str = "vancouver") -> dict[str, Any]:
     csl = work.csl
     journal = str(work.journal_iso).replace(".", "")  # NLM/MedlineTA form
-    if style == "who" and work.journal_full:
+    if style in ("who", "apa") and work.journal_full:
         journal = str(work.journal_full)  # the full title, as many pages write it
     return {
         "style": style,
@@ -100,6 +113,15 @@ def render(p: dict[str, Any]) -> str:
     names = ", ".join(f"{family} {inits}".strip() for family, inits in authors[:6])
     if len(authors) > 6 or p.get("et_al"):
         names += ", et al"
+    if p.get("style") == "apa":  # APA 7: "Timmons, C. F., ... & Katz, J. A. (1995). ..."
+        people = [f"{family}, {'. '.join(inits)}." for family, inits in authors[:20]]
+        if len(authors) > 20 or p.get("et_al"):  # more than APA lists: 19 and "et al."
+            names = ", ".join(people[:19]) + ", et al."
+        else:
+            names = people[0] if len(people) == 1 else ", ".join(people[:-1]) + ", & " + people[-1]
+        issue = f"({p['issue']})" if p["issue"] else ""
+        full = expand_pages(p["page"]).replace("-", EN_DASH)
+        return f"{names} ({p['year']}). {p['title']}. {p['journal']}, {p['volume']}{issue}, {full}."
     if p.get("style") == "who":  # the WHO Classification pages' form (the worked example)
         return f"{names} ({p['year']})\n{p['title']}.\n{p['journal']} {p['volume']}: {p['page']}"
     issue = f"({p['issue']})" if p["issue"] else ""
@@ -268,13 +290,14 @@ def main() -> int:
     ap.add_argument("--show", type=int, default=0, help="print N misses and false alarms")
     ap.add_argument(
         "--style",
-        choices=("vancouver", "who", "both"),
-        default="both",
+        choices=("vancouver", "who", "apa", "all"),
+        default="all",
         help="vancouver: 'Timmons CF, ... Title. Cancer. 1995;76(8):1481-9.'; who: the worked "
-        "example's form with the FULL journal title; both (default): one after the other",
+        "example's form with the FULL journal title; apa: APA 7 (full names of journals, "
+        "'Family, I. I.' authors, full page ranges); all (default): one after the other",
     )
     args = ap.parse_args()
-    for style in ("vancouver", "who") if args.style == "both" else (args.style,):
+    for style in ("vancouver", "who", "apa") if args.style == "all" else (args.style,):
         print(f"=== style: {style} ===")
         run(style, args.limit, args.seed, args.show)
         print()
