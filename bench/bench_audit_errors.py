@@ -3,8 +3,7 @@
 For each real record of ../shared/corpus/pubmed/ with authors, title, journal, year, volume and
 pages, the script renders the correct reference in Vancouver (NLM) form (and, as stress tests,
 in the worked example's WHO-page form with the full journal title, and in APA 7), and a copy
-with ONE
-injected error, the field drawn with the frequencies Aronsky et al. (2005) reported for
+with ONE injected error, the field drawn with the frequencies Aronsky et al. (2005) reported for
 biomedical references (author 39%, journal 31%, title 18%, pages 7%, year 3.5%, volume 1.3%).
 Both strings are parsed with ``refkeeper.extract.refparse.parse_reference`` (so parser errors
 count against the audit, as they would for a user) and compared with the true record by
