@@ -306,6 +306,9 @@ def format_entries(
     loaded = style if isinstance(style, Style) else load_style(style)
     cache = _DEFAULT_CACHE if cache is None else cache
     items = to_csl_items(works)
+    if "abstract" not in loaded.xml:  # the longest variable, and pandoc's slowest to read
+        for item in items:
+            item.pop("abstract", None)
     keys = [str(i["id"]) for i in items]
     hashes = [item_hash(i) for i in items]
     prefix = f"v{_CACHE_VERSION}|{loaded.digest}|{fmt}"
