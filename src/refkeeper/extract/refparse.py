@@ -274,8 +274,10 @@ def _dotted_names(text: str, end: int) -> tuple[list[dict[str, Any]], int]:
         nxt = text.find(". ", end + 1)
         stop = nxt + 1 if nxt != -1 else len(text)
         piece = text[end:stop].strip(" .")
-        if not piece or "," in piece:
+        if not piece or "," in piece or len(piece) > 60:
             break
+        if any(t[:1].islower() and t not in PARTICLES for t in piece.split()):
+            break  # a title's words, not a name
         names = parse_names(piece, allow_full=False)
         if names is None or names.style != "vancouver" or len(names.names) != 1:
             break
