@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refkeeper.extract.dates import parse_date
@@ -64,13 +64,13 @@ def _check(parsed: ParsedReference) -> None:
             assert name.get("family") or name.get("literal")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_any_text_never_raises(raw: str) -> None:
     _check(parse_reference(raw))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reference_like)
 def test_reference_like_text_never_raises(raw: str) -> None:
     _check(parse_reference(raw))
