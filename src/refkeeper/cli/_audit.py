@@ -48,10 +48,10 @@ FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
-    default="never",
-    show_default=True,
+    default=None,
     help="Exit 1 when something reaches this level (each level includes the ones before it: "
-    "retracted < unresolved < ambiguous < major < weak).",
+    "retracted < unresolved < ambiguous < major < weak). Default: the project's fail-on, "
+    "else never.",
 )
 @click.option(
     "--resolutions",
@@ -87,7 +87,7 @@ def audit_command(
     documents: tuple[Path, ...],
     fmt: str,
     output: Path | None,
-    fail_on: str,
+    fail_on: str | None,
     resolutions_file: Path | None,
     offline: bool,
     threshold: float | None,
@@ -112,10 +112,11 @@ def audit_command(
     )
     reports = audit_documents(paths, provider, options=options)
     _emit(reports, fmt, output)
-    reasons = [f"{r.source}: {line}" for r in reports for line in r.fail_reasons(fail_on)]
+    level = fail_on or settings.fail_on
+    reasons = [f"{r.source}: {line}" for r in reports for line in r.fail_reasons(level)]
     if reasons:
         for line in reasons[:20]:
-            click.echo(f"fail-on {fail_on}: {line}", err=True)
+            click.echo(f"fail-on {level}: {line}", err=True)
         if len(reasons) > 20:
             click.echo(f"... and {len(reasons) - 20} more", err=True)
         ctx.exit(1)
