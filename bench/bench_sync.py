@@ -81,6 +81,13 @@ def main() -> None:
                 f"{time.perf_counter() - warm:.2f} s"
             )
 
+        paper = tmp / "paper.md"
+        paper.write_text(paper.read_text() + "\nA new sentence that cites nothing.\n")
+        edited = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        print(f"sync after a prose edit (full pass, whole process): "
+              f"{time.perf_counter() - edited:.2f} s")
+
         from refkeeper.config import load_settings
         from refkeeper.pipeline import sync
 
@@ -89,7 +96,7 @@ def main() -> None:
         inproc = time.perf_counter()
         result = sync(settings, offline=True)
         print(f"warm sync, in-process (no interpreter start): {time.perf_counter() - inproc:.2f} s")
-        print(f"works in lock: {len(result.entries)}; files rewritten: {len(result.written)}")
+        print(f"memoized: {result.memoized}; files rewritten: {len(result.written)}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -105,7 +105,7 @@ def test_cli_json_shape_and_kind_option() -> None:
 def test_cli_table_lists_claims_references_and_findings() -> None:
     code, out = run(str(DATA / "who-numbered.txt"))
     assert code == 0
-    assert "who-numbered.txt (who): 5 claims, 3 references" in out.replace("\n", " ")
+    assert "who-numbered.txt (who): 5 claims, 3 references" in " ".join(out.split())
     for word in ("Claims", "References", "Findings", "Edmondson", "unmatched-marker"):
         assert word in out
 

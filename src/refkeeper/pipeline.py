@@ -29,6 +29,7 @@ from refkeeper.library import (
     Lock,
     LockEntry,
     canonical,
+    dumps_lock,
     ignore_entry,
     pin_entry,
     read_lock,
@@ -309,7 +310,10 @@ def sync(
 
         # Outputs depend on the lock, the documents, the settings and refkeeper's version:
         # when none changed and the files are as last written, nothing is rendered again.
-        up_to_date = not lock_changed and _outputs_current(settings, state, inputs)
+        rendered_from = _rendered_digest(settings, dumps_lock(new_lock), order, extractions)
+        up_to_date = state.get("rendered") == rendered_from and _outputs_current(
+            settings, state, None
+        )
         need_audit = bool(settings.outputs.audit) and not up_to_date
         audit_report = _audit(extractions, plan) if need_audit else None
         if audit_report is None and fail_level in ("major", "weak"):
@@ -342,6 +346,7 @@ def sync(
         _write_state(
             settings,
             inputs,
+            rendered=rendered_from,
             counts=counts,
             reasons=reasons_by_level,
             retry=any(e.status is Status.UNRESOLVED for e in live),
@@ -497,12 +502,30 @@ def _inputs_digest(settings: Settings, documents: Sequence[Path], lock_bytes: by
     return h.hexdigest()
 
 
-def _outputs_current(settings: Settings, state: Mapping[str, Any], inputs: str) -> bool:
-    """True when the outputs were made from exactly these inputs and are untouched since."""
+def _rendered_digest(
+    settings: Settings, lock_text: str, order: Sequence[str], extractions: Sequence[Extraction]
+) -> str:
+    """A digest of what the outputs are rendered from: the lock, the citation order, the
+    output settings, and the documents' text only when an audit report is written."""
+    from refkeeper import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    h.update(repr(settings.outputs).encode())
+    h.update(hashlib.sha256(lock_text.encode()).digest())
+    h.update("\0".join(order).encode())
+    if settings.outputs.audit:
+        for extraction in extractions:
+            h.update(b"\0" + extraction.source.encode() + b"\0" + extraction.text.encode())
+    return h.hexdigest()
+
+
+def _outputs_current(settings: Settings, state: Mapping[str, Any], inputs: str | None) -> bool:
+    """True when the outputs are as the last sync wrote them (untouched since), and, given
+    ``inputs``, that sync was made from exactly these inputs."""
     recorded = state.get("outputs")
     expected = {str(p.relative_to(settings.root)) for p in _output_paths(settings)[1:]}
     return (
-        state.get("inputs") == inputs
+        (inputs is None or state.get("inputs") == inputs)
         and isinstance(recorded, dict)
         and set(recorded) == expected
         and all(_file_digest(settings.root / name) == sha for name, sha in recorded.items())
@@ -545,6 +568,7 @@ def _write_state(
     settings: Settings,
     inputs: str,
     *,
+    rendered: str,
     counts: Mapping[str, int],
     reasons: Mapping[str, list[str]],
     retry: bool,
@@ -555,6 +579,7 @@ def _write_state(
     }
     state = {
         "inputs": inputs,
+        "rendered": rendered,
         "outputs": outputs,
         "counts": dict(counts),
         "reasons": dict(reasons),
