@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import EXAMPLE
 from refkeeper.cli import main
 from refkeeper.export import to_csl_json
 from test_export_support import example_works
@@ -72,3 +74,24 @@ def test_styles_command() -> None:
     assert line.endswith("(-> nlm-citation-sequence)")
     code, out, err = run("styles", "zzzz-no-such-style")
     assert code == 1 and out == "" and "no style matches" in err
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the worked example (its lock pins every work: no network needed)."""
+    monkeypatch.setenv("REFKEEPER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("out", ".refkeeper*"))
+    return root
+
+
+def test_export_a_project_lock(project: Path) -> None:
+    code, out, err = run("-C", str(project), "export", "-f", "text")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert any("Bosman FT, Carneiro F, Hruban RH, Theise ND, editors." in x for x in lines)
+    code, out, err = run("export", str(project / "refkeeper.lock"), "-f", "biblatex")
+    assert code == 0, err
+    assert out.count("@") == 3 and "@collection{" in out

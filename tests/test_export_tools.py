@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLE
 from refkeeper.export import to_bibtex, to_csl_json
 from refkeeper.export.latex import _accent
 from refkeeper.models import Work
@@ -98,6 +99,21 @@ def test_bibtex_export_of_2000_records_compiles_without_errors_or_warnings(
     assert _latex_problems(bibtex_run.log("doc.log")) == []
     bbl = bibtex_run.log("doc.bbl")
     assert bbl.count(r"\bibitem") == 2000
+
+
+def test_bibtex_export_of_the_example_project_compiles(tmp_path: Path) -> None:
+    from refkeeper import pipeline
+    from refkeeper.config import Settings
+
+    works = pipeline.locked_works(Settings(root=EXAMPLE))
+    assert len(works) == 3
+    (tmp_path / "refs.bib").write_text(to_bibtex(works, ascii=True), "utf-8")
+    (tmp_path / "doc.tex").write_text(BIBTEX_DOC, "utf-8")
+    run = _latex(tmp_path, "pdflatex", "bibtex", "doc")
+    assert all(done.returncode == 0 for done in run.outputs)
+    assert "Warning" not in run.log("doc.blg")
+    assert _latex_problems(run.log("doc.log")) == []
+    assert run.log("doc.bbl").count(r"\bibitem") == 3
 
 
 def test_bibtex_text_reaches_the_pdf(bibtex_run: Run) -> None:
