@@ -867,3 +867,33 @@ def test_chemistry_style_journals(raw: str, journal: str) -> None:
     assert parsed.fields["container-title"] == journal
     assert "title" not in parsed.fields
     assert parsed.problems == ("no title found before the journal",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "journal", "volume", "page"),
+    [
+        (
+            "Johnson TR, Mertz SE (2005) Role for innate IFNs. Journal of immunology "
+            "(Baltimore, Md. : 1950) 174: 7234-43",
+            "Journal of immunology (Baltimore, Md. : 1950)", "174", "7234-7243",
+        ),
+        (
+            "Song X, Wang J (2019) Surface-modified PLGA nanoparticles. Colloids and surfaces. "
+            "B, Biointerfaces 175: 73-80",
+            "Colloids and surfaces. B, Biointerfaces", "175", "73-80",
+        ),
+        (
+            "Zhao, J., & Cheng, H. (2019). CD36-mediated lipid accumulation. Mediators of "
+            "inflammation, 2019, 3172647.",
+            "Mediators of inflammation", "2019", "3172647",
+        ),
+        (
+            "Hadid T, Kim S. Cannabis use and clinical outcomes. Ther Adv Vaccines Immunother. "
+            "2024;12:25151355241309095.",
+            "Ther Adv Vaccines Immunother", "12", "25151355241309095",
+        ),
+    ],
+)  # fmt: skip
+def test_journal_forms_from_pubmed_titles(raw: str, journal: str, volume: str, page: str) -> None:
+    fields = clean(raw)
+    assert (fields["container-title"], fields["volume"], fields["page"]) == (journal, volume, page)

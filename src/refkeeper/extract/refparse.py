@@ -377,7 +377,12 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
     ):
         # "CRC Press, 2017, pp. 1-233", "Chem. 2012, 134, 14706": a year, not a volume (but
         # "2020;2020:4281243" is one); "837-838, 844": pages. Look for a locator after it.
-        m = seg.LOCATOR_RE.search(body, m.end("vol"))
+        later = seg.LOCATOR_RE.search(body, m.end("vol"))
+        if later is None and "-" not in m.group("vol"):
+            if "p" in body[m.end("vol") : m.start("pages")]:
+                m = None
+            break  # APA "Mediators of Inflammation, 2019, 3172647": the volume is the year
+        m = later
     vol: str | None = None
     iss: str | None = None
     if m:
@@ -424,9 +429,11 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
             known is not None
             and written
             and written["date-parts"][0][0] != known
-            and before[-1:].isalpha()
+            and (before[-1:].isalpha() or before.rfind("(") > before.rfind(")"))
         ):
-            pass  # "Periodontology 2000 68:21-40": a year that is part of the journal's name
+            # "Periodontology 2000 68:21-40", "Journal of Immunology (Baltimore, Md. : 1950)":
+            # a year that is part of the journal's name
+            pass
         elif (
             before.endswith((".", ",", ";"))
             or known is not None

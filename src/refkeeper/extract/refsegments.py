@@ -63,8 +63,8 @@ PUB_TYPES_RE = re.compile(
 ARXIV_RE = re.compile(
     r"(?:[.,]?\s*\b(?:arXiv|ArXiv)\s+preprint\.?)?\s*\b(?:arXiv|ArXiv|arxiv)\s*:?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)"
 )
-_EMPTY_PUNCT_RE = re.compile(r"([.,;:])(?:\s+[.,;:](?=\s|$))+")
-_SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([.,;:])(?=\s|$)")
+_EMPTY_PUNCT_RE = re.compile(r"([.,;:])(?:\s+[.,;](?=\s|$))+")
+_SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([.,;])(?=\s|$)")
 
 YEAR_START_RE = re.compile(
     rf"^\(?\s*(?P<date>{DATE})\s*(?:\)|(?=[.,:;]|$))[.,:;]?\s*", re.IGNORECASE
@@ -245,6 +245,8 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for m in _SENT_END_RE.finditer(text):
         ms = m.start()
+        if text.count("(", start, ms) > text.count(")", start, ms):
+            continue  # "Journal of Immunology (Baltimore, Md. : 1950)": inside brackets
         if m.group(0) == ".":
             word_start = text.rfind(" ", start, ms) + 1
             if ms - word_start <= 5:

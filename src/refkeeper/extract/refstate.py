@@ -59,6 +59,7 @@ _ABBREV_WORDS = frozenset(
 )
 
 
+_SECTION_RE = re.compile(r"(?:Part|Section|Series)?\s*[A-Z],\s")
 _QUOTED_TITLE_RE = re.compile(r"^[\"'](?P<title>.+?)[,.?!]?[\"'][,.]?\s+(?P<rest>\S.*)$")
 
 
@@ -124,6 +125,8 @@ def split_title_journal(text: str, st: ParseState, segs: list[str] | None = None
     # "J. Biol. Chem.": merge short abbreviated words back into the journal
     while j > 0 and _is_abbrev_piece(segs[j - 1]) and (j > 1 or _all_abbreviations(segs[0])):
         j -= 1
+    if j > 1 and _SECTION_RE.match(segs[j]):
+        j -= 1  # NLM titles with a section: "Colloids and surfaces. B, Biointerfaces"
     if not st.title_expected and all(_is_abbrev_piece(p) for p in segs[:j]):
         j = 0  # "Biomed. Pharmacother.": no title in this style, all of it is the journal
     journal = " ".join(segs[j:])
