@@ -7,7 +7,9 @@ import re
 DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
 PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
 PMCID_RE = re.compile(r"\b(PMC\d{3,9})\b", re.IGNORECASE)
-ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s*((?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx])\b", re.IGNORECASE)
+ISBN_RE = re.compile(
+    r"\bISBN(?:-1[03])?:?\s*((?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx])\b", re.IGNORECASE
+)
 
 
 def normalize_pmid(value: str) -> str | None:

@@ -13,6 +13,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from refkeeper.models import Extraction, Reference
+
+KEYED_KINDS = frozenset({"markdown", "latex", "bibtex", "csl-json", "ris", "medline"})
+"""Input kinds whose citation keys are the author's own (kept as the lock's keys)."""
+
 STOPWORDS = frozenset(
     """a an the of on in and or for to with from by at as is are was were be its it this that
     these those into via vs versus after before between during under over about among""".split()
@@ -114,3 +119,8 @@ def fingerprint(fields: Mapping[str, Any], raw: str) -> str:
     if not parts:
         parts.append("raw=" + _norm(raw))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def document_key(extraction: Extraction, ref: Reference) -> str | None:
+    """The citation key the author gave ``ref`` (Markdown, LaTeX, libraries), else None."""
+    return ref.key if (ref.key and extraction.kind in KEYED_KINDS) else None

@@ -63,6 +63,15 @@ class LockEntry:
     def work(self) -> Work | None:
         return self.resolution.work
 
+    @property
+    def effective_resolution(self) -> Resolution:
+        """The resolution with the person's decisions applied (ignored, pinned)."""
+        if self.ignored:
+            return replace(self.resolution, status=Status.IGNORED, reason="ignored in the lock")
+        if self.pinned and self.resolution.work is not None:
+            return replace(self.resolution, status=Status.PINNED)
+        return self.resolution
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cited_as": self.cited_as,

@@ -24,7 +24,7 @@ from refkeeper.config import FAIL_LEVELS, Settings
 from refkeeper.errors import InputError, ProjectBusy
 from refkeeper.fsutil import atomic_write_text
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
-from refkeeper.keys import disambiguate, fingerprint, make_key
+from refkeeper.keys import disambiguate, document_key, fingerprint, make_key
 from refkeeper.library import (
     Lock,
     LockEntry,
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from refkeeper.resolve import EntrezClient
 
 Progress = Callable[[int, int], None]
-KEYED_KINDS = frozenset({"markdown", "latex", "bibtex", "csl-json", "ris", "medline"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +138,6 @@ def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[E
             extraction = replace(extraction, source=str(path.relative_to(root)))
         extractions.append(extraction)
     return extractions
-
-
-def _reference_key(extraction: Extraction, ref: Reference) -> str | None:
-    return ref.key if (ref.key and extraction.kind in KEYED_KINDS) else None
 
 
 def _work_for_export(entry: LockEntry) -> Work:
@@ -376,7 +371,7 @@ def _match(
     for doc_index, extraction in enumerate(extractions):
         for ref in extraction.references:
             fp = fingerprint(ref.fields, ref.raw)
-            entry = index.find(fp, ref.fields, _reference_key(extraction, ref))
+            entry = index.find(fp, ref.fields, document_key(extraction, ref))
             retry = entry is not None and entry.status is Status.UNRESOLVED and not offline
             if entry is not None and not retry:
                 plan.seen_fingerprints.setdefault(entry.key, []).append(fp)
@@ -415,7 +410,7 @@ def _resolve_pending(
     }
     for doc_index, ref, fp, slot in pending:
         resolution = by_fp[fp]
-        doc_key = _reference_key(extractions[doc_index], ref)
+        doc_key = document_key(extractions[doc_index], ref)
         previous = index.find(fp, ref.fields, doc_key)
         if (
             resolution.work is not None
@@ -625,15 +620,8 @@ def _audit(extractions: Sequence[Extraction], plan: _Plan) -> AuditReport | None
     resolutions: dict[str, Resolution] = {}
     for ref in extraction.references:
         key = plan.ref_entry.get((0, ref.id))
-        if key is None:
-            continue
-        entry = plan.entries[key]
-        resolution = entry.resolution
-        if entry.ignored:
-            resolution = replace(resolution, status=Status.IGNORED)
-        elif entry.pinned and resolution.work is not None:
-            resolution = replace(resolution, status=Status.PINNED)
-        resolutions[ref.id] = resolution
+        if key is not None:
+            resolutions[ref.id] = plan.entries[key].effective_resolution
     return audit(extraction, resolutions)
 
 

@@ -63,13 +63,9 @@ def network_provider(client: EntrezClient) -> ResolutionsProvider:
     return provide
 
 
-KEYED_KINDS = frozenset({"markdown", "latex", "bibtex", "csl-json", "ris", "medline"})
-"""Kinds whose citation keys are the author's own (as ``refkeeper.pipeline.KEYED_KINDS``)."""
-
-
 def lock_provider(lock: Lock, fallback: ResolutionsProvider | None = None) -> ResolutionsProvider:
     """Resolutions from the lock; what it lacks from ``fallback`` (or unresolved)."""
-    from refkeeper.keys import fingerprint
+    from refkeeper.keys import document_key, fingerprint
 
     index = lock.index()
 
@@ -77,25 +73,12 @@ def lock_provider(lock: Lock, fallback: ResolutionsProvider | None = None) -> Re
         found: dict[str, Resolution] = {}
         missing = []
         for ref in extraction.references:
-            key = ref.key if (ref.key and extraction.kind in KEYED_KINDS) else None
+            key = document_key(extraction, ref)
             entry = index.find(fingerprint(ref.fields, ref.raw), ref.fields, key)
             if entry is None or (entry.status == Status.UNRESOLVED and fallback is not None):
                 missing.append(ref)
                 continue
-            resolution = entry.resolution
-            if entry.ignored:
-                resolution = Resolution(Status.IGNORED, reason="ignored in the lock")
-            elif entry.pinned and resolution.work is not None:
-                resolution = Resolution(
-                    Status.PINNED,
-                    resolution.work,
-                    resolution.strategy,
-                    resolution.score,
-                    resolution.candidates,
-                    resolution.tried,
-                    resolution.reason,
-                )
-            found[ref.id] = resolution
+            found[ref.id] = entry.effective_resolution
         if missing and fallback is not None:
             partial = Extraction(
                 extraction.source, extraction.kind, extraction.text, references=tuple(missing)
