@@ -10,12 +10,17 @@ then the parsing speed.
 title; the parse's ``container-title`` (or, for what is not an article or chapter, its
 ``title``) is compared with it. Strings are compared case-, accent- and punctuation-blind.
 
-A second, larger and messier set has no field-by-field truth: the free-text ``Citation`` strings
-of the reference lists inside ``corpus/pubmed/pubmed-real-records.xml.gz`` (every style
-publishers send to PubMed). For those the script prints how many parse without a reported
-problem and how many yield an author, a year and a journal or publisher (``--no-pubmed`` skips).
+A second set renders the 1,648 real PubMed records of ``corpus/pubmed/`` (those with authors,
+title, journal, year, volume and pages) in three written forms, Vancouver/NLM, the WHO
+Classification site's and APA 7, and scores the parse against the record the string was made
+from (``--no-rendered`` skips). A third, larger and messier set has no field-by-field truth:
+the free-text ``Citation`` strings of the reference lists inside
+``corpus/pubmed/pubmed-real-records.xml.gz`` (every style publishers send to PubMed). For
+those the script prints how many parse without a reported problem and how many yield an
+author, a year and a journal or publisher (``--no-pubmed`` skips).
 
     /work/venv/bin/python bench/bench_parse.py [--show-misses FIELD] [--repeat N] [--no-pubmed]
+                                               [--no-rendered]
 """
 
 from __future__ import annotations
@@ -100,6 +105,88 @@ def _agree(field: str, want: str, got: str | None) -> bool:
     return _norm(want) == _norm(got)
 
 
+def _initials(given: str) -> str:
+    return "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part[:1].isupper())
+
+
+def _short_pages(page: str) -> str:
+    """``2514-2523`` -> ``2514-23`` (as NLM writes ranges)."""
+    first, _, last = page.partition("-")
+    if not (first.isdigit() and last.isdigit() and len(first) == len(last)):
+        return page
+    i = 0
+    while i < len(last) - 1 and first[i] == last[i]:
+        i += 1
+    return f"{first}-{last[i:]}"
+
+
+def render_record(csl: dict[str, Any], iso: str, full: str, style: str) -> str:
+    """A written reference for a PubMed record in one of three forms."""
+    authors = [(a["family"], _initials(a["given"])) for a in csl["author"]]
+    year = csl["issued"]["date-parts"][0][0]
+    title = str(csl["title"]).rstrip(".")
+    vol, issue, page = csl["volume"], csl.get("issue"), csl["page"]
+    if style == "apa":
+        people = [f"{f}, {'. '.join(i)}." for f, i in authors[:19]]
+        names = people[0] if len(people) == 1 else ", ".join(people[:-1]) + ", & " + people[-1]
+        iss = f"({issue})" if issue else ""
+        return f"{names} ({year}). {title}. {full}, {vol}{iss}, {page.replace('-', EN_DASH)}."
+    names = ", ".join(f"{f} {i}" for f, i in authors[:6]) + (", et al" if len(authors) > 6 else "")
+    if style == "who":
+        return f"{names} ({year})\n{title}.\n{iso} {vol}: {_short_pages(page)}"
+    iss = f"({issue})" if issue else ""
+    return f"{names}. {title}. {iso}. {year};{vol}{iss}:{_short_pages(page)}."
+
+
+EN_DASH = "\u2013"
+
+
+def rendered_figures(path: Path) -> None:
+    from refkeeper.resolve.pubmed import parse_pubmed_xml  # only this part needs it
+
+    works = []
+    for work in parse_pubmed_xml(gzip.decompress(path.read_bytes())):
+        csl = work.csl
+        if not (
+            csl.get("author")
+            and all(a.get("family") and a.get("given") for a in csl["author"])
+            and csl.get("title")
+            and not str(csl["title"]).startswith("[")
+            and work.journal_iso
+            and work.journal_full
+            and csl.get("issued")
+            and csl.get("volume")
+            and re.fullmatch(r"[A-Za-z]?\d+(-[A-Za-z]?\d+)?", str(csl.get("page") or ""))
+        ):
+            continue
+        works.append(work)
+    print(f"\nPubMed records rendered in three forms: {len(works)} records from {path.name}")
+    print(f"{'form':<11}" + "".join(f"{name:>14}" for name in FIELDS) + f"{'problems':>10}")
+    for style in ("vancouver", "who", "apa"):
+        hits = dict.fromkeys(FIELDS, 0)
+        problems = 0
+        for work in works:
+            csl = work.csl
+            iso = str(work.journal_iso).replace(".", "")  # the NLM/MedlineTA form
+            journal = str(work.journal_full) if style == "apa" else iso
+            parsed = parse_reference(render_record(csl, iso, str(work.journal_full), style))
+            problems += bool(parsed.problems)
+            got = _got(parsed)
+            want = {
+                "first author": csl["author"][0]["family"],
+                "year": str(csl["issued"]["date-parts"][0][0]),
+                "volume": csl["volume"],
+                "first page": str(csl["page"]).split("-")[0],
+                "title": str(csl["title"]),
+                "journal": journal,
+            }
+            for name in FIELDS:
+                hits[name] += _agree(name, want[name], got[name])
+        n = len(works)
+        row = "".join(f"{100.0 * hits[name] / n:>13.1f}%" for name in FIELDS)
+        print(f"{style:<11}{row}{problems:>10}")
+
+
 def pubmed_citations(path: Path) -> list[str]:
     """The ``Citation`` strings of the reference lists in a gzipped PubmedArticleSet."""
     from lxml import etree  # imported here: only this part of the bench needs it
@@ -156,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-misses", metavar="FIELD", choices=FIELDS, default=None)
     ap.add_argument("--repeat", type=int, default=20, help="timing repetitions (default 20)")
     ap.add_argument("--no-pubmed", action="store_true", help="skip the PubMed citation strings")
+    ap.add_argument("--no-rendered", action="store_true", help="skip the rendered PubMed records")
     args = ap.parse_args(argv)
 
     path = shared_dir() / "corpus" / "jats" / "references.jsonl"
@@ -210,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     for want_v, got_v, raw in misses:
         print(f"\n  want {want_v!r}\n  got  {got_v!r}\n  raw  {raw}")
     pubmed = shared_dir() / "corpus" / "pubmed" / "pubmed-real-records.xml.gz"
+    if not args.no_rendered and pubmed.is_file():
+        rendered_figures(pubmed)
     if not args.no_pubmed and pubmed.is_file():
         pubmed_figures(pubmed)
     return 0
