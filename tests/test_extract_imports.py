@@ -7,7 +7,13 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "refkeeper"
-ALLOWED = ("refkeeper.models", "refkeeper.errors", "refkeeper.identifiers", "refkeeper.link")
+ALLOWED = (
+    "refkeeper.models",
+    "refkeeper.errors",
+    "refkeeper.identifiers",
+    "refkeeper.bibfields",
+    "refkeeper.link",
+)
 FORBIDDEN_EXTERNAL = ("requests", "requests_cache", "urllib.request", "http.client", "socket")
 
 

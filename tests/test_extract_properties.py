@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from refkeeper.bibfields import expand_pages
 from refkeeper.errors import DocumentError
 from refkeeper.extract import KINDS, detect_kind, extract_string
-from refkeeper.extract.cslutil import date_parts, expand_pages
+from refkeeper.extract.cslutil import date_parts
 from refkeeper.extract.sentences import split_sentences
 
 # Text built from the pieces the extractors look for, so that the odd paths are exercised.

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from rapidfuzz import fuzz
 
 from refkeeper.audit.text import americanise, fold
+from refkeeper.bibfields import edition_number
 from refkeeper.models import CSLItem, Severity, Work
 
 EtAlStyle = Literal["lenient", "vancouver", "ama", "apa"]
@@ -486,26 +487,10 @@ def _record_years(work: Work) -> set[int]:
     return years
 
 
-_ORDINALS = {
-    "first": "1",
-    "second": "2",
-    "third": "3",
-    "fourth": "4",
-    "fifth": "5",
-    "sixth": "6",
-    "seventh": "7",
-    "eighth": "8",
-    "ninth": "9",
-    "tenth": "10",
-}
 
 
 def _norm_edition(value: object) -> str:
-    text = fold(str(value)).strip()
-    for word, digit in _ORDINALS.items():
-        text = re.sub(rf"\b{word}\b", digit, text)
-    match = re.search(r"\d+", text)
-    return match.group(0) if match else text
+    return edition_number(fold(str(value))) or fold(str(value)).strip()
 
 
 def _norm_number(value: object) -> str:

@@ -7,50 +7,9 @@ import functools
 import re
 from typing import Any
 
+from refkeeper.bibfields import MONTHS
 from refkeeper.identifiers import normalize_isbn
 from refkeeper.models import CSLItem
-
-_RANGE = re.compile(
-    r"^\s*(?P<p1>[A-Za-z]*)(?P<n1>\d+)(?P<s1>[A-Za-z]?)\s*(?:-+|–|—)\s*"
-    r"(?P<p2>[A-Za-z]*)(?P<n2>\d+)(?P<s2>[A-Za-z]?)\s*$"
-)
-
-
-def expand_pages(pages: str) -> str:
-    """``'1481-9'`` -> ``'1481-1489'``, ``'S67-72'`` -> ``'S67-S72'``, ``'1481--1489'`` ->
-    ``'1481-1489'``; anything else is returned stripped, unchanged."""
-    m = _RANGE.match(pages)
-    if not m:
-        return pages.strip()
-    n1, n2 = m.group("n1"), m.group("n2")
-    if len(n2) < len(n1) and not m.group("p2"):
-        n2 = n1[: len(n1) - len(n2)] + n2
-    p1 = m.group("p1")
-    p2 = m.group("p2") or p1
-    return f"{p1}{n1}{m.group('s1')}-{p2}{n2}{m.group('s2')}"
-
-
-MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from refkeeper.bibfields import expand_pages
 from refkeeper.errors import DocumentError
 from refkeeper.extract.cslutil import (
     date_parts,
-    expand_pages,
     isbn_or_issn,
     latex_to_text,
     name_from_sorted,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from refkeeper.extract.cslutil import expand_pages
+from refkeeper.bibfields import expand_pages
 from refkeeper.extract.numbered import BRACKET_MARKER, expand_numbers
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import (

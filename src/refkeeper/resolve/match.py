@@ -19,6 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from refkeeper.bibfields import edition_number
 from refkeeper.models import Candidate, CSLItem, Status, Work
 
 ACCEPT = 0.80
@@ -101,31 +102,6 @@ def _initials(name: Mapping[str, Any]) -> str:
     if re.fullmatch(r"[A-Z]{1,4}", given.replace(".", "").replace(" ", "")):
         return given.replace(".", "").replace(" ", "").lower()
     return "".join(part[0] for part in re.split(r"[\s.\-]+", norm_text(given)) if part)
-
-
-def edition_number(value: object) -> str | None:
-    text = norm_text(value)
-    if not text:
-        return None
-    m = re.search(r"\d+", text)
-    if m:
-        return m.group(0).lstrip("0") or "0"
-    words = {
-        "first": "1",
-        "second": "2",
-        "third": "3",
-        "fourth": "4",
-        "fifth": "5",
-        "sixth": "6",
-        "seventh": "7",
-        "eighth": "8",
-        "ninth": "9",
-        "tenth": "10",
-    }
-    for word, num in words.items():
-        if word in text.split():
-            return num
-    return None
 
 
 # ---------------------------------------------------------------------- field similarity

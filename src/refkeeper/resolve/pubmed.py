@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from refkeeper.bibfields import MONTHS, expand_pages
 from refkeeper.errors import ResponseError
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid
 from refkeeper.models import AbstractSection, Comment, CSLItem, Work, abstract_csl
@@ -32,27 +33,6 @@ __all__ = [
     "CitMatch",
 ]
 
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
 
 # MARC/ISO 639-2 codes PubMed uses -> the BCP 47 tags CSL expects.
 LANGUAGES = {
@@ -99,41 +79,6 @@ def parse_medline_date(text: str) -> list[int]:
                 if 1 <= day <= 31:
                     parts.append(day)
     return parts
-
-
-_RANGE_RE = re.compile(
-    r"^([A-Za-z]*)(\d+)([A-Za-z]*)\s*[-\u2010-\u2015]\s*([A-Za-z]*)(\d+)([A-Za-z]*)$"
-)
-
-
-def _expand_range(part: str) -> str:
-    part = part.strip()
-    m = _RANGE_RE.match(part)
-    if not m:
-        return re.sub(r"\s*[\u2010-\u2015]\s*", "-", part)
-    p1, d1, s1, p2, d2, s2 = m.groups()
-    if s1 or s2 or (p2 and p2 != p1):
-        return f"{p1}{d1}{s1}-{p2}{d2}{s2}"
-    end = d2
-    if len(d2) < len(d1):
-        candidate = d1[: len(d1) - len(d2)] + d2
-        if int(candidate) >= int(d1):
-            end = candidate
-        else:  # not an abbreviation we can read ("S180-S19"): keep as written
-            return f"{p1}{d1}-{p2}{d2}"
-    return f"{p1}{d1}-{p1}{end}"
-
-
-def expand_pages(medline_pgn: str) -> str:
-    """MEDLINE's abbreviated pagination written out in full.
-
-    ``'1481-9'`` -> ``'1481-1489'``, ``'113-25'`` -> ``'113-125'``, ``'S29-30'`` ->
-    ``'S29-S30'``, ``'e33–e41'`` -> ``'e33-e41'``; electronic page numbers (``'e0180707'``)
-    and anything unreadable (``'715-725.e4'``) stay as written. Comma lists are expanded part
-    by part.
-    """
-    parts = [p for p in (x.strip() for x in medline_pgn.split(",")) if p]
-    return ", ".join(_expand_range(p) for p in parts)
 
 
 def _name(author: Any) -> dict[str, str] | None:
