@@ -235,3 +235,15 @@ def test_round_trip_through_bibtexparser_and_pybtex(
                 assert entry.fields["month"].lower()[:3] == value, key
             else:
                 assert entry.fields[name] == _strip(value), (key, name)
+
+
+def test_medline_date_range_from_the_pubmed_record() -> None:
+    w = Work(
+        id="m",
+        source="pubmed",
+        csl={"id": "m", "type": "article-journal", "title": "T", "author": [{"family": "A"}],
+             "issued": {"date-parts": [[2019, 5]]}},
+        medline_date="2019 May - Jun",
+    )  # fmt: skip
+    assert entry_fields(w, biblatex=True)[1]["date"] == "{2019-05/2019-06}"
+    assert entry_fields(w)[1]["month"] == "may"

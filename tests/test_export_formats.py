@@ -83,3 +83,19 @@ def test_ris(works: list[Work]) -> None:
     book = records[len(corpus_works()) + 2].splitlines()
     assert "TY  - BOOK" in book and "SN  - 9789283224327" in book and "CY  - Lyon" in book
     assert any(line.startswith("ED  - Bosman") for line in book)
+
+
+def test_medline_date_ranges_and_seasons_are_restored() -> None:
+    def medline(date: str, parts: list[int]) -> Work:
+        csl = {"id": "m", "type": "article-journal", "issued": {"date-parts": [parts]}}
+        return Work(id="m", source="pubmed", csl=csl, medline_date=date)
+
+    def issued(work: Work) -> object:
+        return json.loads(to_csl_json([work]))[0]["issued"]
+
+    assert issued(medline("2019 May - Jun", [2019, 5])) == {"date-parts": [[2019, 5], [2019, 6]]}
+    assert issued(medline("1998 Dec-1999 Jan", [1998, 12])) == {
+        "date-parts": [[1998, 12], [1999, 1]]
+    }
+    assert issued(medline("2000 Spring", [2000])) == {"date-parts": [[2000]], "season": 1}
+    assert issued(medline("2001 Dec-1999 Jan", [2019, 5])) == {"date-parts": [[2019, 5]]}

@@ -184,6 +184,10 @@ def entry_fields(
         put("journaltitle" if biblatex else "journal", tex(_csl.journal(work, journal)))
 
     date = _csl.issued(csl)
+    if work.medline_date and date.end is None:  # a PubMed MedlineDate range: "2019 May - Jun"
+        medline = _csl.parse_literal_date(work.medline_date)
+        if medline.year == date.year:
+            date = medline
     if biblatex:
         iso = _iso(date)
         if iso and date.end is not None and date.end.year is not None:

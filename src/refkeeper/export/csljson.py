@@ -82,10 +82,42 @@ def _types() -> frozenset[str]:
     return frozenset(csl_schema()["items"]["properties"]["type"]["enum"])
 
 
+def medline_issued(item: CSLItem, medline_date: str) -> dict[str, Any] | None:
+    """``issued`` with the range or season of a PubMed MedlineDate ("2019 May - Jun",
+    "1998 Dec-1999 Jan", "2000 Spring") when ``item`` holds only its start; else None."""
+    issued = item.get("issued")
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    if not (isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], list)):
+        return None
+    date = _csl.parse_literal_date(medline_date)
+    start = parts[0]
+    if date.year is None or not start or str(start[0]) != str(date.year):
+        return None
+    if date.end is not None and date.end.year is not None:
+        first = [date.year] + ([date.month] if date.month and date.month <= 12 else [])
+        end = [date.end.year] + (
+            [date.end.month] if date.end.month and date.end.month <= 12 else []
+        )
+        if len(first) == len(end) and first != end:
+            return {"date-parts": [first, end]}
+    elif date.month is not None and date.month > 12 and len(start) == 1:
+        return {"date-parts": [[date.year]], "season": date.month - 12}
+    return None
+
+
 def to_csl_items(works: Sequence[Work]) -> list[CSLItem]:
-    """The works as clean CSL-JSON items in citation order (keys checked unique)."""
+    """The works as clean CSL-JSON items in citation order (keys checked unique). A PubMed
+    MedlineDate range or season the record's ``issued`` lost is restored."""
     keys = _csl.unique_keys(works)
-    return [clean_item(w.csl, k) for w, k in zip(works, keys, strict=True)]
+    items = []
+    for work, key in zip(works, keys, strict=True):
+        item = clean_item(work.csl, key)
+        if work.medline_date:
+            issued = medline_issued(item, work.medline_date)
+            if issued is not None:
+                item["issued"] = issued
+        items.append(item)
+    return items
 
 
 def to_csl_json(works: Sequence[Work]) -> str:
