@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -99,3 +100,24 @@ def test_medline_date_ranges_and_seasons_are_restored() -> None:
     }
     assert issued(medline("2000 Spring", [2000])) == {"date-parts": [[2000]], "season": 1}
     assert issued(medline("2001 Dec-1999 Jan", [2019, 5])) == {"date-parts": [[2019, 5]]}
+
+
+def test_writers_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from refkeeper.export import write_atomic, write_bibtex, write_export
+
+    works = list(example_works())
+    target = write_bibtex(tmp_path / "refs.bib", works, biblatex=True)
+    assert target.read_text("utf-8").startswith("@article{pmid:8620427,")
+    assert write_export(tmp_path / "refs.ris", works, "ris").read_text("utf-8").startswith("TY")
+    before = target.read_bytes()
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, "half")
+    assert target.read_bytes() == before  # the old file, untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib", "refs.ris"]  # no temp
+    with pytest.raises(InputError, match="no such directory"):
+        write_atomic(tmp_path / "missing" / "x.bib", "x")
