@@ -317,3 +317,29 @@ def test_unchanged_project_returns_the_recorded_result(
     strict = pipeline.sync(settings, offline=True, fail_on="unresolved")
     assert strict.memoized and strict.exit_code == 0
     assert http_calls == []
+
+
+def test_several_documents_get_one_audit_report_each(
+    project: Path, http_calls: list[str]
+) -> None:
+    chapter = project / "chapters" / "two.txt"
+    chapter.parent.mkdir()
+    text = (project / "document.txt").read_text()
+    chapter.write_text(text[text.index("Hepatic leiomyosarcoma") :])
+    config = project / "refkeeper.toml"
+    config.write_text(
+        config.read_text().replace(
+            'documents = ["document.txt"]', 'documents = ["document.txt", "chapters/*.txt"]'
+        )
+    )
+    result = run(project, "--offline", "--fail-on", "weak")
+    assert result.exit_code == 1, result.output  # the Timmons claim is weakly supported
+    assert "weak-support" in result.output
+    reports = sorted(p.name for p in (project / "out").glob("audit*.html"))
+    assert reports == ["audit-chapters_two.html", "audit-document.html"]
+    assert "chapters/two.txt" in (project / "out" / "audit-chapters_two.html").read_text()
+    # Two documents citing the same works: still one entry each in the lock.
+    assert len(read_lock(project / "refkeeper.lock").entries) == 3
+    assert http_calls == []
+    again = run(project, "--offline", "--fail-on", "major")
+    assert again.exit_code == 0, again.output

@@ -35,7 +35,7 @@ from refkeeper.library import (
     read_lock,
     write_lock,
 )
-from refkeeper.models import Extraction, Reference, Resolution, Status, Work
+from refkeeper.models import Extraction, Reference, Resolution, Severity, Status, Work
 
 if TYPE_CHECKING:
     from refkeeper.audit import AuditReport
@@ -65,7 +65,7 @@ class SyncResult:
     unchanged: tuple[Path, ...]
     exit_code: int
     fail_reasons: tuple[str, ...] = ()
-    audit: AuditReport | None = None
+    audits: tuple[AuditReport, ...] = ()
     resolved_now: int = 0
     memoized: bool = False
 
@@ -96,15 +96,33 @@ def project_lock(root: Path, timeout: float = 120.0) -> Iterator[None]:
         handle.close()
 
 
-def _output_paths(settings: Settings) -> list[Path]:
+def audit_paths(settings: Settings, documents: Sequence[Path]) -> list[Path]:
+    """Where the audit reports go: the configured file for a one-document project; with
+    several documents, one report each, named after the document (audit-chapter1.html)."""
+    name = settings.outputs.audit
+    if not name:
+        return []
+    path = settings.root / name
+    if len(documents) <= 1:
+        return [path]
+    stems = [str(d.relative_to(settings.root).with_suffix("")).replace("/", "_") for d in documents]
+    return [path.with_name(f"{path.stem}-{stem}{path.suffix}") for stem in stems]
+
+
+def _output_paths(settings: Settings, documents: Sequence[Path]) -> list[Path]:
+    """The lock, then every output file sync writes."""
     out = settings.outputs
-    names = (out.bibtex, out.biblatex, out.csl_json, out.ris, out.bibliography, out.audit)
-    return [settings.lock_path, *(settings.root / n for n in names if n)]
+    names = (out.bibtex, out.biblatex, out.csl_json, out.ris, out.bibliography)
+    return [
+        settings.lock_path,
+        *(settings.root / n for n in names if n),
+        *audit_paths(settings, documents),
+    ]
 
 
-def _remove_stale_temp_files(settings: Settings) -> None:
+def _remove_stale_temp_files(settings: Settings, documents: Sequence[Path]) -> None:
     """Temp files left by a run that was killed before its rename (see fsutil)."""
-    for path in (*_output_paths(settings), settings.root / STATE_NAME):
+    for path in (*_output_paths(settings, documents), settings.root / STATE_NAME):
         if path.parent.is_dir():
             for stale in path.parent.glob(f".{path.name}.*.tmp"):
                 stale.unlink(missing_ok=True)
@@ -179,7 +197,7 @@ def _changes_between(key: str, old: Work, new: Work) -> list[Change]:
 
 
 def _fail_reasons(
-    entries: Sequence[LockEntry], audit: AuditReport | None, fail_on: str
+    entries: Sequence[LockEntry], audits: Sequence[AuditReport] | None, fail_on: str
 ) -> list[str]:
     """Which findings reach the --fail-on level (levels ordered most severe first)."""
     if fail_on == "never":
@@ -198,13 +216,13 @@ def _fail_reasons(
         ]
     if "ambiguous" in active:
         reasons += [f"{e.key}: ambiguous" for e in live if e.status is Status.AMBIGUOUS]
-    if audit is not None and ("major" in active or "weak" in active):
-        for finding in audit.findings:
-            if "major" in active and finding.severity.value == "major":
-                reasons.append(f"{finding.kind}: {finding.message}")
-            elif "weak" in active and finding.kind in ("weakly-supported", "weak-support"):
-                reasons.append(f"{finding.kind}: {finding.message}")
-    return reasons
+    for report in audits or ():
+        for finding in report.findings:
+            if "major" in active and finding.severity is Severity.MAJOR:
+                reasons.append(f"{report.source}: {finding.kind}: {finding.message}")
+            elif "weak" in active and finding.kind == "weak-support":
+                reasons.append(f"{report.source}: {finding.kind}: {finding.message}")
+    return list(dict.fromkeys(reasons))
 
 
 # --------------------------------------------------------------------------- resolution
@@ -268,12 +286,15 @@ def sync(
     sync is returned without parsing anything (``SyncResult.memoized``)."""
     fail_level = fail_on or settings.fail_on
     with project_lock(settings.root):
-        _remove_stale_temp_files(settings)
         documents = find_documents(settings)
+        _remove_stale_temp_files(settings, documents)
         lock_bytes = settings.lock_path.read_bytes() if settings.lock_path.exists() else b""
         inputs = _inputs_digest(settings, documents, lock_bytes)
         state = _read_state(settings)
-        if not refresh and (memo := _memoized(settings, state, inputs, offline, fail_level)):
+        memo = (
+            None if refresh else _memoized(settings, documents, state, inputs, offline, fail_level)
+        )
+        if memo is not None:
             return memo
         old_lock = read_lock(settings.lock_path) if lock_bytes else Lock()
         extractions = extract_documents(documents, settings.root)
@@ -307,19 +328,21 @@ def sync(
         # when none changed and the files are as last written, nothing is rendered again.
         rendered_from = _rendered_digest(settings, dumps_lock(new_lock), order, extractions)
         up_to_date = state.get("rendered") == rendered_from and _outputs_current(
-            settings, state, None
+            settings, documents, state, None
         )
         need_audit = bool(settings.outputs.audit) and not up_to_date
-        audit_report = _audit(extractions, plan) if need_audit else None
-        if audit_report is None and fail_level in ("major", "weak"):
-            audit_report = _audit(extractions, plan)
+        need_audit = need_audit or fail_level in ("major", "weak")
+        audits = _audit(extractions, plan) if need_audit else None
 
         written: list[Path] = []
         unchanged: list[Path] = []
         if up_to_date:
-            unchanged += _output_paths(settings)[1:]
+            unchanged += _output_paths(settings, documents)[1:]
         else:
-            for path, text in render_outputs(settings, cited, audit_report).items():
+            rendered = render_outputs(settings, cited)
+            for path, report in zip(audit_paths(settings, documents), audits or (), strict=False):
+                rendered[path] = render_audit(report, _format_for(path.name))
+            for path, text in rendered.items():
                 (written if atomic_write_text(path, text) else unchanged).append(path)
         # The lock last: a failure above leaves the previous lock in place.
         if lock_changed and write_lock(settings.lock_path, new_lock):
@@ -331,15 +354,16 @@ def sync(
         cited_keys = set(order)
         live = [e for e in entries if e.key in cited_keys]
         reasons_by_level = {
-            level: _fail_reasons(live, audit_report, level)
+            level: _fail_reasons(live, audits, level)
             for level in FAIL_LEVELS
-            if audit_report is not None or level not in ("major", "weak")
+            if audits is not None or level not in ("major", "weak")
         }
         counts = _counts(entries)
         if lock_changed:
             inputs = _inputs_digest(settings, documents, settings.lock_path.read_bytes())
         _write_state(
             settings,
+            documents,
             inputs,
             rendered=rendered_from,
             counts=counts,
@@ -355,7 +379,7 @@ def sync(
             unchanged=tuple(unchanged),
             exit_code=1 if reasons else 0,
             fail_reasons=tuple(reasons),
-            audit=audit_report,
+            audits=tuple(audits or ()),
             resolved_now=resolved_now,
         )
 
@@ -514,11 +538,13 @@ def _rendered_digest(
     return h.hexdigest()
 
 
-def _outputs_current(settings: Settings, state: Mapping[str, Any], inputs: str | None) -> bool:
+def _outputs_current(
+    settings: Settings, documents: Sequence[Path], state: Mapping[str, Any], inputs: str | None
+) -> bool:
     """True when the outputs are as the last sync wrote them (untouched since), and, given
     ``inputs``, that sync was made from exactly these inputs."""
     recorded = state.get("outputs")
-    expected = {str(p.relative_to(settings.root)) for p in _output_paths(settings)[1:]}
+    expected = {str(p.relative_to(settings.root)) for p in _output_paths(settings, documents)[1:]}
     return (
         (inputs is None or state.get("inputs") == inputs)
         and isinstance(recorded, dict)
@@ -528,10 +554,15 @@ def _outputs_current(settings: Settings, state: Mapping[str, Any], inputs: str |
 
 
 def _memoized(
-    settings: Settings, state: Mapping[str, Any], inputs: str, offline: bool, fail_level: str
+    settings: Settings,
+    documents: Sequence[Path],
+    state: Mapping[str, Any],
+    inputs: str,
+    offline: bool,
+    fail_level: str,
 ) -> SyncResult | None:
     """The last sync's result, when nothing it was made from has changed since."""
-    if not _outputs_current(settings, state, inputs):
+    if not _outputs_current(settings, documents, state, inputs):
         return None
     if state.get("retry") and not offline:
         return None  # unresolved works wait for the network
@@ -544,7 +575,7 @@ def _memoized(
         counts={str(k): int(v) for k, v in counts.items()},
         changes=(),
         written=(),
-        unchanged=tuple(_output_paths(settings)),
+        unchanged=tuple(_output_paths(settings, documents)),
         exit_code=1 if reasons else 0,
         fail_reasons=tuple(str(r) for r in reasons),
         memoized=True,
@@ -561,6 +592,7 @@ def _read_state(settings: Settings) -> dict[str, Any]:
 
 def _write_state(
     settings: Settings,
+    documents: Sequence[Path],
     inputs: str,
     *,
     rendered: str,
@@ -570,7 +602,8 @@ def _write_state(
 ) -> None:
     """Remember what this sync was made from, what it wrote and what it found."""
     outputs = {
-        str(p.relative_to(settings.root)): _file_digest(p) for p in _output_paths(settings)[1:]
+        str(p.relative_to(settings.root)): _file_digest(p)
+        for p in _output_paths(settings, documents)[1:]
     }
     state = {
         "inputs": inputs,
@@ -610,25 +643,23 @@ def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Chan
     return changes
 
 
-def _audit(extractions: Sequence[Extraction], plan: _Plan) -> AuditReport | None:
+def _audit(extractions: Sequence[Extraction], plan: _Plan) -> list[AuditReport]:
+    """One audit report per document, on the resolutions the lock holds for its references."""
     from refkeeper.audit import audit
 
-    if not extractions:
-        return None
-    # One report for the project: the first document (the manuscript); see README.
-    extraction = extractions[0]
-    resolutions: dict[str, Resolution] = {}
-    for ref in extraction.references:
-        key = plan.ref_entry.get((0, ref.id))
-        if key is not None:
-            resolutions[ref.id] = plan.entries[key].effective_resolution
-    return audit(extraction, resolutions)
+    reports = []
+    for index, extraction in enumerate(extractions):
+        resolutions: dict[str, Resolution] = {}
+        for ref in extraction.references:
+            key = plan.ref_entry.get((index, ref.id))
+            if key is not None:
+                resolutions[ref.id] = plan.entries[key].effective_resolution
+        reports.append(audit(extraction, resolutions))
+    return reports
 
 
-def render_outputs(
-    settings: Settings, entries: Sequence[LockEntry], audit_report: AuditReport | None
-) -> dict[Path, str]:
-    """Every configured output rendered in memory, in citation order."""
+def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Path, str]:
+    """Every configured export rendered in memory, in citation order."""
     from refkeeper.export import export_string
 
     works = [_work_for_export(e) for e in entries]
@@ -646,8 +677,6 @@ def render_outputs(
             rendered[settings.root / name] = export_string(
                 works, fmt, style=out.style, journal=out.journal
             )
-    if out.audit and audit_report is not None:
-        rendered[settings.root / out.audit] = render_audit(audit_report, _format_for(out.audit))
     return rendered
 
 
