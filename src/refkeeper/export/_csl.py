@@ -143,7 +143,11 @@ def names(item: CSLItem, variable: str) -> list[dict[str, Any]]:
 def text(item: CSLItem, variable: str) -> str:
     """A CSL variable as a stripped string ("" when absent)."""
     value = item.get(variable)
-    if value is None or isinstance(value, (dict, list)):
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value.strip()
+    if isinstance(value, (dict, list)):
         return ""
     return str(value).strip()
 
