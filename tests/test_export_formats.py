@@ -121,3 +121,28 @@ def test_writers_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib", "refs.ris"]  # no temp
     with pytest.raises(InputError, match="no such directory"):
         write_atomic(tmp_path / "missing" / "x.bib", "x")
+
+
+def test_csl_json_of_hand_written_or_parsed_fields_is_still_valid() -> None:
+    """Fields as a free-text parser may leave them: odd shapes are repaired or dropped."""
+    w = Work(
+        id="r1",
+        source="document",
+        csl={"id": "r1", "type": "journal", "title": "T", "volume": 12, "page": 5,
+             "PMID": 8620427, "ISBN": None, "issued": {"date-parts": [[None], [1995, "10"]]},
+             "accessed": {"date-parts": []}, "author": [{"family": "A", "given": None}, "x"],
+             "editor": [{}], "categories": ["a", 1, None], "note": {"x": 1}},
+    )  # fmt: skip
+    (item,) = json.loads(to_csl_json([w]))
+    jsonschema.validate([item], csl_schema())
+    assert item == {
+        "id": "r1",
+        "type": "document",
+        "title": "T",
+        "volume": 12,
+        "page": 5,
+        "PMID": "8620427",
+        "issued": {"date-parts": [[1995, "10"]]},
+        "author": [{"family": "A"}],
+        "categories": ["a", "1"],
+    }

@@ -28,16 +28,10 @@ def csl_schema() -> dict[str, Any]:
     return schema
 
 
-@lru_cache(maxsize=1)
-def _known() -> frozenset[str]:
-    return frozenset(csl_schema()["items"]["properties"])
-
-
 _NAME_KEYS = frozenset(
     {"family", "given", "dropping-particle", "non-dropping-particle", "suffix",
      "comma-suffix", "static-ordering", "literal", "parse-names"}
 )  # fmt: skip
-_DATE_KEYS = frozenset({"date-parts", "season", "circa", "literal", "raw", "edtf"})
 _NAME_VARS = frozenset(
     {"author", "chair", "collection-editor", "compiler", "composer", "container-author",
      "contributor", "curator", "director", "editor", "editorial-director",
@@ -52,25 +46,82 @@ _INITIALS = re.compile(r"[A-Z]{2,4}")
 def _clean_name(name: dict[str, Any]) -> dict[str, Any]:
     """Schema keys only; given names written as run-together PubMed initials ("FT") spaced
     ("F T"), which citation processors would otherwise read as one name and shorten to "F"."""
-    out = {k: v for k, v in name.items() if k in _NAME_KEYS}
+    out = {
+        k: v
+        for k, v in name.items()
+        if k in _NAME_KEYS and isinstance(v, (str, int, bool)) and v != ""
+    }
     given = out.get("given")
     if isinstance(given, str) and _INITIALS.fullmatch(given):
         out["given"] = " ".join(given)
     return out
 
 
+def _scalar(value: Any, types: object) -> Any:
+    """A value fit for a string (or string-or-number) variable, or None to drop it."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return value if isinstance(types, list) and "number" in types else str(value)
+    return None
+
+
+def _clean_date(value: Any) -> Any:
+    """A CSL date kept only in the shapes the schema allows."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if not isinstance(value, dict):
+        return None
+    out: dict[str, Any] = {}
+    for key, part in value.items():
+        if key == "date-parts":
+            rows = [
+                [p for p in row if isinstance(p, (str, int)) and not isinstance(p, bool)][:3]
+                for row in part
+                if isinstance(row, list)
+            ] if isinstance(part, list) else []  # fmt: skip
+            rows = [row for row in rows if row][:2]
+            if rows:
+                out[key] = rows
+        elif key in ("season", "circa", "literal", "raw") and isinstance(part, (str, int)):
+            out[key] = part
+    return out or None
+
+
 def clean_item(item: CSLItem, key: str) -> CSLItem:
-    """A copy of ``item`` holding only schema variables, with ``id`` = ``key``."""
-    known = _known()
+    """A copy of ``item`` valid against the CSL data schema, with ``id`` = ``key``: variables
+    the schema does not know are dropped, values of the wrong shape dropped or converted."""
+    properties = csl_schema()["items"]["properties"]
     out: CSLItem = {}
     for name, value in item.items():
-        if name not in known or value is None:
+        spec = properties.get(name)
+        if spec is None or value is None:
             continue
-        if name in _NAME_VARS and isinstance(value, list):
-            value = [_clean_name(n) for n in value if isinstance(n, dict)]
-        elif isinstance(value, dict) and name != "custom":
-            value = {k: v for k, v in value.items() if k in _DATE_KEYS}
-        out[name] = copy.deepcopy(value)
+        if name in _NAME_VARS:
+            if isinstance(value, list):
+                names = [_clean_name(n) for n in value if isinstance(n, dict)]
+                names = [n for n in names if any(isinstance(v, str) for v in n.values())]
+                if names:
+                    out[name] = names
+            continue
+        if spec.get("$ref") == "#/definitions/date-variable":
+            date = _clean_date(value)
+            if date is not None:
+                out[name] = date
+            continue
+        if spec.get("type") == "object":
+            if isinstance(value, dict):
+                out[name] = copy.deepcopy(value)
+            continue
+        if spec.get("type") == "array":
+            if isinstance(value, list):
+                out[name] = [str(v) for v in value if isinstance(v, (str, int))]
+            continue
+        scalar = _scalar(value, spec.get("type"))
+        if scalar is not None:
+            out[name] = scalar
     out["id"] = key
     if not isinstance(out.get("type"), str) or out["type"] not in _types():
         out["type"] = "article-journal" if out.get("container-title") else "document"
