@@ -102,6 +102,8 @@ def test_names() -> None:
     )
     _, fields = entry_fields(TIMMONS)
     assert fields["author"] == "{Timmons, C. F. and {WHO Working Group}}"
+    cut = work(author=[{"family": "Rogatsch", "given": "H"}], _et_al=True, title="T")
+    assert entry_fields(cut)[1]["author"] == "{Rogatsch, H. and others}"
 
 
 # ---------------------------------------------------------------------------- the fields

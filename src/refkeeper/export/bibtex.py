@@ -116,13 +116,20 @@ def _markup_name(raw: str, ascii: bool) -> str:
 
 
 def format_names(item: CSLItem, variable: str, *, ascii: bool) -> str:
+    """The names of ``variable`` joined by `` and ``; a list a reference cut short with
+    "et al." (``_et_al`` from the free-text parser) ends with BibTeX's `` and others``."""
     value = item.get(variable)
     if not value or not isinstance(value, list):
         return ""
     raws = [r for r in (_raw_name(n) for n in value if isinstance(n, dict)) if r]
     if any("<" in r for r in raws):
-        return " and ".join(format_name(n, ascii=ascii) for n in _csl.names(item, variable))
-    return finish(" and ".join(raws), ascii)
+        raws = [format_name(n, ascii=ascii) for n in _csl.names(item, variable)]
+        out = " and ".join(raws)
+    else:
+        out = finish(" and ".join(raws), ascii)
+    if out and variable == "author" and item.get("_et_al") is True:
+        out += " and others"
+    return out
 
 
 def format_pages(page: str) -> str:
