@@ -57,6 +57,12 @@ def test_markdown_and_html(cache: EntryCache) -> None:
         format_bibliography(works, "apa", "pdf")
 
 
+def test_empty_bibliography() -> None:
+    for fmt in ("text", "markdown"):
+        assert format_bibliography([], "vancouver-nlm", fmt) == ""
+    assert format_bibliography([], "apa", "html").count("csl-entry") == 0
+
+
 def test_unknown_style_is_a_style_error() -> None:
     with pytest.raises(StyleError, match="unknown citation style 'nope'"):
         format_bibliography(example_works(), "nope")

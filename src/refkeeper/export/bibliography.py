@@ -318,6 +318,8 @@ def format_entries(
     if "abstract" not in loaded.xml:  # the longest variable, and pandoc's slowest to read
         for item in items:
             item.pop("abstract", None)
+    if not items:
+        return []
     keys = [str(i["id"]) for i in items]
     hashes = [item_hash(i) for i in items]
     prefix = f"v{_CACHE_VERSION}|{loaded.digest}|{fmt}"
