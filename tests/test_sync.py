@@ -343,3 +343,22 @@ def test_several_documents_get_one_audit_report_each(
     assert http_calls == []
     again = run(project, "--offline", "--fail-on", "major")
     assert again.exit_code == 0, again.output
+
+
+def test_api_key_and_email_are_never_written(
+    project: Path, fake_eutils_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NCBI_API_KEY", "sekrit-api-key-123")
+    monkeypatch.setenv("NCBI_EMAIL", "hidden.person@example.org")
+    doc = project / "document.txt"
+    doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)
+    result = run(project)
+    assert result.exit_code == 0, result.output
+    assert any("api_key" in r.params for r in fake_eutils_env.requests)  # sent to NCBI...
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]  # ...but stored nowhere
+    assert any(p.name == "cache.sqlite" for p in written)
+    for path in written:
+        data = path.read_bytes()
+        assert b"sekrit-api-key-123" not in data, path
+        assert b"hidden.person@example.org" not in data, path
+    assert "sekrit" not in result.output and "hidden.person" not in result.output
