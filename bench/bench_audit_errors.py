@@ -29,7 +29,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from refkeeper.audit.compare import compare_reference, journal_equivalent, year_of
+from refkeeper.audit.compare import compare_reference, journal_equivalent
+from refkeeper.bibfields import year_of
 from refkeeper.extract.refparse import parse_reference
 from refkeeper.models import Work
 from refkeeper.resolve.pubmed import parse_pubmed_xml

@@ -31,6 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from refkeeper.bibfields import year_of  # noqa: E402
 from refkeeper.extract.refparse import parse_reference  # noqa: E402
 from refkeeper.models import Reference, Status, Work  # noqa: E402
 from refkeeper.resolve import (  # noqa: E402
@@ -39,7 +40,6 @@ from refkeeper.resolve import (  # noqa: E402
     make_session,
     resolve_references,
 )
-from refkeeper.resolve.match import year_of  # noqa: E402
 from refkeeper.resolve.pubmed import parse_pubmed_xml  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "pubmed" / "pubmed-real-records.xml.gz"

@@ -4,6 +4,8 @@ month names, ordinal words, page ranges, edition numbers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 MONTHS: dict[str, int] = {
     name: number
@@ -91,4 +93,21 @@ def edition_number(value: object) -> str | None:
     for word in re.findall(r"[a-z]+", text):
         if word in ORDINALS:
             return str(ORDINALS[word])
+    return None
+
+
+def year_of(item: Mapping[str, Any]) -> int | None:
+    """The year of a CSL item's ``issued`` (date-parts, or a year inside raw/literal)."""
+    issued = item.get("issued")
+    if isinstance(issued, Mapping):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            try:
+                return int(parts[0][0])
+            except (TypeError, ValueError):
+                return None
+        raw = issued.get("raw") or issued.get("literal")
+        if raw:
+            match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", str(raw))
+            return int(match.group(1)) if match else None
     return None

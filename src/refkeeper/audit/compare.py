@@ -20,7 +20,7 @@ from typing import Any, Literal
 from rapidfuzz import fuzz
 
 from refkeeper.audit.text import americanise, fold
-from refkeeper.bibfields import edition_number
+from refkeeper.bibfields import edition_number, year_of
 from refkeeper.models import CSLItem, Severity, Work
 
 EtAlStyle = Literal["lenient", "vancouver", "ama", "apa"]
@@ -461,20 +461,6 @@ def page_range(page: str) -> tuple[str, str | None] | None:
     return first_page, last_page
 
 
-def year_of(item: Mapping[str, Any]) -> int | None:
-    issued = item.get("issued")
-    if isinstance(issued, Mapping):
-        parts = issued.get("date-parts")
-        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-            try:
-                return int(parts[0][0])
-            except (TypeError, ValueError):
-                return None
-        raw = issued.get("raw") or issued.get("literal")
-        if raw:
-            match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", str(raw))
-            return int(match.group(1)) if match else None
-    return None
 
 
 def _record_years(work: Work) -> set[int]:

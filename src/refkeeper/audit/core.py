@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from refkeeper.audit.compare import EtAlStyle, FieldError, compare_reference, year_of
+from refkeeper.audit.compare import EtAlStyle, FieldError, compare_reference
 from refkeeper.audit.retractions import Notice, notices
 from refkeeper.audit.structure import (
     dangling_markers,
@@ -28,6 +28,7 @@ from refkeeper.audit.support import (
     SupportScorer,
     SupportStatus,
 )
+from refkeeper.bibfields import year_of
 from refkeeper.models import (
     Candidate,
     Claim,

@@ -11,8 +11,9 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 
-from refkeeper.audit.compare import page_range, title_words, year_of
+from refkeeper.audit.compare import page_range, title_words
 from refkeeper.audit.text import fold
+from refkeeper.bibfields import year_of
 from refkeeper.models import Extraction, Finding, LinkKind, Reference, Resolution, Severity
 
 

@@ -5,14 +5,13 @@ Exit codes: 0 done, 1 something reaches ``--fail-on``, 2 bad usage or input, 3 n
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import click
 
-from refkeeper.cli._common import CommandError, handle_errors
+from refkeeper.cli._common import CommandError, handle_errors, project_settings
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -100,7 +99,7 @@ def audit_command(
     from refkeeper.audit.run import audit_documents
     from refkeeper.audit.support import DEFAULT_THRESHOLD
 
-    settings = _settings(ctx)
+    settings = project_settings(ctx, required=False)
     paths = list(documents) or _project_documents(settings)
     for path in paths:
         if not path.exists():
@@ -120,16 +119,6 @@ def audit_command(
         if len(reasons) > 20:
             click.echo(f"... and {len(reasons) - 20} more", err=True)
         ctx.exit(1)
-
-
-def _settings(ctx: click.Context) -> Settings:
-    from refkeeper.config import find_project_root, load_settings, parse_config
-
-    obj = ctx.find_root().obj or {}
-    start = Path(obj.get("directory") or ".")
-    if find_project_root(start) is not None:
-        return load_settings(start)
-    return parse_config("", root=start.resolve(), environ=os.environ)
 
 
 def _project_documents(settings: Settings) -> list[Path]:

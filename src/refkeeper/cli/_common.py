@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import click
 
+from refkeeper.config import Settings, find_project_root, load_settings, parse_config
 from refkeeper.errors import RefkeeperError
 
 P = ParamSpec("P")
@@ -34,3 +37,18 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise CommandError(str(exc), exc.exit_code) from exc
 
     return wrapper
+
+
+def start_directory(ctx: click.Context) -> Path:
+    """The directory the command runs in: ``-C DIR``, else the working directory."""
+    directory = (ctx.find_root().obj or {}).get("directory")
+    return Path(directory) if directory else Path.cwd()
+
+
+def project_settings(ctx: click.Context, *, required: bool = True) -> Settings:
+    """The project's settings (refkeeper.toml found walking up). When ``required`` is False
+    and there is no project, the defaults and the environment."""
+    start = start_directory(ctx)
+    if required or find_project_root(start) is not None:
+        return load_settings(start)
+    return parse_config("", root=start.resolve(), environ=os.environ)

@@ -12,16 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from refkeeper import pipeline
-from refkeeper.cli._common import handle_errors
-from refkeeper.config import FAIL_LEVELS, Settings, load_settings, with_overrides
+from refkeeper.cli._common import handle_errors, project_settings, start_directory
+from refkeeper.config import FAIL_LEVELS, Settings, with_overrides
 
 
 def _settings(
     ctx: click.Context, eutils_url: str | None = None, cache: str | None = None
 ) -> Settings:
-    directory = (ctx.find_root().obj or {}).get("directory")
-    start = Path(directory) if directory else Path.cwd()
-    settings = load_settings(start)
+    settings = project_settings(ctx)
     return with_overrides(
         settings, eutils_url=eutils_url, cache_path=Path(cache) if cache else None
     )
@@ -111,8 +109,7 @@ def sync(
 @handle_errors
 def init(ctx: click.Context, force: bool) -> None:
     """Write a commented starter refkeeper.toml in the current directory."""
-    directory = (ctx.find_root().obj or {}).get("directory")
-    path = pipeline.init_project(Path(directory) if directory else Path.cwd(), force=force)
+    path = pipeline.init_project(start_directory(ctx), force=force)
     click.echo(f"wrote {path}")
 
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from refkeeper.cli._common import CommandError, handle_errors
+from refkeeper.cli._common import CommandError, handle_errors, project_settings
 
 if TYPE_CHECKING:
-    from refkeeper.config import Settings
     from refkeeper.models import Reference, Resolution
 
 
@@ -80,7 +78,7 @@ def resolve_command(
     from refkeeper.pipeline import make_client
 
     settings = with_overrides(
-        _settings(ctx),
+        project_settings(ctx, required=False),
         eutils_url=eutils_url,
         cache_path=cache,
         cache_backend="sqlite" if cache is not None else None,
@@ -108,16 +106,6 @@ def _resolve_all(refs: list[Reference], client: Any) -> list[Resolution]:
         if isinstance(partial, list) and partial:
             _render(refs, partial, "table", err=True)
         raise
-
-
-def _settings(ctx: click.Context) -> Settings:
-    from refkeeper.config import find_project_root, load_settings, parse_config
-
-    obj = ctx.find_root().obj or {}
-    start = Path(obj.get("directory") or ".")
-    if find_project_root(start) is not None:
-        return load_settings(start)
-    return parse_config("", root=start.resolve(), environ=os.environ)
 
 
 def _reference(ref_id: str, raw: str, line: int | None) -> Reference:

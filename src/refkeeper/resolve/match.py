@@ -19,7 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from refkeeper.bibfields import edition_number
+from refkeeper.bibfields import edition_number, year_of
 from refkeeper.models import Candidate, CSLItem, Status, Work
 
 ACCEPT = 0.80
@@ -69,20 +69,6 @@ def first_page(value: object, *, keep_zeros: bool = False) -> str:
     return text if keep_zeros else (text.lstrip("0") or text)
 
 
-def year_of(item: Mapping[str, Any]) -> int | None:
-    issued = item.get("issued")
-    if isinstance(issued, Mapping):
-        parts = issued.get("date-parts")
-        if parts and parts[0] and parts[0][0] not in (None, ""):
-            try:
-                return int(parts[0][0])
-            except (TypeError, ValueError):
-                return None
-        raw = issued.get("raw") or issued.get("literal")
-        if raw:
-            m = re.search(r"\b(1[6-9]\d\d|20\d\d)\b", str(raw))
-            return int(m.group(1)) if m else None
-    return None
 
 
 def _names(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:

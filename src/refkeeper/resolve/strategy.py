@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from refkeeper.bibfields import year_of
 from refkeeper.errors import InputError, NetworkError, ResponseError, RetriesExhausted
 from refkeeper.identifiers import (
     find_identifiers,
@@ -38,7 +39,7 @@ from refkeeper.identifiers import (
 )
 from refkeeper.models import Candidate, CSLItem, Reference, Resolution, Status, Work
 from refkeeper.resolve.client import CitationQuery, EntrezClient, NotCached
-from refkeeper.resolve.match import decide, first_page, label_of, norm_text, year_of
+from refkeeper.resolve.match import decide, first_page, label_of, norm_text
 
 Progress = Callable[[int, int], None]
 
