@@ -126,6 +126,7 @@ def test_article_fields_biblatex() -> None:
     entry_type, fields = entry_fields(TIMMONS, biblatex=True)
     assert entry_type == "article"
     assert fields["journaltitle"] == "{Cancer}"
+    assert fields["shortjournal"] == "{Cancer (Phila)}"
     assert fields["date"] == "{1995-10-15}"
     assert fields["eprint"] == "{8620427}"
     assert fields["eprinttype"] == "{pubmed}"

@@ -9,9 +9,10 @@ Choices worth knowing:
   (``{WHO Working Group}``); authors with only a family name bare; given names written only
   as PubMed initials (``CF``) become ``C. F.`` so BibTeX abbreviates them correctly.
 - Titles are case-protected (``{EBV}``, ``{Epstein-Barr}``), see ``latex.latex_field``.
-- BibLaTeX: ``journaltitle``, ``date`` (ISO 8601, ranges for MedlineDate ``1998 Dec-1999 Jan``),
-  ``location``, ``eprint`` + ``eprinttype = {pubmed}`` for the PMID; the PMCID has no field in
-  the biblatex data model, so it goes to ``usera`` (classic BibTeX: ``pmid``, ``pmcid``).
+- BibLaTeX: ``journaltitle`` (and ``shortjournal``, the ISO abbreviation), ``date`` (ISO 8601,
+  ranges for MedlineDate ``1998 Dec-1999 Jan``), ``location``, ``eprint`` + ``eprinttype =
+  {pubmed}`` for the PMID; the PMCID has no field in the biblatex data model, so it goes to
+  ``usera`` (classic BibTeX: ``pmid``, ``pmcid``).
 - BibLaTeX wants an integer ``volume``: ``145 ( Pt 2)`` becomes volume 145 and ``issue = {Pt 2}``
   (``number`` when there is no issue number).
 - Editor-only books are ``@collection`` in BibLaTeX (its data model requires an author for
@@ -187,6 +188,10 @@ def entry_fields(
         put("booktitle", tex(_csl.text(csl, "container-title"), protect=True))
     elif entry_type == "article":
         put("journaltitle" if biblatex else "journal", tex(container))
+        if biblatex and journal == "full":
+            iso = _csl.journal(work, "iso")
+            if iso != container:
+                put("shortjournal", tex(iso))
     elif entry_type == "misc" and _csl.text(csl, "container-title"):
         put("journaltitle" if biblatex else "journal", tex(_csl.journal(work, journal)))
 
