@@ -95,3 +95,17 @@ def test_export_a_project_lock(project: Path) -> None:
     code, out, err = run("export", str(project / "refkeeper.lock"), "-f", "biblatex")
     assert code == 0, err
     assert out.count("@") == 3 and "@collection{" in out
+
+
+def test_export_converts_another_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFKEEPER_CACHE_DIR", str(tmp_path / "cache"))
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{smith2001,\n author = {Smith, John and Doe, Jane},\n"
+        " title = {A {DNA} study},\n journal = {Lancet},\n year = {2001},\n"
+        " volume = {3},\n pages = {1--5}\n}\n",
+        "utf-8",
+    )
+    code, out, err = run("export", str(bib), "-f", "ris")
+    assert code == 0, err
+    assert "ID  - smith2001" in out and "AU  - Smith, John" in out and "EP  - 5" in out

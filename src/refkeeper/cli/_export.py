@@ -19,7 +19,7 @@ def _works(ctx: click.Context, source: Path | None) -> tuple[list[object], str |
     from refkeeper.config import Settings, load_settings
     from refkeeper.export import csljson, default_cache_path
 
-    if source is not None and source.name != "refkeeper.lock":
+    if source is not None and source.suffix.lower() == ".json":
         try:
             text = source.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -27,6 +27,16 @@ def _works(ctx: click.Context, source: Path | None) -> tuple[list[object], str |
         except OSError as exc:
             raise CommandError(f"{source}: cannot read: {exc.strerror}") from exc
         return list(csljson.parse_csl_json(text, str(source))), None, default_cache_path()
+    if source is not None and source.name != "refkeeper.lock":
+        # another library (BibTeX, RIS, MEDLINE...): its references as written
+        from refkeeper.extract import extract_file
+        from refkeeper.models import Work
+
+        works: list[object] = []
+        for ref in extract_file(source).references:
+            key = ref.key or ref.id
+            works.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
+        return works, None, default_cache_path()
     if source is not None:
         settings = Settings(root=source.resolve().parent)
         return list(pipeline.locked_works(settings)), None, default_cache_path()
@@ -87,8 +97,9 @@ def export_command(
     ascii_: bool,
     output: Path | None,
 ) -> None:
-    """Export the works of the project's lock (or of SOURCE: a CSL-JSON file or a
-    refkeeper.lock) as BibTeX, BibLaTeX, CSL-JSON, RIS or a formatted bibliography."""
+    """Export the works of the project's lock (or of SOURCE: a refkeeper.lock, a CSL-JSON
+    file, or a BibTeX/RIS/MEDLINE library) as BibTeX, BibLaTeX, CSL-JSON, RIS or a formatted
+    bibliography."""
     from refkeeper.export import EntryCache, export_string, write_atomic
     from refkeeper.models import Work
 
