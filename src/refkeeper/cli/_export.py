@@ -13,8 +13,11 @@ from refkeeper.cli._common import CommandError, handle_errors
 _FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "text", "markdown", "html")
 
 
-def _works(ctx: click.Context, source: Path | None) -> tuple[list[object], str | None, Path]:
-    """(works, configured style or None, cache file) from INPUT or the project's lock."""
+def _works(
+    ctx: click.Context, source: Path | None
+) -> tuple[list[object], tuple[str, str] | None, Path]:
+    """(works, the project's (style, journal) or None, cache file) from SOURCE or the
+    project's lock."""
     from refkeeper import pipeline
     from refkeeper.config import Settings, load_settings
     from refkeeper.export import csljson, default_cache_path
@@ -43,7 +46,8 @@ def _works(ctx: click.Context, source: Path | None) -> tuple[list[object], str |
     directory = (ctx.find_root().obj or {}).get("directory")
     settings = load_settings(Path(directory) if directory else Path.cwd())
     cache = settings.cache_path.parent / "bibliography.sqlite"
-    return list(pipeline.locked_works(settings)), settings.outputs.style, cache
+    configured = (settings.outputs.style, settings.outputs.journal)
+    return list(pipeline.locked_works(settings)), configured, cache
 
 
 @click.command("export")
@@ -69,9 +73,9 @@ def _works(ctx: click.Context, source: Path | None) -> tuple[list[object], str |
 @click.option(
     "--journal",
     type=click.Choice(["full", "iso"]),
-    default="full",
-    show_default=True,
-    help="Journal names in full or as ISO abbreviations (BibTeX, RIS).",
+    default=None,
+    help="Journal names in full or as ISO abbreviations (BibTeX, RIS; default: "
+    "refkeeper.toml, else full).",
 )
 @click.option(
     "--ascii",
@@ -93,7 +97,7 @@ def export_command(
     source: Path | None,
     fmt: str,
     style: str | None,
-    journal: str,
+    journal: str | None,
     ascii_: bool,
     output: Path | None,
 ) -> None:
@@ -109,8 +113,8 @@ def export_command(
         text = export_string(
             [w for w in works if isinstance(w, Work)],
             fmt,
-            style=style or configured or "nlm-citation-sequence",
-            journal=journal,
+            style=style or (configured[0] if configured else "nlm-citation-sequence"),
+            journal=journal or (configured[1] if configured else "full"),
             ascii=ascii_,
             cache=cache,
         )
