@@ -129,3 +129,13 @@ def test_given_name_disambiguation_stays_correct(cache: EntryCache) -> None:
     text = format_bibliography([a, b, c], "apa", cache=cache)
     assert "Smith, J. (2005a). One" in text or "Smith, J. (2005b). One" in text
     assert "Smith, K. (2005). Two" in text
+
+
+def test_parallel_chunks_give_the_same_bibliography(monkeypatch: pytest.MonkeyPatch) -> None:
+    works = list(varied_works(200)[:30])
+    serial = format_bibliography(works, "nature", "html", cache=EntryCache())
+    monkeypatch.setattr(bib, "PARALLEL_CHUNK", 5)
+    monkeypatch.setattr(bib.os, "cpu_count", lambda: 3)
+    calls = _count_renders(monkeypatch)
+    assert format_bibliography(works, "nature", "html", cache=EntryCache()) == serial
+    assert calls == [10, 10, 10]
