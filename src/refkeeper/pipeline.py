@@ -660,10 +660,14 @@ def _audit(extractions: Sequence[Extraction], plan: _Plan) -> list[AuditReport]:
 
 def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Path, str]:
     """Every configured export rendered in memory, in citation order."""
-    from refkeeper.export import export_string
+    from refkeeper.export import EntryCache, export_string
 
     works = [_work_for_export(e) for e in entries]
     out = settings.outputs
+    # Formatted entries are kept per record and style: a repeat run formats only what changed.
+    cache = (
+        EntryCache(settings.cache_path.parent / "bibliography.sqlite") if out.bibliography else None
+    )
     targets = (
         (out.bibtex, "bibtex"),
         (out.biblatex, "biblatex"),
@@ -675,7 +679,7 @@ def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Pat
     for name, fmt in targets:
         if name:
             rendered[settings.root / name] = export_string(
-                works, fmt, style=out.style, journal=out.journal
+                works, fmt, style=out.style, journal=out.journal, cache=cache
             )
     return rendered
 
