@@ -92,3 +92,14 @@ def test_status_reflects_manual_decisions() -> None:
     assert entry.status is Status.RESOLVED
     assert replace(entry, pinned="pmid:1").status is Status.PINNED
     assert replace(entry, ignored=True).status is Status.IGNORED
+
+
+def test_citation_order_round_trips_and_orders_export() -> None:
+    lock = Lock().with_entries([_entry("zeta", "2"), _entry("alpha")], order=["zeta", "alpha"])
+    text = dumps_lock(lock)
+    assert '"citation-order": ["zeta", "alpha"]' in text
+    again = loads_lock(text)
+    assert again.order == ("zeta", "alpha")
+    assert [e.key for e in again.in_citation_order()] == ["zeta", "alpha"]
+    unordered = Lock().with_entries([_entry("zeta", "2"), _entry("alpha")], order=["zeta"])
+    assert [e.key for e in unordered.in_citation_order()] == ["zeta", "alpha"]

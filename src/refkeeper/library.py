@@ -1,11 +1,13 @@
 """The lock file ``refkeeper.lock``: every cited work pinned next to the manuscript.
 
-Format: UTF-8 JSON, keys sorted, two-space indent, one entry per citation key, so that
-diffs are readable and an unchanged project produces a byte-identical file. Versioned:
-a lock written by a newer refkeeper is refused with a clear error, never overwritten.
+Format: UTF-8 JSON, keys sorted, two-space indent, each field of an object on its own line
+and each list on one line, one entry per citation key, so that diffs are readable and an
+unchanged project produces a byte-identical file. Versioned: a lock written by a newer
+refkeeper is refused with a clear error, never overwritten.
 
     {
       "refkeeper-lock": 1,
+      "citation-order": ["timmons1995epstein", "bonatti2005successful", "bosman2010who"],
       "works": {
         "timmons1995epstein": {
           "cited_as": "Timmons CF, ... Cancer 76: 1481-9",
@@ -97,9 +99,17 @@ class LockEntry:
 
 @dataclass(frozen=True, slots=True)
 class Lock:
-    """The whole lock: entries by citation key."""
+    """The whole lock: entries by citation key, and the keys in citation order (the order
+    of first citation in the documents), which numeric styles number by."""
 
     entries: Mapping[str, LockEntry] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
+
+    def in_citation_order(self) -> list[LockEntry]:
+        """Cited entries first, in citation order, then the rest (pinned only) by key."""
+        cited = [self.entries[k] for k in self.order if k in self.entries]
+        seen = set(self.order)
+        return cited + [e for k, e in sorted(self.entries.items()) if k not in seen]
 
     def index(self) -> LockIndex:
         """A lookup table over the entries (build once per run: finding is O(1))."""
@@ -111,8 +121,10 @@ class Lock:
         """See :meth:`LockIndex.find` (builds an index: use ``index()`` in loops)."""
         return self.index().find(fingerprint, fields, key)
 
-    def with_entries(self, entries: Iterable[LockEntry]) -> Lock:
-        return Lock({e.key: e for e in sorted(entries, key=lambda e: e.key)})
+    def with_entries(self, entries: Iterable[LockEntry], order: Iterable[str] = ()) -> Lock:
+        by_key = {e.key: e for e in sorted(entries, key=lambda e: e.key)}
+        kept = tuple(k for k in (order or self.order) if k in by_key)
+        return Lock(by_key, kept)
 
     def replace_entry(self, entry: LockEntry) -> Lock:
         merged = dict(self.entries)
@@ -171,12 +183,14 @@ def _dump(value: Any, indent: int) -> str:
 
 
 def dumps_lock(lock: Lock) -> str:
-    """Serialise (pure): sorted, stable, diff-friendly."""
-    data = {
-        _VERSION_KEY: LOCK_VERSION,
-        "works": {key: lock.entries[key].to_json() for key in sorted(lock.entries)},
-    }
-    return _dump(data, 0) + "\n"
+    """Serialise (pure): the format version first, then the citation order, then the works
+    by key; sorted, stable, diff-friendly."""
+    works = {key: lock.entries[key].to_json() for key in sorted(lock.entries)}
+    lines = [f'  "{_VERSION_KEY}": {LOCK_VERSION}']
+    if lock.order:
+        lines.append(f'  "citation-order": {_dump(list(lock.order), 1)}')
+    lines.append(f'  "works": {_dump(works, 1)}')
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _line_of_key(text: str, key: str) -> int | None:
@@ -218,7 +232,14 @@ def loads_lock(text: str, source: str = "refkeeper.lock") -> Lock:
                 source,
                 _line_of_key(text, key),
             ) from exc
-    return Lock(entries)
+    order = data.get("citation-order", [])
+    if not isinstance(order, list) or not all(isinstance(k, str) for k in order):
+        raise LockError(
+            "'citation-order' must be a list of citation keys",
+            source,
+            _line_of_key(text, "citation-order"),
+        )
+    return Lock(entries, tuple(k for k in order if k in entries))
 
 
 def read_lock(path: Path) -> Lock:

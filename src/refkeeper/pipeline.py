@@ -320,9 +320,9 @@ def sync(
         changes += _settle(plan, old_lock)
 
         order = list(dict.fromkeys(plan.order))
-        new_lock = Lock().with_entries(plan.entries.values())
+        new_lock = Lock().with_entries(plan.entries.values(), order)
         cited = [plan.entries[k] for k in order if not plan.entries[k].ignored]
-        lock_changed = new_lock.entries != old_lock.entries
+        lock_changed = new_lock != old_lock
 
         # Outputs depend on the lock, the documents, the settings and refkeeper's version:
         # when none changed and the files are as last written, nothing is rendered again.
@@ -815,6 +815,6 @@ def init_project(directory: Path, *, force: bool = False) -> Path:
 
 
 def locked_works(settings: Settings) -> list[Work]:
-    """The works of the lock (not ignored), keyed by their citation key, for `export`."""
+    """The works of the lock (not ignored) in citation order, keyed by citation key."""
     lock = read_lock(settings.lock_path)
-    return [_work_for_export(e) for k, e in sorted(lock.entries.items()) if not e.ignored]
+    return [_work_for_export(e) for e in lock.in_citation_order() if not e.ignored]
