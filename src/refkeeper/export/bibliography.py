@@ -60,11 +60,11 @@ from refkeeper.export.styles import Style, load_style
 from refkeeper.models import CSLItem, Work
 
 FORMATS = ("text", "markdown", "html")
-_PANDOC_TO = {"text": "plain", "markdown": "markdown", "html": "html"}
+_PANDOC_TO = {"text": "plain", "markdown": "markdown-smart", "html": "html"}
 _SEP = "RKSEP7F3A"
 _MARK = re.compile(rf"^(?:<p>)?{_SEP}(ENTRY|LABEL|BODY|END)([\w:.-]*)(?:</p>)?\s*$", re.MULTILINE)
 _NUMBER = "\x00N\x00"
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"  # bump when the rendering changes (2: markdown without smart dashes)
 
 
 @dataclass(frozen=True, slots=True)
