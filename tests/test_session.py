@@ -14,7 +14,12 @@ import requests
 from requests_cache.policy.expiration import get_url_expiration
 
 from refkeeper.errors import ConfigError
-from refkeeper.resolve import default_cache_path, make_session, response_problem
+from refkeeper.resolve import (
+    DEFAULT_BASE_URL,
+    default_cache_path,
+    make_session,
+    response_problem,
+)
 from refkeeper.resolve.session import RECORD_EXPIRY, SEARCH_EXPIRY, URLS_EXPIRE_AFTER
 from tools import require_tool
 
@@ -80,9 +85,8 @@ def test_json_answers() -> None:
 
 def test_expiry_per_endpoint() -> None:
     def expiry(utility: str) -> object:
-        return get_url_expiration(
-            f"https://eutils.ncbi.nlm.nih.gov/entrez/eutils/{utility}?id=1", URLS_EXPIRE_AFTER
-        )
+        # The URL as sent to NCBI (only its form is used here: nothing is requested).
+        return get_url_expiration(f"{DEFAULT_BASE_URL}{utility}?id=1", URLS_EXPIRE_AFTER)
 
     assert expiry("efetch.fcgi") == RECORD_EXPIRY >= timedelta(weeks=2)
     assert expiry("esearch.fcgi") == SEARCH_EXPIRY
