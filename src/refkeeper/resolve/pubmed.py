@@ -81,6 +81,24 @@ def parse_medline_date(text: str) -> list[int]:
     return parts
 
 
+def _ids_abstract_language(
+    csl: CSLItem, pmid: str, ids: dict[str, str], doi_raw: str | None, node: Any
+) -> tuple[str | None, str | None, tuple[AbstractSection, ...]]:
+    """Set the record's own identifiers, abstract and language on ``csl``; return
+    (normalised DOI, PMCID, abstract sections)."""
+    doi = normalize_doi(doi_raw) if doi_raw else None
+    pmcid = normalize_pmcid(ids["pmc"]) if "pmc" in ids else None
+    _set(csl, "DOI", doi_raw.strip() if doi and doi_raw else None)
+    csl["PMID"] = pmid
+    _set(csl, "PMCID", pmcid)
+    sections = _abstract(node.find("Abstract"))
+    _set(csl, "abstract", abstract_csl(sections))
+    language = text_of(node, "Language")
+    if language:
+        _set(csl, "language", LANGUAGES.get(language.lower()))
+    return doi, pmcid, sections
+
+
 def _name(author: Any) -> dict[str, str] | None:
     collective = author.find("CollectiveName")
     if collective is not None:
@@ -247,17 +265,7 @@ def _article(record: Any) -> Work:
         csl["page-first"] = re.split(r"[-,\s]", csl["page"], maxsplit=1)[0]
 
     doi_raw = ids.get("doi") or _doi_from(article.iterfind("ELocationID"))
-    doi = normalize_doi(doi_raw) if doi_raw else None
-    pmcid = normalize_pmcid(ids["pmc"]) if "pmc" in ids else None
-    _set(csl, "DOI", doi_raw.strip() if doi and doi_raw else None)
-    csl["PMID"] = pmid
-    _set(csl, "PMCID", pmcid)
-
-    sections = _abstract(article.find("Abstract"))
-    _set(csl, "abstract", abstract_csl(sections))
-    language = text_of(article, "Language")
-    if language:
-        _set(csl, "language", LANGUAGES.get(language.lower()))
+    doi, pmcid, sections = _ids_abstract_language(csl, pmid, ids, doi_raw, article)
 
     return Work(
         id=work_id,
@@ -343,16 +351,7 @@ def _book_article(record: Any) -> Work:
     doi_raw = ids.get("doi") or (
         _doi_from(book.iterfind("ELocationID")) if book is not None else None
     )
-    doi = normalize_doi(doi_raw) if doi_raw else None
-    pmcid = normalize_pmcid(ids["pmc"]) if "pmc" in ids else None
-    _set(csl, "DOI", doi_raw.strip() if doi and doi_raw else None)
-    csl["PMID"] = pmid
-    _set(csl, "PMCID", pmcid)
-    sections = _abstract(doc.find("Abstract"))
-    _set(csl, "abstract", abstract_csl(sections))
-    language = text_of(doc, "Language")
-    if language:
-        _set(csl, "language", LANGUAGES.get(language.lower()))
+    doi, pmcid, sections = _ids_abstract_language(csl, pmid, ids, doi_raw, doc)
     return Work(
         id=work_id,
         source="pubmed",
