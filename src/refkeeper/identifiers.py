@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"]+)", re.IGNORECASE)
 PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
 PMCID_RE = re.compile(r"\b(PMC\d{3,9})\b", re.IGNORECASE)
 ISBN_RE = re.compile(
@@ -38,9 +38,16 @@ def normalize_doi(value: str) -> str | None:
     m = DOI_RE.match(text)
     if not m:
         return None
-    doi = m.group(1).rstrip(".,;:)]}")
-    # A closing bracket belongs to the DOI only if it is balanced inside it.
-    return doi.lower()
+    doi = m.group(1).split("</", 1)[0]  # an HTML closing tag is never part of a DOI
+    # Trailing punctuation is the sentence's; a closing bracket belongs to the DOI only when
+    # it is balanced inside it (SICI DOIs such as 10.1002/...(19951015)76:8<1481::...>3.0.co;2-x).
+    pairs = {")": "(", "]": "[", "}": "{", ">": "<"}
+    while doi and doi[-1] in ".,;:)]}>":
+        last = doi[-1]
+        if last in pairs and doi.count(last) <= doi.count(pairs[last]):
+            break
+        doi = doi[:-1]
+    return doi.lower() or None
 
 
 def _isbn10_check(digits: str) -> bool:
