@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 
-PAGE_TOKEN = r"[A-Za-z]{0,4}\d{1,20}(?:\.e\d{1,4}|[a-z]{1,3}\d{1,4}|[A-Za-z]?)"
+PAGE_TOKEN = r"[A-Za-z]{0,6}\d{1,20}(?:\.e\d{1,4}|[a-z]{1,3}\d{1,4}|[A-Za-z]\d{5,20}|[A-Za-z]?)"
 """One page as written: ``1481``, ``S67``, ``e123``, ``E9``, ``12a``, ``eaat8923`` (Science),
-``490.e7`` (Cell Press), ``328rv4`` (Science Translational Medicine)."""
+``490.e7`` (Cell Press), ``328rv4`` (Science Translational Medicine), and electronic article
+numbers such as ``EVIDe2500330`` (NEJM Evidence) or ``2050313X19893580`` (SAGE, an ISSN with
+its X check digit followed by a number)."""
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASH_TRANS = str.maketrans(dict.fromkeys(_DASHES, "-"))
-_PAGE_RE = re.compile(r"([A-Za-z]{0,4})(\d{1,20})(\.e\d{1,4}|[a-z]{1,3}\d{1,4}|[A-Za-z]?)")
+_PAGE_RE = re.compile(
+    r"([A-Za-z]{0,6})(\d{1,20})(\.e\d{1,4}|[a-z]{1,3}\d{1,4}|[A-Za-z]\d{5,20}|[A-Za-z]?)"
+)
 _RANGE_RE = re.compile(rf"\s*({PAGE_TOKEN})\s*(?:-+\s*({PAGE_TOKEN}))?\s*")
 
 
