@@ -95,6 +95,8 @@ def test_offline_flag_with_a_new_citation_reports_it_unresolved(
     assert result.exit_code == 1, result.output
     assert http_calls == []
     assert "unresolved" in result.output
+    assert "needs attention" in result.output and "rogatsch2000epstein" in result.output
+    assert "offline" in result.output  # the reason it is unresolved
 
 
 def test_new_citation_is_resolved_alone_with_few_requests(

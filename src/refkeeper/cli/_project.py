@@ -62,6 +62,28 @@ def _summary(result: pipeline.SyncResult, root: Path) -> Table:
     return table
 
 
+def _attention(result: pipeline.SyncResult) -> Table | None:
+    """The works a person should look at: ambiguous, not found, not yet resolved."""
+    rows = [e for e in result.entries if e.status.value in ("ambiguous", "not-found", "unresolved")]
+    if not rows:
+        return None
+    table = Table(title="needs attention", show_header=True, header_style="bold")
+    table.add_column("key")
+    table.add_column("status")
+    table.add_column("cited as")
+    table.add_column("why")
+    for entry in rows:
+        cited = " ".join(entry.cited_as.split())
+        reason = " ".join(entry.resolution.reason.split())
+        table.add_row(
+            entry.key,
+            entry.status.value,
+            cited[:70] + ("..." if len(cited) > 70 else ""),
+            reason[:90] + ("..." if len(reason) > 90 else ""),
+        )
+    return table
+
+
 @click.command()
 @click.option("--offline", is_flag=True, help="Never touch the network: lock and cache only.")
 @click.option("--refresh", is_flag=True, help="Re-fetch records; report what changed upstream.")
@@ -94,6 +116,9 @@ def sync(
         )
     out = Console(file=sys.stdout, soft_wrap=True)
     out.print(_summary(result, settings.root))
+    attention = _attention(result)
+    if attention is not None:
+        out.print(attention)
     for change in result.changes:
         out.print(f"  {change.key}: {change.kind} {change.detail}".rstrip())
     for path in result.written:
