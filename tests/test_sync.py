@@ -364,3 +364,21 @@ def test_api_key_and_email_are_never_written(
         assert b"sekrit-api-key-123" not in data, path
         assert b"hidden.person@example.org" not in data, path
     assert "sekrit" not in result.output and "hidden.person" not in result.output
+
+
+def test_outputs_are_never_read_back_as_documents(tmp_path: Path, http_calls: list[str]) -> None:
+    from refkeeper import pipeline
+    from refkeeper.config import load_settings
+
+    root = tmp_path / "paper"
+    root.mkdir()
+    assert CliRunner().invoke(main, ["-C", str(root), "init"]).exit_code == 0
+    (root / "paper.md").write_text("A claim [@pmid:8620427].\n\nAnother claim [@pmid:15919482].\n")
+    (root / "notes.md").write_text("Nothing cited here.\n")
+    first = run(root, "--offline")  # the starter config: documents = ["*.md"]
+    assert first.exit_code == 0, first.output
+    assert (root / "bibliography.md").exists() and (root / "audit-paper.html").exists()
+    (root / "audit-notes.md").write_text("a document whose name only looks like a report\n")
+    documents = pipeline.find_documents(load_settings(root))
+    assert [p.name for p in documents] == ["audit-notes.md", "notes.md", "paper.md"]
+    assert http_calls == []

@@ -141,8 +141,31 @@ def find_documents(settings: Settings) -> list[Path]:
                 str(settings.config_path),
             )
         for match in matches:
-            found[settings.root / match] = None
+            path = settings.root / match
+            if path.is_file() and not _is_output(settings, path):
+                found[path] = None
+    if not found:
+        raise InputError(
+            "the documents configured match only refkeeper's own outputs",
+            str(settings.config_path),
+        )
     return list(found)
+
+
+def _is_output(settings: Settings, path: Path) -> bool:
+    """A file sync writes (so that documents = ["*.md"] never reads bibliography.md back)."""
+    out = settings.outputs
+    names = (out.bibtex, out.biblatex, out.csl_json, out.ris, out.bibliography, out.audit)
+    if path == settings.lock_path or path in {settings.root / n for n in names if n}:
+        return True
+    if out.audit:  # the per-document reports: audit-<document>.html
+        audit = settings.root / out.audit
+        return (
+            path.parent == audit.parent
+            and path.suffix == audit.suffix
+            and path.stem.startswith(audit.stem + "-")
+        )
+    return False
 
 
 def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[Extraction]:
