@@ -278,3 +278,23 @@ def test_chapter_cited_in_the_catalogued_book() -> None:
     assert errors_of(chapter, book) == []
     wrong_year = dict(chapter, issued={"date-parts": [[2000]]})
     assert errors_of(wrong_year, book) == [("year", "different", Severity.MAJOR)]
+
+
+def test_record_with_incomplete_author_list_is_not_an_et_al_error() -> None:
+    from pathlib import Path
+
+    from refkeeper.audit.compare import compare_reference
+    from refkeeper.extract.refparse import parse_reference
+    from refkeeper.resolve.pubmed import parse_pubmed_xml
+
+    built = Path(__file__).parent / "data" / "ncbi" / "pubmed-10757411.xml"
+    (work,) = parse_pubmed_xml(built.read_bytes())
+    assert not work.authors_complete  # AuthorList CompleteYN="N": only Rogatsch H is known
+    written = parse_reference(
+        "Rogatsch H, et al. Epstein-Barr virus-associated multicentric leiomyosarcoma in an "
+        "adult patient after heart transplantation: case report and review of the literature. "
+        "Am J Surg Pathol. 2000;24(4):614-21."
+    ).fields
+    assert [e for e in compare_reference(written, work) if e.field == "author"] == []
+    wrong = dict(written, author=[{"family": "Rogatch", "given": "H"}])
+    assert [e.field for e in compare_reference(wrong, work)] == ["author"]

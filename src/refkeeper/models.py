@@ -223,6 +223,7 @@ class Work:
     publication_types: tuple[str, ...] = ()
     comments: tuple[Comment, ...] = ()
     retrieved: str | None = None  # ISO date the record was fetched
+    authors_complete: bool = True  # False when PubMed marks the author list incomplete
 
     @property
     def abstract_text(self) -> str:
@@ -252,7 +253,7 @@ class Work:
             "comments": [c.to_json() for c in self.comments],
             "retrieved": self.retrieved,
             "csl": self._csl_without_derived_abstract(),
-        }
+        } | ({} if self.authors_complete else {"authors_complete": False})
 
     def _csl_without_derived_abstract(self) -> CSLItem:
         """``csl`` without its ``abstract`` when that is just ``abstract`` rendered (it is
@@ -284,6 +285,7 @@ class Work:
             publication_types=tuple(data.get("publication_types", ())),
             comments=tuple(Comment.from_json(c) for c in data.get("comments", ())),
             retrieved=data.get("retrieved"),
+            authors_complete=bool(data.get("authors_complete", True)),
         )
 
 

@@ -593,9 +593,12 @@ def compare_reference(
         if not r_names and field == "editor":
             # books: the page may write editors where the catalogue has authors
             r_names = _names(record.get("author"))
-        errors += compare_authors(
-            w_names, r_names, et_al=bool(written.get("_et_al")), style=et_al_style, field=field
-        )
+        et_al = bool(written.get("_et_al"))
+        if field == "author" and not work.authors_complete and r_names:
+            # PubMed lists only the first authors of this record (CompleteYN="N"): compare
+            # what both list, and do not judge "et al." or the length of the list.
+            w_names, et_al = w_names[: len(r_names)], False
+        errors += compare_authors(w_names, r_names, et_al=et_al, style=et_al_style, field=field)
     w_title, r_title = written.get("title"), record.get("title")
     is_book = str(record.get("type", "")) in ("book", "report") and str(
         written.get("type", "book")

@@ -278,6 +278,7 @@ def _article(record: Any) -> Work:
         journal_full=journal_full,
         medline_date=medline_date,
         abstract=sections,
+        authors_complete=article.find("AuthorList[@CompleteYN='N']") is None,
         mesh=tuple(
             t
             for n in citation.iterfind("MeshHeadingList/MeshHeading/DescriptorName")
