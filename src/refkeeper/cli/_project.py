@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from refkeeper import pipeline
@@ -120,11 +121,11 @@ def sync(
     if attention is not None:
         out.print(attention)
     for change in result.changes:
-        out.print(f"  {change.key}: {change.kind} {change.detail}".rstrip())
+        out.print(escape(f"  {change.key}: {change.kind} {change.detail}".rstrip()))
     for path in result.written:
-        out.print(f"wrote {path.relative_to(settings.root)}")
+        out.print(escape(f"wrote {path.relative_to(settings.root)}"))
     for reason in result.fail_reasons:
-        console.print(f"[bold red]fail[/]: {reason}")
+        console.print(f"[bold red]fail[/]: {escape(reason)}", soft_wrap=True)
     ctx.exit(result.exit_code)
 
 
