@@ -77,10 +77,10 @@ def _attention(result: pipeline.SyncResult) -> Table | None:
         cited = " ".join(entry.cited_as.split())
         reason = " ".join(entry.resolution.reason.split())
         table.add_row(
-            entry.key,
+            escape(entry.key),
             entry.status.value,
-            cited[:70] + ("..." if len(cited) > 70 else ""),
-            reason[:90] + ("..." if len(reason) > 90 else ""),
+            escape(cited[:70] + ("..." if len(cited) > 70 else "")),
+            escape(reason[:90] + ("..." if len(reason) > 90 else "")),
         )
     return table
 
