@@ -53,13 +53,13 @@ def build_tables(report: AuditReport) -> tuple[Table, Table]:
         best = row.best
         score = "" if best is None or best.support is None else f"{best.support.score:.2f}"
         evidence = best.support.evidence if best and best.support and best.support.evidence else ""
-        claims.add_row(
-            row.claim.id,
-            _short(row.claim.text, 120),
+        claims.add_row(  # Text: document and record text is never rich markup
+            Text(row.claim.id),
+            Text(_short(row.claim.text, 120)),
             Text(str(row.status), style=STATUS_STYLE[row.status]),
-            "; ".join(sources) or "-",
+            Text("; ".join(sources) or "-"),
             score,
-            _short(evidence, 120),
+            Text(_short(evidence, 120)),
         )
     findings = Table(title="findings", show_lines=False)
     findings.add_column("severity", no_wrap=True)
@@ -72,7 +72,7 @@ def build_tables(report: AuditReport) -> tuple[Table, Table]:
             Text(str(finding.severity), style=SEVERITY_STYLE.get(finding.severity, "")),
             finding.kind,
             where,
-            finding.message,
+            Text(finding.message),
         )
     return claims, findings
 

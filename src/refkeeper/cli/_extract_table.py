@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from refkeeper.models import CSLItem, Extraction
 
@@ -55,11 +56,11 @@ def render_table(extraction: Extraction, console: Console | None = None) -> None
         table.add_column("text")
         table.add_column("cites")
         for claim in extraction.claims:
-            table.add_row(
-                claim.id,
+            table.add_row(  # Text: document text is never rich markup
+                Text(claim.id),
                 str(claim.span.line),
-                _short(claim.text),
-                ", ".join(cites.get(claim.id, [])),
+                Text(_short(claim.text)),
+                Text(", ".join(cites.get(claim.id, []))),
             )
         console.print(table)
     if extraction.references:
@@ -70,7 +71,7 @@ def render_table(extraction: Extraction, console: Console | None = None) -> None
         for ref in extraction.references:
             line = str(ref.span.line) if ref.span else ""
             label = ref.id + (" (page)" if ref.page_level else "")
-            table.add_row(label, line, _short(describe(ref.fields) or ref.raw, 120))
+            table.add_row(Text(label), line, Text(_short(describe(ref.fields) or ref.raw, 120)))
         console.print(table)
     if extraction.findings:
         table = Table(title="Findings")
@@ -80,6 +81,9 @@ def render_table(extraction: Extraction, console: Console | None = None) -> None
         table.add_column("message")
         for f in extraction.findings:
             table.add_row(
-                str(f.severity), str(f.span.line) if f.span else "", f.kind, _short(f.message, 100)
+                str(f.severity),
+                str(f.span.line) if f.span else "",
+                f.kind,
+                Text(_short(f.message, 100)),
             )
         console.print(table)
