@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -45,7 +46,8 @@ def render_table(extraction: Extraction, console: Console | None = None) -> None
         tag = link.reference_id if link.kind == "direct" else f"{link.reference_id} (page)"
         cites.setdefault(link.claim_id, []).append(tag)
     console.print(
-        f"[bold]{extraction.source}[/bold] ({extraction.kind}): {len(extraction.claims)} claims, "
+        f"[bold]{escape(extraction.source)}[/bold] ({extraction.kind}): "
+        f"{len(extraction.claims)} claims, "
         f"{len(extraction.references)} references, {len(extraction.links)} links, "
         f"{len(extraction.findings)} findings"
     )
