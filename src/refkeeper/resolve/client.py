@@ -203,8 +203,6 @@ class EntrezClient:
         query["tool"] = self.tool
         if self.email:
             query["email"] = self.email
-        else:
-            _warn_no_email()
         if self.api_key:
             query["api_key"] = self.api_key
         if not post and len(urlencode(query)) > MAX_GET_QUERY:
@@ -230,6 +228,8 @@ class EntrezClient:
             kwargs = {**kwargs, "force_refresh": True}
         if self.offline:
             raise NotCached(f"offline: no cached answer for {utility} ({_describe(params)})")
+        if not self.email:
+            _warn_no_email()  # only when a request is really about to go to NCBI
 
         last = ""
         for attempt in range(self.max_attempts):
