@@ -1,0 +1,46 @@
+"""The use cases wired together: sync, pin, ignore, init, export from the lock.
+No click and no printing here: the CLI is a thin layer over these functions.
+
+    pipeline.sync(settings)                    # see refkeeper.pipeline.sync
+    pipeline.pin(settings, "key", "pmid:8620427")
+    pipeline.ignore(settings, "key")
+"""
+
+from refkeeper.pipeline.manual import (
+    ignore,
+    init_project,
+    locked_works,
+    manual_book,
+    parse_identifier,
+    pin,
+)
+from refkeeper.pipeline.outputs import audit_paths, render_audit, render_outputs, work_for_export
+from refkeeper.pipeline.project import (
+    extract_documents,
+    find_documents,
+    make_client,
+    project_lock,
+)
+from refkeeper.pipeline.syncing import Change, ClientFactory, Progress, SyncResult, sync
+
+__all__ = [
+    "Change",
+    "ClientFactory",
+    "Progress",
+    "SyncResult",
+    "audit_paths",
+    "extract_documents",
+    "find_documents",
+    "ignore",
+    "init_project",
+    "locked_works",
+    "make_client",
+    "manual_book",
+    "parse_identifier",
+    "pin",
+    "project_lock",
+    "render_audit",
+    "render_outputs",
+    "sync",
+    "work_for_export",
+]

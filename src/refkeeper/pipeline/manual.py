@@ -1,0 +1,140 @@
+"""A person's decisions kept in the lock (pin, ignore), the starter config, and the lock's
+works for `refkeeper export`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from refkeeper.config import Settings
+from refkeeper.errors import InputError
+from refkeeper.fsutil import atomic_write_text
+from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
+from refkeeper.library import (
+    Lock,
+    LockEntry,
+    ignore_entry,
+    pin_entry,
+    read_lock,
+    write_lock,
+)
+from refkeeper.models import Resolution, Status, Work
+from refkeeper.pipeline.outputs import work_for_export
+from refkeeper.pipeline.project import make_client, project_lock
+
+if TYPE_CHECKING:
+    from refkeeper.resolve import EntrezClient
+
+ClientFactory = Callable[[], "EntrezClient"]
+
+
+def parse_identifier(text: str) -> str:
+    """``8620427``, ``pmid:8620427``, ``10.1000/x``, ``PMC123``, ``978-92-...`` ->
+    the canonical ``scheme:value`` form."""
+    raw = text.strip()
+    scheme, _, value = raw.partition(":")
+    if value and scheme.lower() in ("pmid", "doi", "pmcid", "isbn"):
+        raw = value
+        hint: str | None = scheme.lower()
+    else:
+        hint = None
+    checks: list[tuple[str, Callable[[str], str | None]]] = [
+        ("pmid", normalize_pmid),
+        ("pmcid", normalize_pmcid),
+        ("doi", normalize_doi),
+        ("isbn", normalize_isbn),
+    ]
+    for name, check in checks:
+        if hint not in (None, name):
+            continue
+        if (value_ok := check(raw)) is not None:
+            return f"{name}:{value_ok}"
+    raise InputError(f"{text!r} is not a PMID, DOI, PMCID or ISBN")
+
+
+def _lookup_entry(lock: Lock, ref: str, settings: Settings) -> LockEntry:
+    if ref in lock.entries:
+        return lock.entries[ref]
+    matches = [e for e in lock.entries.values() if ref.lower() in e.cited_as.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(sorted(lock.entries)) or "none (run 'refkeeper sync' first)"
+    what = "matches several references" if matches else "is not a key in the lock"
+    raise InputError(f"{ref!r} {what}; keys: {known}", str(settings.lock_path))
+
+
+def pin(
+    settings: Settings,
+    ref: str,
+    identifier: str,
+    *,
+    client_factory: ClientFactory | None = None,
+    offline: bool = False,
+    today: date | None = None,
+) -> LockEntry:
+    """Fix the work a reference resolves to. Kept in the lock across later syncs."""
+    ident = parse_identifier(identifier)
+    with project_lock(settings.root):
+        lock = read_lock(settings.lock_path)
+        entry = _lookup_entry(lock, ref, settings)
+        client = client_factory() if client_factory else make_client(settings, offline=offline)
+        from refkeeper.resolve import resolve_identifier
+
+        resolution = resolve_identifier(ident, client)
+        if resolution.work is None and ident.startswith("isbn:"):
+            resolution = manual_book(entry.fields, ident, today)
+        if resolution.work is None:
+            raise InputError(f"cannot pin {entry.key} to {ident}: {resolution.reason}")
+        resolution = replace(resolution, status=Status.PINNED)
+        pinned = pin_entry(entry, ident, resolution)
+        write_lock(settings.lock_path, lock.replace_entry(pinned))
+        return pinned
+
+
+def manual_book(fields: Mapping[str, Any], ident: str, today: date | None = None) -> Resolution:
+    """A book not found in the NLM Catalog, pinned by its ISBN from the reference as written."""
+    isbn = ident.split(":", 1)[1]
+    csl = {**dict(fields), "ISBN": isbn, "id": ident}
+    csl.setdefault("type", "book")
+    work = Work(
+        id=ident,
+        source="manual",
+        csl=csl,
+        isbn=isbn,
+        retrieved=(today or date.today()).isoformat(),
+    )
+    return Resolution(
+        status=Status.PINNED,
+        work=work,
+        strategy="pinned-isbn",
+        reason="pinned by ISBN; the NLM Catalog record id is not known yet",
+    )
+
+
+def ignore(settings: Settings, ref: str, *, undo: bool = False) -> LockEntry:
+    """Silence a reference (kept in the lock across syncs); ``undo`` restores it."""
+    with project_lock(settings.root):
+        lock = read_lock(settings.lock_path)
+        entry = ignore_entry(_lookup_entry(lock, ref, settings), not undo)
+        write_lock(settings.lock_path, lock.replace_entry(entry))
+        return entry
+
+
+def init_project(directory: Path, *, force: bool = False) -> Path:
+    """Write a commented starter refkeeper.toml."""
+    from refkeeper.config import CONFIG_NAME, STARTER_CONFIG
+
+    path = directory / CONFIG_NAME
+    if path.exists() and not force:
+        raise InputError(f"{CONFIG_NAME} already exists (use --force to overwrite)", str(path))
+    atomic_write_text(path, STARTER_CONFIG)
+    return path
+
+
+def locked_works(settings: Settings) -> list[Work]:
+    """The works of the lock (not ignored) in citation order, keyed by citation key."""
+    lock = read_lock(settings.lock_path)
+    return [work_for_export(e) for e in lock.in_citation_order() if not e.ignored]

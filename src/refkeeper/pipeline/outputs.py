@@ -1,0 +1,114 @@
+"""Every configured output rendered in memory (exports and audit reports)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from refkeeper.config import Settings
+from refkeeper.library import (
+    LockEntry,
+)
+from refkeeper.models import Work
+
+if TYPE_CHECKING:
+    from refkeeper.audit import AuditReport
+
+
+def work_for_export(entry: LockEntry) -> Work:
+    """The record a bibliography shows: the resolved work, else the reference as written."""
+    if entry.work is not None:
+        return replace(entry.work, csl={**entry.work.csl, "id": entry.key})
+    return Work(id=entry.key, source="document", csl={**entry.fields, "id": entry.key})
+
+
+def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Path, str]:
+    """Every configured export rendered in memory, in citation order."""
+    from refkeeper.export import EntryCache, export_string
+
+    works = [work_for_export(e) for e in entries]
+    out = settings.outputs
+    # Formatted entries are kept per record and style: a repeat run formats only what changed.
+    cache = (
+        EntryCache(settings.cache_path.parent / "bibliography.sqlite") if out.bibliography else None
+    )
+    targets = (
+        (out.bibtex, "bibtex"),
+        (out.biblatex, "biblatex"),
+        (out.csl_json, "csl-json"),
+        (out.ris, "ris"),
+        (out.bibliography, format_for(out.bibliography or "")),
+    )
+    rendered: dict[Path, str] = {}
+    for name, fmt in targets:
+        if name:
+            rendered[settings.root / name] = export_string(
+                works, fmt, style=out.style, journal=out.journal, cache=cache
+            )
+    return rendered
+
+
+def format_for(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}.get(suffix, "text")
+
+
+def render_audit(report: AuditReport, fmt: str) -> str:
+    """The audit report as html, markdown, json or a plain-text table."""
+    if fmt == "html":
+        from refkeeper.audit.report_html import render_html
+
+        return render_html(report)
+    if fmt == "json":
+        from refkeeper.audit.report_json import render_json
+
+        return render_json(report)
+    if fmt == "markdown":
+        from refkeeper.audit.report_markdown import render_markdown
+
+        return render_markdown(report)
+    from refkeeper.audit.report_table import render_table
+
+    return render_table(report)
+
+
+def is_output(settings: Settings, path: Path) -> bool:
+    """A file sync writes (so that documents = ["*.md"] never reads bibliography.md back)."""
+    out = settings.outputs
+    names = (out.bibtex, out.biblatex, out.csl_json, out.ris, out.bibliography, out.audit)
+    if path == settings.lock_path or path in {settings.root / n for n in names if n}:
+        return True
+    if out.audit:  # the per-document reports: audit-<document>.html
+        audit = settings.root / out.audit
+        return (
+            path.parent == audit.parent
+            and path.suffix == audit.suffix
+            and path.stem.startswith(audit.stem + "-")
+        )
+    return False
+
+
+def audit_paths(settings: Settings, documents: Sequence[Path]) -> list[Path]:
+    """Where the audit reports go: the configured file for a one-document project; with
+    several documents, one report each, named after the document (audit-chapter1.html)."""
+    name = settings.outputs.audit
+    if not name:
+        return []
+    path = settings.root / name
+    if len(documents) <= 1:
+        return [path]
+    stems = [str(d.relative_to(settings.root).with_suffix("")).replace("/", "_") for d in documents]
+    return [path.with_name(f"{path.stem}-{stem}{path.suffix}") for stem in stems]
+
+
+def output_paths(settings: Settings, documents: Sequence[Path]) -> list[Path]:
+    """The lock, then every output file sync writes."""
+    out = settings.outputs
+    names = (out.bibtex, out.biblatex, out.csl_json, out.ris, out.bibliography)
+    return [
+        settings.lock_path,
+        *(settings.root / n for n in names if n),
+        *audit_paths(settings, documents),
+    ]

@@ -1,0 +1,106 @@
+"""The project on disk: its lock against concurrent runs, its documents, its outputs."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import glob
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from refkeeper.config import Settings
+from refkeeper.errors import InputError, ProjectBusy
+from refkeeper.models import Extraction
+from refkeeper.pipeline.outputs import is_output, output_paths
+from refkeeper.pipeline.state import STATE_NAME
+
+if TYPE_CHECKING:
+    from refkeeper.resolve import EntrezClient
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, timeout: float = 120.0) -> Iterator[None]:
+    """Hold an exclusive lock on the project so that two syncs never interleave."""
+    path = root / ".refkeeper.lock.flock"
+    handle = open(path, "a+b")  # noqa: SIM115 - held for the duration of the context
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ProjectBusy(
+                        f"{root}: another refkeeper process has held the project for "
+                        f"{timeout:.0f} s; try again when it is done"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        handle.close()
+
+
+def find_documents(settings: Settings) -> list[Path]:
+    """The documents the config names (globs relative to the project root), sorted."""
+    if not settings.documents:
+        raise InputError("no documents configured ([project] documents)", str(settings.config_path))
+    found: dict[Path, None] = {}
+    for pattern in settings.documents:
+        matches = sorted(glob.glob(pattern, root_dir=settings.root, recursive=True))
+        if not matches:
+            raise InputError(
+                f"no document matches {pattern!r} (relative to {settings.root})",
+                str(settings.config_path),
+            )
+        for match in matches:
+            path = settings.root / match
+            if path.is_file() and not is_output(settings, path):
+                found[path] = None
+    if not found:
+        raise InputError(
+            "the documents configured match only refkeeper's own outputs",
+            str(settings.config_path),
+        )
+    return list(found)
+
+
+def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[Extraction]:
+    """Extract each document; sources are named relative to ``root`` in reports."""
+    from refkeeper.extract import extract_file
+
+    extractions = []
+    for path in paths:
+        extraction = extract_file(path)
+        if root is not None and path.is_relative_to(root):
+            extraction = replace(extraction, source=str(path.relative_to(root)))
+        extractions.append(extraction)
+    return extractions
+
+
+def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
+    """The Entrez client for these settings (the session is built here and passed in)."""
+    from refkeeper.resolve import EntrezClient, make_session
+
+    session = make_session(
+        settings.cache_path, backend=settings.cache_backend, redis_url=settings.redis_url
+    )
+    return EntrezClient(
+        session,
+        base_url=settings.eutils_url,
+        api_key=settings.api_key,
+        email=settings.email,
+        tool=settings.tool,
+        offline=offline,
+    )
+
+
+def remove_stale_temp_files(settings: Settings, documents: Sequence[Path]) -> None:
+    """Temp files left by a run that was killed before its rename (see fsutil)."""
+    for path in (*output_paths(settings, documents), settings.root / STATE_NAME):
+        if path.parent.is_dir():
+            for stale in path.parent.glob(f".{path.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
