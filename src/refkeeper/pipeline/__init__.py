@@ -16,12 +16,13 @@ from refkeeper.pipeline.manual import (
 )
 from refkeeper.pipeline.outputs import audit_paths, render_audit, render_outputs, work_for_export
 from refkeeper.pipeline.project import (
+    ClientFactory,
     extract_documents,
     find_documents,
     make_client,
     project_lock,
 )
-from refkeeper.pipeline.syncing import Change, ClientFactory, Progress, SyncResult, sync
+from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
 
 __all__ = [
     "Change",

@@ -23,12 +23,10 @@ from refkeeper.library import (
 )
 from refkeeper.models import Resolution, Status, Work
 from refkeeper.pipeline.outputs import work_for_export
-from refkeeper.pipeline.project import make_client, project_lock
+from refkeeper.pipeline.project import ClientFactory, make_client, project_lock
 
 if TYPE_CHECKING:
-    from refkeeper.resolve import EntrezClient
-
-ClientFactory = Callable[[], "EntrezClient"]
+    pass
 
 
 def parse_identifier(text: str) -> str:

@@ -6,7 +6,7 @@ import contextlib
 import fcntl
 import glob
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,9 @@ from refkeeper.pipeline.state import STATE_NAME
 
 if TYPE_CHECKING:
     from refkeeper.resolve import EntrezClient
+
+ClientFactory = Callable[[], "EntrezClient"]
+"""Builds the Entrez client when (and only when) something must be resolved."""
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ from refkeeper.pipeline.outputs import (
     render_outputs,
 )
 from refkeeper.pipeline.project import (
+    ClientFactory,
     extract_documents,
     find_documents,
     make_client,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     from refkeeper.resolve import EntrezClient
 
 Progress = Callable[[int, int], None]
-ClientFactory = Callable[[], "EntrezClient"]
 
 
 @dataclass(frozen=True, slots=True)
