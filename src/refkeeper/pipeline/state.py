@@ -39,7 +39,7 @@ def inputs_digest(settings: Settings, documents: Sequence[Path], lock_bytes: byt
 
 
 def rendered_digest(
-    settings: Settings, lock_text: str, order: Sequence[str], extractions: Sequence[Extraction]
+    settings: Settings, lock_bytes: bytes, order: Sequence[str], extractions: Sequence[Extraction]
 ) -> str:
     """A digest of what the outputs are rendered from: the lock, the citation order, the
     output settings, and the documents' text only when an audit report is written."""
@@ -47,7 +47,7 @@ def rendered_digest(
 
     h = hashlib.sha256(__version__.encode())
     h.update(repr(settings.outputs).encode())
-    h.update(hashlib.sha256(lock_text.encode()).digest())
+    h.update(hashlib.sha256(lock_bytes).digest())
     h.update("\0".join(order).encode())
     if settings.outputs.audit:
         for extraction in extractions:

@@ -148,7 +148,9 @@ def sync(
 
         # Outputs depend on the lock, the documents, the settings and refkeeper's version:
         # when none changed and the files are as last written, nothing is rendered again.
-        rendered_from = rendered_digest(settings, dumps_lock(new_lock), order, extractions)
+        # (an unchanged lock is the bytes on disk: no need to serialise it again)
+        new_bytes = dumps_lock(new_lock).encode() if lock_changed else lock_bytes
+        rendered_from = rendered_digest(settings, new_bytes, order, extractions)
         up_to_date = state.get("rendered") == rendered_from and outputs_current(
             settings, documents, state, None
         )
