@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from refkeeper.export.bibliography import EntryCache, format_bibliography
 from refkeeper.export.bibtex import to_bibtex
 from refkeeper.export.csljson import to_csl_json
 from refkeeper.export.ris import to_ris
+from refkeeper.fsutil import atomic_write_text
 from refkeeper.models import Work
 
 
@@ -21,16 +21,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("cannot write: no such directory", str(folder))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(target, text)
     return target
 
 
