@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from refkeeper.errors import DocumentError
 from refkeeper.extract.cslutil import latex_to_text
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
@@ -97,7 +96,7 @@ def extract_latex(
     library: Sequence[Reference] = (),
 ) -> Extraction:
     """Claims, references and links of a LaTeX document."""
-    from refkeeper.extract.libraries import read_library
+    from refkeeper.extract.libraries import load_bibliography
 
     index = LineIndex(text)
     findings: list[Finding] = []
@@ -122,22 +121,9 @@ def extract_latex(
                 names.append((name if name.endswith(".bib") else name + ".bib", m.start()))
     names.extend((m.group("name").strip(), m.start()) for m in ADDBIBRESOURCE.finditer(nocomment))
     for name, at in names:
-        path = Path(name).expanduser()
-        if not path.is_absolute():
-            path = (base_dir or Path.cwd()) / path
-        try:
-            refs, lib_findings = read_library(path)
-        except DocumentError as exc:
-            findings.append(
-                Finding(
-                    kind="missing-bibliography",
-                    message=f"bibliography: {exc}",
-                    severity=Severity.MAJOR,
-                    span=index.span(at, at),
-                    raw=name,
-                )
-            )
-            continue
+        refs, lib_findings = load_bibliography(
+            name, base_dir, named_in="bibliography", span=index.span(at, at)
+        )
         for ref in refs:
             known.setdefault(ref.key or ref.id, ref)
         findings.extend(lib_findings)

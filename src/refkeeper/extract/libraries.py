@@ -25,7 +25,7 @@ from refkeeper.extract.cslutil import (
 from refkeeper.extract.documents import read_text
 from refkeeper.extract.sentences import LineIndex
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
-from refkeeper.models import CSLItem, Extraction, Finding, Reference, Severity
+from refkeeper.models import CSLItem, Extraction, Finding, Reference, Severity, Span
 
 LibraryResult = tuple[list[Reference], list[Finding]]
 
@@ -631,3 +631,24 @@ def read_library(path: Path, kind: str | None = None) -> LibraryResult:
     text = read_text(path)
     extraction = extract_library(text, kind, str(path))
     return list(extraction.references), list(extraction.findings)
+
+
+def load_bibliography(
+    name: str, base_dir: Path | None, *, named_in: str, span: Span | None = None
+) -> LibraryResult:
+    """The references of a bibliography a document names (relative to ``base_dir``); one it
+    cannot read becomes a ``missing-bibliography`` finding instead of an error."""
+    path = Path(name).expanduser()
+    if not path.is_absolute():
+        path = (base_dir or Path.cwd()) / path
+    try:
+        return read_library(path)
+    except DocumentError as exc:
+        finding = Finding(
+            kind="missing-bibliography",
+            message=f"{named_in}: {exc}",
+            severity=Severity.MAJOR,
+            span=span,
+            raw=name,
+        )
+        return [], [finding]

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from refkeeper.errors import DocumentError
 from refkeeper.extract.markdown_syntax import front_matter, prose_mask_regions
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
@@ -85,7 +84,7 @@ def extract_markdown(
     library: Sequence[Reference] = (),
 ) -> Extraction:
     """Claims, references and links of a Markdown document with pandoc citations."""
-    from refkeeper.extract.libraries import parse_csl_json, read_library
+    from refkeeper.extract.libraries import load_bibliography, parse_csl_json
 
     index = LineIndex(text)
     findings: list[Finding] = []
@@ -109,21 +108,9 @@ def extract_markdown(
 
     add(library)
     for name in _bibliography_paths(meta):
-        path = Path(name).expanduser()
-        if not path.is_absolute():
-            path = (base_dir or Path.cwd()) / path
-        try:
-            refs, lib_findings = read_library(path)
-        except DocumentError as exc:
-            findings.append(
-                Finding(
-                    kind="missing-bibliography",
-                    message=f"bibliography named in the front matter: {exc}",
-                    severity=Severity.MAJOR,
-                    raw=name,
-                )
-            )
-            continue
+        refs, lib_findings = load_bibliography(
+            name, base_dir, named_in="bibliography named in the front matter"
+        )
         add(refs)
         findings.extend(lib_findings)
     inline = meta.get("references")
