@@ -382,3 +382,29 @@ def test_outputs_are_never_read_back_as_documents(tmp_path: Path, http_calls: li
     documents = pipeline.find_documents(load_settings(root))
     assert [p.name for p in documents] == ["audit-notes.md", "notes.md", "paper.md"]
     assert http_calls == []
+
+
+def test_progress_is_reported_while_resolving_and_silent_off_terminal(
+    project: Path, fake_eutils_env: Any
+) -> None:
+    from refkeeper import pipeline
+    from refkeeper.config import load_settings
+
+    doc = project / "document.txt"
+    doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)
+    seen: list[tuple[int, int]] = []
+    pipeline.sync(load_settings(project), progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (1, 1)  # one new reference to resolve, and it settled
+    assert all(done <= total for done, total in seen)
+    # The command's output is not a terminal here: it resolves without a progress bar.
+    doc.write_text(
+        doc.read_text() + "\n\nA third claim.\nClick to access Pubmed\n"
+        "Timmons CF, Dawson DB, Richards CS, Andrews WS, Katz JA (1995)\n"
+        "Epstein-Barr virus-associated leiomyosarcomas in liver transplantation recipients.\n"
+        "Cancer 76: 1481-1489\n"
+    )
+    before = fake_eutils_env.count()
+    result = run(project)
+    assert result.exit_code == 0, result.output
+    assert fake_eutils_env.count() > before  # something was resolved...
+    assert "resolving" not in result.output and "\r" not in result.output  # ...quietly
