@@ -408,3 +408,12 @@ def test_progress_is_reported_while_resolving_and_silent_off_terminal(
     assert result.exit_code == 0, result.output
     assert fake_eutils_env.count() > before  # something was resolved...
     assert "resolving" not in result.output and "\r" not in result.output  # ...quietly
+
+
+def test_a_busy_project_is_a_clear_error(project: Path) -> None:
+    from refkeeper.errors import ProjectBusy
+    from refkeeper.pipeline import project_lock
+
+    with project_lock(project), pytest.raises(ProjectBusy, match="another refkeeper process"):
+        with project_lock(project, timeout=0.2):
+            pass

@@ -196,8 +196,6 @@ def abstract_csl(sections: tuple[AbstractSection, ...] | list[AbstractSection]) 
 
 
 RETRACTION_TYPES = frozenset({"RetractionIn"})
-ERRATUM_TYPES = frozenset({"ErratumIn"})
-CONCERN_TYPES = frozenset({"ExpressionOfConcernIn"})
 
 
 @dataclass(frozen=True, slots=True)
