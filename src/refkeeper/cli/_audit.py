@@ -14,12 +14,8 @@ import click
 from refkeeper.cli._common import CommandError, handle_errors, project_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
 
     from refkeeper.audit import AuditReport
-    from refkeeper.audit.run import ResolutionsProvider
-    from refkeeper.config import Settings
-    from refkeeper.models import Extraction, Resolution
 
 FORMATS = ("table", "html", "markdown", "json")
 FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
@@ -94,22 +90,23 @@ def audit_command(
 ) -> None:
     """Audit DOCUMENTS (default: the project's documents): citation errors against the
     verified records, retractions, claim support with evidence sentences, structure."""
+    from refkeeper import pipeline
     from refkeeper.audit import AuditOptions
     from refkeeper.audit.compare import EtAlStyle
-    from refkeeper.audit.run import audit_documents
     from refkeeper.audit.support import DEFAULT_THRESHOLD
 
     settings = project_settings(ctx, required=False)
-    paths = list(documents) or _project_documents(settings)
+    paths = list(documents) or pipeline.find_documents(settings)
     for path in paths:
         if not path.exists():
             raise CommandError(f"{path}: no such file", 2)
-    provider = _provider(settings, resolutions_file, offline)
     options = AuditOptions(
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         et_al_style=cast(EtAlStyle, et_al_style),
     )
-    reports = audit_documents(paths, provider, options=options)
+    reports = pipeline.audit_project(
+        settings, paths, options=options, resolutions_file=resolutions_file, offline=offline
+    )
     _emit(reports, fmt, output)
     level = fail_on or settings.fail_on
     reasons = [f"{r.source}: {line}" for r in reports for line in r.fail_reasons(level)]
@@ -119,29 +116,6 @@ def audit_command(
         if len(reasons) > 20:
             click.echo(f"... and {len(reasons) - 20} more", err=True)
         ctx.exit(1)
-
-
-def _project_documents(settings: Settings) -> list[Path]:
-    from refkeeper import pipeline
-
-    return pipeline.find_documents(settings)
-
-
-def _provider(
-    settings: Settings, resolutions_file: Path | None, offline: bool
-) -> ResolutionsProvider:
-    """--resolutions FILE; else the project's lock, then (unless --offline) cache/network."""
-    from refkeeper import pipeline
-    from refkeeper.audit.run import json_provider, lock_provider, network_provider
-    from refkeeper.library import read_lock
-
-    if resolutions_file is not None:
-        return json_provider(resolutions_file)
-
-    def online(extraction: Extraction) -> Mapping[str, Resolution]:
-        return network_provider(pipeline.make_client(settings, offline=offline))(extraction)
-
-    return lock_provider(read_lock(settings.lock_path), None if offline else online)
 
 
 def _emit(reports: list[AuditReport], fmt: str, output: Path | None) -> None:

@@ -6,6 +6,7 @@ No click and no printing here: the CLI is a thin layer over these functions.
     pipeline.ignore(settings, "key")
 """
 
+from refkeeper.pipeline.auditing import audit_project, resolutions_provider
 from refkeeper.pipeline.manual import (
     ignore,
     init_project,
@@ -25,6 +26,8 @@ from refkeeper.pipeline.project import (
 from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
 
 __all__ = [
+    "audit_project",
+    "resolutions_provider",
     "Change",
     "ClientFactory",
     "Progress",
