@@ -8,46 +8,9 @@ from pathlib import Path
 
 import click
 
-from refkeeper.cli._common import CommandError, handle_errors
+from refkeeper.cli._common import handle_errors, start_directory
 
 _FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "text", "markdown", "html")
-
-
-def _works(
-    ctx: click.Context, source: Path | None
-) -> tuple[list[object], tuple[str, str] | None, Path]:
-    """(works, the project's (style, journal) or None, cache file) from SOURCE or the
-    project's lock."""
-    from refkeeper import pipeline
-    from refkeeper.config import Settings, load_settings
-    from refkeeper.export import csljson, default_cache_path
-
-    if source is not None and source.suffix.lower() == ".json":
-        try:
-            text = source.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{source}: not UTF-8 text (byte {exc.start})") from exc
-        except OSError as exc:
-            raise CommandError(f"{source}: cannot read: {exc.strerror}") from exc
-        return list(csljson.parse_csl_json(text, str(source))), None, default_cache_path()
-    if source is not None and source.name != "refkeeper.lock":
-        # another library (BibTeX, RIS, MEDLINE...): its references as written
-        from refkeeper.extract import extract_file
-        from refkeeper.models import Work
-
-        works: list[object] = []
-        for ref in extract_file(source).references:
-            key = ref.key or ref.id
-            works.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
-        return works, None, default_cache_path()
-    if source is not None:
-        settings = Settings(root=source.resolve().parent)
-        return list(pipeline.locked_works(settings)), None, default_cache_path()
-    directory = (ctx.find_root().obj or {}).get("directory")
-    settings = load_settings(Path(directory) if directory else Path.cwd())
-    cache = settings.cache_path.parent / "bibliography.sqlite"
-    configured = (settings.outputs.style, settings.outputs.journal)
-    return list(pipeline.locked_works(settings)), configured, cache
 
 
 @click.command("export")
@@ -104,17 +67,18 @@ def export_command(
     """Export the works of the project's lock (or of SOURCE: a refkeeper.lock, a CSL-JSON
     file, or a BibTeX/RIS/MEDLINE library) as BibTeX, BibLaTeX, CSL-JSON, RIS or a formatted
     bibliography."""
+    from refkeeper import pipeline
     from refkeeper.export import EntryCache, export_string, write_atomic
-    from refkeeper.models import Work
 
-    works, configured, cache_path = _works(ctx, source)
-    cache = EntryCache(cache_path) if fmt in ("text", "markdown", "html") else None
+    found = pipeline.works_to_export(source, start_directory(ctx))
+    works = found.works
+    cache = EntryCache(found.cache_path) if fmt in ("text", "markdown", "html") else None
     try:
         text = export_string(
-            [w for w in works if isinstance(w, Work)],
+            works,
             fmt,
-            style=style or (configured[0] if configured else "nlm-citation-sequence"),
-            journal=journal or (configured[1] if configured else "full"),
+            style=style or found.style or "nlm-citation-sequence",
+            journal=journal or found.journal or "full",
             ascii=ascii_,
             cache=cache,
         )

@@ -8,12 +8,14 @@ No click and no printing here: the CLI is a thin layer over these functions.
 
 from refkeeper.pipeline.auditing import audit_project, resolutions_provider
 from refkeeper.pipeline.manual import (
+    ExportSource,
     ignore,
     init_project,
     locked_works,
     manual_book,
     parse_identifier,
     pin,
+    works_to_export,
 )
 from refkeeper.pipeline.outputs import audit_paths, render_audit, render_outputs, work_for_export
 from refkeeper.pipeline.project import (
@@ -26,6 +28,8 @@ from refkeeper.pipeline.project import (
 from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
 
 __all__ = [
+    "ExportSource",
+    "works_to_export",
     "audit_project",
     "resolutions_provider",
     "Change",

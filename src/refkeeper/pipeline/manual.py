@@ -4,12 +4,12 @@ works for `refkeeper export`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from refkeeper.config import Settings
+from refkeeper.config import Settings, load_settings
 from refkeeper.errors import InputError
 from refkeeper.fsutil import atomic_write_text
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
@@ -136,3 +136,48 @@ def locked_works(settings: Settings) -> list[Work]:
     """The works of the lock (not ignored) in citation order, keyed by citation key."""
     lock = read_lock(settings.lock_path)
     return [work_for_export(e) for e in lock.in_citation_order() if not e.ignored]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSource:
+    """What `refkeeper export` exports, and the project's style and journal choice if any."""
+
+    works: list[Work]
+    style: str | None
+    journal: str | None
+    cache_path: Path
+
+
+def works_to_export(source: Path | None, start: Path) -> ExportSource:
+    """The works of ``source`` (a refkeeper.lock, a CSL-JSON file, or a BibTeX/RIS/MEDLINE
+    library as written), or of the lock of the project found from ``start``."""
+    from refkeeper.export import csljson, default_cache_path
+
+    if source is not None and source.suffix.lower() == ".json":
+        try:
+            text = source.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text (byte {exc.start})", str(source)) from exc
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", str(source)) from exc
+        works = list(csljson.parse_csl_json(text, str(source)))
+        return ExportSource(works, None, None, default_cache_path())
+    if source is not None and source.name != "refkeeper.lock":
+        from refkeeper.extract import extract_file
+
+        works = []
+        for ref in extract_file(source).references:
+            key = ref.key or ref.id
+            works.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
+        return ExportSource(works, None, None, default_cache_path())
+    if source is not None:
+        return ExportSource(
+            locked_works(Settings(root=source.resolve().parent)), None, None, default_cache_path()
+        )
+    settings = load_settings(start)
+    return ExportSource(
+        locked_works(settings),
+        settings.outputs.style,
+        settings.outputs.journal,
+        settings.cache_path.parent / "bibliography.sqlite",
+    )
