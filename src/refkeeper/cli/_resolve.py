@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -61,79 +61,32 @@ def resolve_command(
 ) -> None:
     """Resolve REFERENCE (free text such as "Timmons CF ... Cancer 76: 1481-9", or pmid:,
     doi:, pmcid:, isbn:) to a verified PubMed or NLM Catalog record, with its evidence."""
-    from refkeeper.resolve import resolve_identifier
-    from refkeeper.resolve.strategy import is_identifier
+    from refkeeper import pipeline
+    from refkeeper.config import with_overrides
+    from refkeeper.errors import RetriesExhausted
 
     if reference is None and file_ is None:
         raise click.UsageError("give a REFERENCE or --file FILE")
     refs = []
     if reference is not None:
-        refs.append(_reference("r1", reference, None))
+        refs.append(pipeline.reference_from_text("r1", reference))
     if file_ is not None:
-        refs.extend(_read_file(file_, start=len(refs) + 1))
+        refs.extend(pipeline.references_from_file(file_, start=len(refs) + 1))
     if not refs:
         raise CommandError(f"{file_}: no references in the file", 2)
-
-    from refkeeper.config import with_overrides
-    from refkeeper.pipeline import make_client
-
     settings = with_overrides(
         project_settings(ctx, required=False),
         eutils_url=eutils_url,
         cache_path=cache,
         cache_backend="sqlite" if cache is not None else None,
     )
-    client = make_client(settings, offline=offline)
-    session = client.session
     try:
-        if len(refs) == 1 and is_identifier(refs[0].raw):
-            resolutions = [resolve_identifier(refs[0].raw, client)]
-        else:
-            resolutions = _resolve_all(refs, client)
-    finally:
-        session.close()
-    _render(refs, resolutions, fmt)
-
-
-def _resolve_all(refs: list[Reference], client: Any) -> list[Resolution]:
-    from refkeeper.errors import RetriesExhausted
-    from refkeeper.resolve import resolve_references
-
-    try:
-        return resolve_references(refs, client)
+        resolutions = pipeline.resolve_texts(settings, refs, offline=offline)
     except RetriesExhausted as exc:
-        partial = exc.partial
-        if isinstance(partial, list) and partial:
-            _render(refs, partial, "table", err=True)
+        if isinstance(exc.partial, list) and exc.partial:
+            _render(refs, exc.partial, "table", err=True)  # what was resolved before
         raise
-
-
-def _reference(ref_id: str, raw: str, line: int | None) -> Reference:
-    from refkeeper.extract.refparse import parse_reference
-    from refkeeper.models import Reference, Span
-    from refkeeper.resolve.strategy import is_identifier
-
-    text = raw.strip()
-    fields = {} if is_identifier(text) else dict(parse_reference(text).fields)
-    span = Span(line, 0, len(raw)) if line is not None else None
-    return Reference(id=ref_id, raw=text, span=span, fields=fields)
-
-
-def _read_file(path: Path, *, start: int) -> list[Reference]:
-    from refkeeper.errors import DocumentError
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror}", str(path)) from exc
-    refs: list[Reference] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        refs.append(_reference(f"r{start + len(refs)}", line, number))
-    return refs
+    _render(refs, resolutions, fmt)
 
 
 def _render(

@@ -25,9 +25,17 @@ from refkeeper.pipeline.project import (
     make_client,
     project_lock,
 )
+from refkeeper.pipeline.resolving import (
+    reference_from_text,
+    references_from_file,
+    resolve_texts,
+)
 from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
 
 __all__ = [
+    "reference_from_text",
+    "references_from_file",
+    "resolve_texts",
     "ExportSource",
     "works_to_export",
     "audit_project",
