@@ -417,3 +417,17 @@ def test_a_busy_project_is_a_clear_error(project: Path) -> None:
     with project_lock(project), pytest.raises(ProjectBusy, match="another refkeeper process"):
         with project_lock(project, timeout=0.2):
             pass
+
+
+def test_refresh_fills_in_the_nlm_catalog_record_of_a_book_pinned_by_isbn(
+    project: Path, fake_eutils_env: Any
+) -> None:
+    book = read_lock(project / "refkeeper.lock").entries["bosman2010who"]
+    assert book.work is not None and book.work.source == "manual"  # pinned by ISBN only
+    result = run(project, "--refresh")
+    assert result.exit_code == 0, result.output
+    assert "bosman2010who: catalogued NLM Catalog record nlm:TEST-0000001" in result.output
+    entry = read_lock(project / "refkeeper.lock").entries["bosman2010who"]
+    assert entry.pinned == "isbn:9789283224327" and entry.status.value == "pinned"
+    assert entry.work is not None and entry.work.nlm_id == "TEST-0000001"
+    assert entry.work.isbn == "9789283224327"

@@ -390,16 +390,21 @@ def _resolve(
 
 
 def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Change]:
-    """Re-fetch every PubMed record in use and report what changed upstream."""
+    """Re-fetch every PubMed record in use and report what changed upstream; look books
+    pinned only by their ISBN up in the NLM Catalog again."""
     by_pmid = {e.work.pmid: e for e in plan.entries.values() if e.work is not None and e.work.pmid}
-    if not by_pmid:
-        return []
+    by_isbn = [
+        e
+        for e in plan.entries.values()
+        if e.work is not None and e.work.source == "manual" and (e.pinned or "").startswith("isbn:")
+    ]
+    changes: list[Change] = []
     client.refresh = True  # past the cache: the point is to see what changed upstream
     try:
         fresh = {w.pmid: w for w in client.fetch_pubmed(sorted(by_pmid)) if w.pmid}
+        catalogued = {e.key: _catalogue_lookup(e, client) for e in by_isbn}
     finally:
         client.refresh = False
-    changes: list[Change] = []
     for pmid, entry in by_pmid.items():
         new = fresh.get(pmid)
         old = entry.work
@@ -413,7 +418,22 @@ def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Chan
             plan.entries[entry.key] = canonical(
                 replace(entry, resolution=replace(entry.resolution, work=new))
             )
+    for entry in by_isbn:
+        resolution = catalogued[entry.key]
+        if resolution is not None and resolution.work is not None:
+            work = resolution.work
+            changes.append(Change(entry.key, "catalogued", f"NLM Catalog record {work.id}"))
+            pinned = replace(resolution, status=Status.PINNED)
+            plan.entries[entry.key] = canonical(replace(entry, resolution=pinned))
     return changes
+
+
+def _catalogue_lookup(entry: LockEntry, client: EntrezClient) -> Resolution | None:
+    """The NLM Catalog record of a book pinned by ISBN, when the catalogue now has it."""
+    from refkeeper.resolve import resolve_identifier
+
+    resolution = resolve_identifier(entry.pinned or "", client)
+    return resolution if resolution.work is not None else None
 
 
 def _audit(extractions: Sequence[Extraction], plan: _Plan) -> list[AuditReport]:
