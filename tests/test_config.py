@@ -87,3 +87,13 @@ def test_starter_config_is_valid(tmp_path: Path) -> None:
     settings = parse_config(STARTER_CONFIG, root=tmp_path, environ={})
     assert settings.documents == ("*.md",)
     assert settings.outputs.audit == "audit.html"
+
+
+def test_cache_path_expands_home_and_is_relative_to_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    home = parse_config('[cache]\npath = "~/refs/cache.sqlite"\n', root=tmp_path, environ={})
+    assert home.cache_path == tmp_path / "home" / "refs" / "cache.sqlite"
+    local = parse_config('[cache]\npath = ".cache/e.sqlite"\n', root=tmp_path, environ={})
+    assert local.cache_path == tmp_path / ".cache" / "e.sqlite"

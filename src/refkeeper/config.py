@@ -187,11 +187,11 @@ def parse_config(
             _line_of(text, "cache", "backend"),
         )
 
-    cache_path = Path(cache["path"]) if "path" in cache else default_cache_path()
+    cache_path = Path(cache["path"]).expanduser() if "path" in cache else default_cache_path()
     if not cache_path.is_absolute():
         cache_path = root / cache_path
     if env.get("REFKEEPER_CACHE"):
-        cache_path = Path(env["REFKEEPER_CACHE"])
+        cache_path = Path(env["REFKEEPER_CACHE"]).expanduser()
 
     return Settings(
         root=root,
