@@ -17,7 +17,7 @@ from test_export_support import example_works
 
 @pytest.fixture()
 def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REFKEEPER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("REFKEEPER_CACHE", str(tmp_path / "cache" / "eutils.sqlite"))
     path = tmp_path / "refs.json"
     path.write_text(to_csl_json(example_works()), "utf-8")
     return path
@@ -79,7 +79,7 @@ def test_styles_command() -> None:
 @pytest.fixture()
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the worked example (its lock pins every work: no network needed)."""
-    monkeypatch.setenv("REFKEEPER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("REFKEEPER_CACHE", str(tmp_path / "cache" / "eutils.sqlite"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     root = tmp_path / "example"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("out", ".refkeeper*"))
@@ -98,7 +98,7 @@ def test_export_a_project_lock(project: Path) -> None:
 
 
 def test_export_converts_another_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("REFKEEPER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("REFKEEPER_CACHE", str(tmp_path / "cache" / "eutils.sqlite"))
     bib = tmp_path / "refs.bib"
     bib.write_text(
         "@article{smith2001,\n author = {Smith, John and Doe, Jane},\n"

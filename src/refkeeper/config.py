@@ -25,9 +25,13 @@ FAIL_LEVELS = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
 
 
 def default_cache_path() -> Path:
-    """The user's cache directory: ``$XDG_CACHE_HOME/refkeeper/eutils.sqlite``."""
+    """The response cache: ``$REFKEEPER_CACHE``, else ``$XDG_CACHE_HOME/refkeeper/eutils.sqlite``
+    (``~/.cache/refkeeper/eutils.sqlite``). Formatted bibliography entries are kept beside it."""
+    explicit = os.environ.get("REFKEEPER_CACHE")
+    if explicit:
+        return Path(explicit).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "refkeeper" / "eutils.sqlite"
+    return Path(base).expanduser() / "refkeeper" / "eutils.sqlite"
 
 
 @dataclass(frozen=True, slots=True)

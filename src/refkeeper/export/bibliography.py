@@ -135,11 +135,10 @@ _DEFAULT_CACHE = EntryCache()
 
 
 def default_cache_path() -> Path:
-    """Where the CLI keeps formatted entries: ``$REFKEEPER_CACHE_DIR`` or the user cache."""
-    base = os.environ.get("REFKEEPER_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    sub = "" if os.environ.get("REFKEEPER_CACHE_DIR") else "refkeeper"
-    return root / sub / "bibliography.sqlite"
+    """Where formatted entries are kept: beside the response cache (see ``refkeeper.config``)."""
+    from refkeeper.config import default_cache_path as response_cache
+
+    return response_cache().parent / "bibliography.sqlite"
 
 
 @lru_cache(maxsize=1)

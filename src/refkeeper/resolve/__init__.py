@@ -9,6 +9,7 @@ Public API::
     works = client.fetch_pubmed(["8620427"])
 """
 
+from refkeeper.config import default_cache_path
 from refkeeper.resolve.client import (
     DEFAULT_BASE_URL,
     SHARED_LIMITER,
@@ -19,7 +20,7 @@ from refkeeper.resolve.client import (
     default_base_url,
 )
 from refkeeper.resolve.match import Decision, Score, decide, score_candidate
-from refkeeper.resolve.session import default_cache_path, make_session, response_problem
+from refkeeper.resolve.session import make_session, response_problem
 from refkeeper.resolve.strategy import reference_fields, resolve_identifier, resolve_references
 
 __all__ = [

@@ -16,7 +16,6 @@ directory by default, or Redis for a team's shared cache) with:
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.cache_keys import create_key
 
+from refkeeper.config import default_cache_path
 from refkeeper.errors import ConfigError
 
 IGNORED_PARAMETERS = ("api_key", "email", "tool")
@@ -53,18 +53,6 @@ _XML_PARSER_KW: dict[str, Any] = {
     "load_dtd": False,
     "huge_tree": True,
 }
-
-
-def default_cache_path() -> Path:
-    """``$XDG_CACHE_HOME/refkeeper/eutils.sqlite`` (``~/.cache/refkeeper/...`` by default).
-
-    ``REFKEEPER_CACHE`` overrides the whole path.
-    """
-    explicit = os.environ.get("REFKEEPER_CACHE")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "refkeeper" / "eutils.sqlite"
 
 
 def _utility(url: str) -> str:
