@@ -30,6 +30,7 @@ from requests_cache.cache_keys import create_key
 
 from refkeeper.config import default_cache_path
 from refkeeper.errors import ConfigError
+from refkeeper.resolve.xmlsafe import safe_parser
 
 IGNORED_PARAMETERS = ("api_key", "email", "tool")
 """Request parameters that never enter a cache key or the cache (secrets and identity)."""
@@ -47,12 +48,6 @@ URLS_EXPIRE_AFTER: dict[str, timedelta] = {
 
 BACKENDS = ("sqlite", "redis", "memory")
 
-_XML_PARSER_KW: dict[str, Any] = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "huge_tree": True,
-}
 
 
 def _utility(url: str) -> str:
@@ -87,7 +82,7 @@ def response_problem(
             return f"error in answer: {data.get('error') or data.get('ERROR')}"
         return None
     try:
-        root = etree.fromstring(body, etree.XMLParser(**_XML_PARSER_KW))
+        root = etree.fromstring(body, safe_parser())
     except etree.XMLSyntaxError as exc:
         return f"malformed or truncated XML ({exc.msg})"
     if root.tag == "ERROR":

@@ -15,14 +15,22 @@ from lxml import etree
 
 from refkeeper.errors import ResponseError
 
-__all__ = ["parse_xml", "text_of", "flat_text", "looks_like_html", "check_error_elements"]
+__all__ = [
+    "parse_xml",
+    "safe_parser",
+    "text_of",
+    "flat_text",
+    "looks_like_html",
+    "check_error_elements",
+]
 
 _HTML_RE = re.compile(
     rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE\s+html|<html\b|<head\b|<body\b)", re.I
 )
 
 
-def _parser() -> Any:
+def safe_parser() -> Any:
+    """An lxml parser that never expands entities, loads a DTD or touches the network."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -55,7 +63,7 @@ def parse_xml(data: bytes, *, what: str, root: str | tuple[str, ...] | None = No
         hint = f" ({title.group(1).decode('utf-8', 'replace').strip()})" if title else ""
         raise ResponseError(f"{what}: got an HTML page instead of XML{hint}")
     try:
-        element = etree.fromstring(bytes(data), _parser())
+        element = etree.fromstring(bytes(data), safe_parser())
     except etree.XMLSyntaxError as exc:
         raise ResponseError(f"{what}: malformed or truncated XML: {exc}") from None
     if element is None:  # pragma: no cover - lxml raises for empty input
