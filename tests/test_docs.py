@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
 import pytest
@@ -53,3 +54,23 @@ def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("refkeeper, version ")
+
+
+def test_readme_library_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_eutils_env: object
+) -> None:
+    """The README's Python example, run as written against the local fake E-utilities."""
+    code = re.findall(r"```python\n(.*?)```", README, re.S)[0]
+    (tmp_path / "paper.md").write_text(
+        "EBV-associated leiomyosarcomas arise in liver transplant recipients [@pmid:8620427].\n"
+        "Antiviral treatment led to long-term survival [@pmid:15919482].\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("REFKEEPER_CACHE", raising=False)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own code
+    works = namespace["works"]
+    assert [w.pmid for w in works] == ["8620427", "15919482"]  # type: ignore[attr-defined]
+    assert "report" in namespace
