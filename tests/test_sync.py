@@ -223,6 +223,15 @@ def test_init_writes_a_valid_starter_config(tmp_path: Path) -> None:
     again = CliRunner().invoke(main, ["-C", str(tmp_path), "init"])
     assert again.exit_code == 2
     assert "already exists" in again.output
+    assert (tmp_path / ".gitignore").read_text() == ".refkeeper.state\n.refkeeper.lock.flock\n"
+    (tmp_path / ".gitignore").write_text("*.pdf")  # a user's own file, no final newline
+    forced = CliRunner().invoke(main, ["-C", str(tmp_path), "init", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / ".gitignore").read_text().splitlines() == [
+        "*.pdf",
+        ".refkeeper.state",
+        ".refkeeper.lock.flock",
+    ]
 
 
 def test_refresh_reports_a_retraction_the_server_starts_returning(

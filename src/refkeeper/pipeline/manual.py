@@ -23,7 +23,8 @@ from refkeeper.library import (
 )
 from refkeeper.models import Resolution, Status, Work
 from refkeeper.pipeline.outputs import work_for_export
-from refkeeper.pipeline.project import ClientFactory, make_client, project_lock
+from refkeeper.pipeline.project import FLOCK_NAME, ClientFactory, make_client, project_lock
+from refkeeper.pipeline.state import STATE_NAME
 
 if TYPE_CHECKING:
     pass
@@ -121,14 +122,25 @@ def ignore(settings: Settings, ref: str, *, undo: bool = False) -> LockEntry:
         return entry
 
 
+LOCAL_FILES = (STATE_NAME, FLOCK_NAME)
+"""Files sync keeps beside the lock that belong to one machine, not to the repository."""
+
+
 def init_project(directory: Path, *, force: bool = False) -> Path:
-    """Write a commented starter refkeeper.toml."""
+    """Write a commented starter refkeeper.toml, and keep refkeeper's machine-local files
+    out of git (.gitignore); refkeeper.lock itself is meant to be committed."""
     from refkeeper.config import CONFIG_NAME, STARTER_CONFIG
 
     path = directory / CONFIG_NAME
     if path.exists() and not force:
         raise InputError(f"{CONFIG_NAME} already exists (use --force to overwrite)", str(path))
     atomic_write_text(path, STARTER_CONFIG)
+    ignore_file = directory / ".gitignore"
+    present = ignore_file.read_text(encoding="utf-8") if ignore_file.exists() else ""
+    missing = [name for name in LOCAL_FILES if name not in present.splitlines()]
+    if missing:
+        head = present if not present or present.endswith("\n") else present + "\n"
+        atomic_write_text(ignore_file, head + "\n".join(missing) + "\n")
     return path
 
 

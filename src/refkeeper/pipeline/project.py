@@ -20,6 +20,9 @@ from refkeeper.pipeline.state import STATE_NAME
 if TYPE_CHECKING:
     from refkeeper.resolve import EntrezClient
 
+FLOCK_NAME = ".refkeeper.lock.flock"
+"""The file two runs on one project lock (flock) so that they never interleave."""
+
 ClientFactory = Callable[[], "EntrezClient"]
 """Builds the Entrez client when (and only when) something must be resolved."""
 
@@ -27,7 +30,7 @@ ClientFactory = Callable[[], "EntrezClient"]
 @contextlib.contextmanager
 def project_lock(root: Path, timeout: float = 120.0) -> Iterator[None]:
     """Hold an exclusive lock on the project so that two syncs never interleave."""
-    path = root / ".refkeeper.lock.flock"
+    path = root / FLOCK_NAME
     handle = open(path, "a+b")  # noqa: SIM115 - held for the duration of the context
     try:
         deadline = time.monotonic() + timeout
