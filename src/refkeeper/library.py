@@ -252,12 +252,19 @@ def read_lock_bytes(path: Path) -> tuple[Lock, bytes]:
     if not path.exists():
         return Lock(), b""
     data = path.read_bytes()
+    return lock_from_bytes(data, str(path)), data
+
+
+def lock_from_bytes(data: bytes, source: str = "refkeeper.lock") -> Lock:
+    """Parse a lock file's bytes (pure); b"" is an empty lock."""
+    if not data:
+        return Lock()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise LockError(f"not UTF-8 text (byte {exc.start})", str(path), line) from exc
-    return loads_lock(text, str(path)), data
+        raise LockError(f"not UTF-8 text (byte {exc.start})", source, line) from exc
+    return loads_lock(text, source)
 
 
 def write_lock(path: Path, lock: Lock) -> bool:

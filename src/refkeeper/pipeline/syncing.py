@@ -21,7 +21,7 @@ from refkeeper.library import (
     LockEntry,
     canonical,
     dumps_lock,
-    read_lock,
+    lock_from_bytes,
     write_lock,
 )
 from refkeeper.models import Extraction, Reference, Resolution, Severity, Status, Work
@@ -118,7 +118,7 @@ def sync(
         )
         if memo is not None:
             return memo
-        old_lock = read_lock(settings.lock_path) if lock_bytes else Lock()
+        old_lock = lock_from_bytes(lock_bytes, str(settings.lock_path))
         extractions = extract_documents(documents, settings.root)
         client: EntrezClient | None = None
 
