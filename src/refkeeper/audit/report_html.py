@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from refkeeper.audit.core import AuditReport, ClaimRow, ClaimStatus, SourceEntry
 from refkeeper.models import Finding, Severity
@@ -94,8 +95,12 @@ def _ids(entry: SourceEntry) -> str:
         parts.append(_link(url, work.pmcid))
     if work.doi:
         parts.append(_link(f"https://doi.org/{work.doi}", f"doi:{work.doi}"))
-    if work.isbn:
-        parts.append(_e(f"ISBN {work.isbn}"))
+    if work.nlm_id:
+        url = f"https://www.ncbi.nlm.nih.gov/nlmcatalog/{quote(work.nlm_id)}"
+        parts.append(_link(url, f"NLM {work.nlm_id}"))
+    if work.isbn:  # the NLM Catalog searched by ISBN (no record id is needed, or invented)
+        url = f"https://www.ncbi.nlm.nih.gov/nlmcatalog/?term={quote(work.isbn + '[isbn]')}"
+        parts.append(_link(url, f"ISBN {work.isbn}"))
     if not parts and entry.url:
         parts.append(_link(entry.url, work.id))
     return " · ".join(parts)
