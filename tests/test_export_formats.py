@@ -146,3 +146,24 @@ def test_csl_json_of_hand_written_or_parsed_fields_is_still_valid() -> None:
         "author": [{"family": "A"}],
         "categories": ["a", "1"],
     }
+
+
+def test_ris_keeps_a_medline_date_range() -> None:
+    from refkeeper.export import to_ris
+    from refkeeper.models import Work
+
+    work = Work(
+        id="pmid:1",
+        source="pubmed",
+        csl={
+            "id": "x1",
+            "type": "article-journal",
+            "title": "A title",
+            "issued": {"date-parts": [[2007, 3]]},
+        },
+        pmid="1",
+        medline_date="2007 Mar-Apr",
+    )
+    ris = to_ris([work])
+    assert "DA  - 2007/03//2007 Mar-Apr" in ris
+    assert "PY  - 2007" in ris

@@ -67,7 +67,9 @@ def ris_record(work: Work, key: str, *, journal: str = "full") -> list[str]:
         lines.append(_line("PY", str(date.year)))
         month = f"{date.month:02d}" if date.month and date.month <= 12 else ""
         day = f"{date.day:02d}" if month and date.day else ""
-        lines.append(_line("DA", f"{date.year}/{month}/{day}/"))
+        # RIS's fourth date part is free text: a MEDLINE date range ("2007 Mar-Apr") fits there
+        other = work.medline_date or ""
+        lines.append(_line("DA", f"{date.year}/{month}/{day}/{other}"))
     if date.literal:
         lines.append(_line("Y2", date.literal))
     for tag, var in (("VL", "volume"), ("IS", "issue"), ("ET", "edition")):
