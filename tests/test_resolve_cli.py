@@ -27,6 +27,12 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(main, ["resolve", *args], catch_exceptions=False)
 
 
+def run_json(reference: str, fake: Any, tmp_path: Path) -> Any:
+    """``refkeeper resolve REFERENCE --format json`` against the fake E-utilities."""
+    url, cache = fake.url, str(tmp_path / "c.sqlite")
+    return run(reference, "--format", "json", "--eutils-url", url, "--cache", cache)
+
+
 def ref(raw: str, ref_id: str = "r1") -> Reference:
     return Reference(ref_id, raw, None, dict(parse_reference(raw).fields))
 
@@ -42,15 +48,7 @@ def client_for(fake: Any, cache: Path, **kwargs: Any) -> EntrezClient:
 
 
 def test_timmons_json_with_evidence(fake_eutils: Any, tmp_path: Path) -> None:
-    result = run(
-        TIMMONS,
-        "--format",
-        "json",
-        "--eutils-url",
-        fake_eutils.url,
-        "--cache",
-        str(tmp_path / "c.sqlite"),
-    )
+    result = run_json(TIMMONS, fake_eutils, tmp_path)
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)
     assert len(items) == 1
@@ -77,15 +75,7 @@ def test_timmons_json_with_evidence(fake_eutils: Any, tmp_path: Path) -> None:
 
 
 def test_bonatti_not_the_near_miss(fake_eutils: Any, tmp_path: Path) -> None:
-    result = run(
-        BONATTI,
-        "--format",
-        "json",
-        "--eutils-url",
-        fake_eutils.url,
-        "--cache",
-        str(tmp_path / "c.sqlite"),
-    )
+    result = run_json(BONATTI, fake_eutils, tmp_path)
     res = json.loads(result.stdout)[0]["resolution"]
     assert res["status"] == "resolved"
     assert res["work"]["pmid"] == "15919482"
@@ -129,15 +119,7 @@ def test_wrong_citation_fields_are_never_accepted(fake_eutils: Any, tmp_path: Pa
 
 
 def test_who_book_in_the_nlm_catalog(fake_eutils: Any, tmp_path: Path) -> None:
-    result = run(
-        WHO,
-        "--format",
-        "json",
-        "--eutils-url",
-        fake_eutils.url,
-        "--cache",
-        str(tmp_path / "c.sqlite"),
-    )
+    result = run_json(WHO, fake_eutils, tmp_path)
     res = json.loads(result.stdout)[0]["resolution"]
     assert res["status"] == "resolved"
     assert res["work"]["source"] == "nlmcatalog"
@@ -202,15 +184,7 @@ def test_identifiers(fake_eutils: Any, tmp_path: Path) -> None:
         resolve_identifier("8620427", client)
     with pytest.raises(InputError, match="not a valid ISBN"):
         resolve_identifier("isbn:123", client)
-    result = run(
-        "pmid:15919482",
-        "--format",
-        "json",
-        "--eutils-url",
-        fake_eutils.url,
-        "--cache",
-        str(tmp_path / "c.sqlite"),
-    )
+    result = run_json("pmid:15919482", fake_eutils, tmp_path)
     assert json.loads(result.stdout)[0]["resolution"]["work"]["pmid"] == "15919482"
 
 
