@@ -52,8 +52,10 @@ def dangling_markers(extraction: Extraction) -> list[Finding]:
     ]
 
 
-def fingerprint(ref: Reference) -> str | None:
-    """A form-independent key of a written reference: first author, year, first page or title."""
+def same_work_key(ref: Reference) -> str | None:
+    """A loose key of a written reference (first author, year, first page or title) that two
+    forms of one work share. Looser than ``refkeeper.keys.fingerprint``, which identifies a
+    reference as written for the lock: this one is for spotting duplicates."""
     fields = ref.fields
     people = fields.get("author") or fields.get("editor") or []
     first = ""
@@ -82,7 +84,7 @@ def duplicate_references(
         if res is not None and res.work is not None:
             groups[f"work:{res.work.id}"].append(ref)
             continue
-        key = fingerprint(ref)
+        key = same_work_key(ref)
         if key is not None:
             groups[f"fp:{key}"].append(ref)
     findings: list[Finding] = []
