@@ -19,6 +19,7 @@ from refkeeper.keys import disambiguate, document_key, fingerprint, make_key
 from refkeeper.library import (
     Lock,
     LockEntry,
+    LockIndex,
     canonical,
     dumps_lock,
     lock_from_bytes,
@@ -130,12 +131,21 @@ def sync(
                 )
             return client
 
-        plan, pending = _match(extractions, old_lock, offline)
+        old_index = old_lock.index()  # built once: by key, fingerprint and identifier
+        plan, pending = _match(extractions, old_index, offline)
         changes: list[Change] = []
         resolved_now = 0
         if pending:
             resolved_now = _resolve_pending(
-                plan, pending, extractions, old_lock, settings, get_client, progress, changes
+                plan,
+                pending,
+                extractions,
+                old_lock,
+                old_index,
+                settings,
+                get_client,
+                progress,
+                changes,
             )
         if refresh:
             changes += _refresh(plan, get_client(), today)
@@ -209,11 +219,10 @@ def sync(
 
 
 def _match(
-    extractions: Sequence[Extraction], old_lock: Lock, offline: bool
+    extractions: Sequence[Extraction], index: LockIndex, offline: bool
 ) -> tuple[_Plan, list[tuple[int, Reference, str, int]]]:
     """Map every reference to its lock entry; what has none (or must be retried) is pending,
     with its place in citation order kept."""
-    index = old_lock.index()
     plan = _Plan()
     pending: list[tuple[int, Reference, str, int]] = []
     for doc_index, extraction in enumerate(extractions):
@@ -237,6 +246,7 @@ def _resolve_pending(
     pending: Sequence[tuple[int, Reference, str, int]],
     extractions: Sequence[Extraction],
     old_lock: Lock,
+    index: LockIndex,
     settings: Settings,
     get_client: Callable[[], EntrezClient],
     progress: Progress | None,
@@ -249,7 +259,6 @@ def _resolve_pending(
         unique.setdefault(fp, ref)
     resolutions = _resolve(list(unique.values()), get_client(), progress)
     by_fp = dict(zip(unique.keys(), resolutions, strict=True))
-    index = old_lock.index()
     taken = set(old_lock.entries) | set(plan.entries)
     work_key: dict[str, str] = {
         e.work.id: e.key
