@@ -183,7 +183,7 @@ def _misspell(word: str, rng: random.Random) -> str:
         return word[: i + 1] + word[i] + word[i + 1 :]
     vowels = "aeiou"
     swap = rng.choice([v for v in vowels if v != word[i].lower()])
-    return word[:i] + (swap if word[i] in vowels else word[i] + swap)[: 1] + word[i + 1 :]
+    return word[:i] + (swap if word[i] in vowels else word[i] + swap)[:1] + word[i + 1 :]
 
 
 def _longest_word(text: str, rng: random.Random) -> tuple[int, list[str]] | None:
