@@ -23,7 +23,7 @@ from refkeeper.library import (
 )
 from refkeeper.models import Resolution, Status, Work
 from refkeeper.pipeline.outputs import work_for_export
-from refkeeper.pipeline.project import FLOCK_NAME, ClientFactory, make_client, project_lock
+from refkeeper.pipeline.project import FLOCK_NAME, ClientFactory, make_sources, project_lock
 from refkeeper.pipeline.state import STATE_NAME
 
 if TYPE_CHECKING:
@@ -79,10 +79,10 @@ def pin(
     with project_lock(settings.root):
         lock = read_lock(settings.lock_path)
         entry = _lookup_entry(lock, ref, settings)
-        client = client_factory() if client_factory else make_client(settings, offline=offline)
+        sources = make_sources(settings, offline=offline, client_factory=client_factory)
         from refkeeper.resolve import resolve_identifier
 
-        resolution = resolve_identifier(ident, client)
+        resolution = resolve_identifier(ident, sources)
         if resolution.work is None and ident.startswith("isbn:"):
             resolution = manual_book(entry.fields, ident, today)
         if resolution.work is None:
