@@ -73,6 +73,7 @@ class Settings:
     cache_backend: str = "sqlite"
     redis_url: str | None = None
     fail_on: str = "never"
+    pubmed_index: Path | None = None  # a local PubMed index, asked before the E-utilities
 
     @property
     def lock_path(self) -> Path:
@@ -103,6 +104,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "ncbi": {"email": str, "eutils-url": str, "tool": str},
     "cache": {"path": str, "backend": str, "redis-url": str},
+    "sources": {"pubmed-index": str},
 }
 
 
@@ -182,6 +184,12 @@ def parse_config(
     out = values.get("outputs", {})
     ncbi = values.get("ncbi", {})
     cache = values.get("cache", {})
+    sources = values.get("sources", {})
+    pubmed_index = (
+        Path(sources["pubmed-index"]).expanduser() if sources.get("pubmed-index") else None
+    )
+    if pubmed_index is not None and not pubmed_index.is_absolute():
+        pubmed_index = root / pubmed_index
 
     journal = out.get("journal", "full")
     if journal not in ("full", "iso"):
@@ -233,6 +241,7 @@ def parse_config(
         cache_backend=backend,
         redis_url=env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url"),
         fail_on=fail_on,
+        pubmed_index=pubmed_index,
     )
 
 
@@ -292,4 +301,9 @@ audit = "audit.html"
 # path = ".refkeeper-cache/eutils.sqlite"
 # backend = "redis"
 # redis-url = "redis://localhost:6379/0"
+
+[sources]
+# A local PubMed index ('refkeeper index build'), asked before the E-utilities:
+# references it answers cost no request at all.
+# pubmed-index = "~/pubmed-index"
 """

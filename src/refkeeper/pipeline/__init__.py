@@ -19,6 +19,12 @@ from refkeeper.pipeline.facade import (
     write_output,
     write_text,
 )
+from refkeeper.pipeline.indexing import (
+    build_index,
+    index_stats,
+    resolve_file_on_dask,
+    update_index,
+)
 from refkeeper.pipeline.manual import (
     ExportSource,
     ignore,
@@ -45,6 +51,10 @@ from refkeeper.pipeline.resolving import (
 from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
 
 __all__ = [
+    "build_index",
+    "index_stats",
+    "resolve_file_on_dask",
+    "update_index",
     "CSLItem",
     "Extraction",
     "RefkeeperError",
