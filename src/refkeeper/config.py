@@ -64,6 +64,8 @@ class Settings:
     cache_backend: str = "sqlite"
     redis_url: str | None = None
     fail_on: str = "never"
+    give_up_after: float = 60.0  # seconds a run spends on one failing request, retries included
+    max_answer_mb: float = 32.0  # size limit of one E-utilities answer
 
     @property
     def lock_path(self) -> Path:
@@ -87,7 +89,13 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "journal": str,
         "audit": str,
     },
-    "ncbi": {"email": str, "eutils-url": str, "tool": str},
+    "ncbi": {
+        "email": str,
+        "eutils-url": str,
+        "tool": str,
+        "give-up-after": (int, float),
+        "max-answer-mb": (int, float),
+    },
     "cache": {"path": str, "backend": str, "redis-url": str},
 }
 
@@ -154,7 +162,13 @@ def parse_config(
                     f"unknown key {key!r} in [{section}] (choose from {choices})", source, line
                 )
             if not isinstance(value, expected) or isinstance(value, bool):
-                wanted = "a list of strings" if expected is list else "a string"
+                wanted = (
+                    "a list of strings"
+                    if expected is list
+                    else "a string"
+                    if expected is str
+                    else "a number"
+                )
                 raise ConfigError(
                     f"{section}.{key} must be {wanted}, not {type(value).__name__}",
                     source,
@@ -191,6 +205,14 @@ def parse_config(
             _line_of(text, "cache", "backend"),
         )
 
+    for key in ("give-up-after", "max-answer-mb"):
+        if key in ncbi and not ncbi[key] > 0:
+            raise ConfigError(
+                f"ncbi.{key} must be a positive number, not {ncbi[key]!r}",
+                source,
+                _line_of(text, "ncbi", key),
+            )
+
     cache_path = Path(cache["path"]).expanduser() if "path" in cache else default_cache_path()
     if not cache_path.is_absolute():
         cache_path = root / cache_path
@@ -219,6 +241,8 @@ def parse_config(
         cache_backend=backend,
         redis_url=env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url"),
         fail_on=fail_on,
+        give_up_after=float(ncbi.get("give-up-after", 60.0)),
+        max_answer_mb=float(ncbi.get("max-answer-mb", 32.0)),
     )
 
 
@@ -272,6 +296,10 @@ audit = "audit.html"
 # NCBI asks every client for a contact address (or set NCBI_EMAIL).
 # email = "you@example.org"
 # eutils-url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+# Give up on a request that keeps failing after this many seconds (retries included), and
+# refuse an answer larger than this many MB (exit 3; nothing stored).
+# give-up-after = 60
+# max-answer-mb = 32
 
 [cache]
 # Where E-utilities responses are cached (default: ~/.cache/refkeeper/eutils.sqlite).
