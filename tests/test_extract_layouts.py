@@ -33,6 +33,8 @@ READY = {
     "claims-clean.md",
     "who-numbered-reused.txt",
     "latex-tables-math.tex",
+    "iarc-codes-noise.txt",
+    "ris-names.ris",
 }
 
 
@@ -147,3 +149,28 @@ def test_latex_cites_in_table_cells_and_after_display_math() -> None:
     assert texts[claim_of["bland1986statistical"]].endswith("Bland–Altman plots.")
     assert not [f for f in x.findings if f.kind == "marker-outside-claim"]
     assert all("\\" not in t and "cite" not in t for t in texts.values())
+
+
+def test_iarc_blocks_take_the_number_that_ends_their_sentence() -> None:
+    x = extract_file(LAYOUTS / "iarc-codes-noise.txt")
+    assert x.kind == "who"
+    assert [r.label for r in x.references] == ["1", "2", "3"]
+    texts = {c.id: c.text for c in x.claims}
+    links = sorted((texts[lk.claim_id][:30], lk.reference_id) for lk in x.links)
+    assert links == [
+        ("Gene expression in single cell", "r1"),
+        ("In Bacillus subtilis, noise de", "r3"),
+        ("Noise in the expression of a s", "r2"),
+        ("The noise is tunable", "r2"),  # a reused number with no block after it
+        ("Two noise sources can be separ", "r1"),
+    ]
+    assert all(not t[-1].isdigit() for t in texts.values())  # the marker is not claim text
+
+
+def test_ris_initials_with_stops_and_spaces_are_structured_names() -> None:
+    x = extract_file(LAYOUTS / "ris-names.ris")
+    names = [[(a.get("family"), a.get("given")) for a in r.fields["author"]] for r in x.references]
+    assert names == [
+        [("Liu", "R"), ("Lo", "LJ"), ("Chan", "WK")],
+        [("Forrest", "D."), ("Reh", "TA"), ("Rüsch", "A")],
+    ]
