@@ -104,6 +104,17 @@ def audit_command(
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         et_al_style=cast(EtAlStyle, et_al_style),
     )
+    if output is not None:
+        from refkeeper.pipeline import guard
+
+        extra = [(resolutions_file, "the resolutions file")] if resolutions_file else []
+        roles = guard.input_roles(settings, paths, extra)
+        if fmt == "html" and len(paths) > 1:
+            targets = [_report_path(output, str(p)) for p in paths]
+        else:
+            targets = [output]
+        for target in targets:
+            guard.refuse_input(target, "-o", roles)
     reports = pipeline.audit_project(
         settings, paths, options=options, resolutions_file=resolutions_file, offline=offline
     )
@@ -116,6 +127,10 @@ def audit_command(
         if len(reasons) > 20:
             click.echo(f"... and {len(reasons) - 20} more", err=True)
         ctx.exit(1)
+
+
+def _report_path(directory: Path, source: str) -> Path:
+    return directory / f"{Path(source).stem}.audit.html"
 
 
 def _emit(reports: list[AuditReport], fmt: str, output: Path | None) -> None:
@@ -133,7 +148,7 @@ def _emit(reports: list[AuditReport], fmt: str, output: Path | None) -> None:
             raise CommandError("--format html with several documents needs -o DIRECTORY", 2)
         output.mkdir(parents=True, exist_ok=True)
         for report in reports:
-            target = output / f"{Path(report.source).stem}.audit.html"
+            target = _report_path(output, report.source)
             atomic_write_text(target, render_html(report))
             click.echo(f"wrote {target}", err=True)
         return

@@ -88,6 +88,10 @@ def export_command(
     if output is None:
         click.echo(text, nl=False)
     else:
+        from refkeeper.pipeline import guard
+
+        source_role = [(source, "the source being exported")] if source is not None else []
+        guard.refuse_input(output, "-o", guard.project_roles(start_directory(ctx), source_role))
         write_atomic(output, text)
         click.echo(f"wrote {len(works)} works to {output}", err=True)
 

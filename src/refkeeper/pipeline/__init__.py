@@ -17,7 +17,13 @@ from refkeeper.pipeline.manual import (
     pin,
     works_to_export,
 )
-from refkeeper.pipeline.outputs import audit_paths, render_audit, render_outputs, work_for_export
+from refkeeper.pipeline.outputs import (
+    audit_paths,
+    display_path,
+    render_audit,
+    render_outputs,
+    work_for_export,
+)
 from refkeeper.pipeline.project import (
     ClientFactory,
     extract_documents,
@@ -45,6 +51,7 @@ __all__ = [
     "Progress",
     "SyncResult",
     "audit_paths",
+    "display_path",
     "extract_documents",
     "find_documents",
     "ignore",
