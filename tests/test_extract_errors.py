@@ -94,7 +94,9 @@ def test_cli_json_shape_and_kind_option() -> None:
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"source", "kind", "claims", "references", "links", "findings"}
+    assert set(data) == {
+        "source", "kind", "claims", "references", "links", "findings", "reference_blocks"
+    }  # fmt: skip
     ref = data["references"][0]
     assert set(ref) >= {"id", "raw", "span", "fields"} and ref["fields"]["id"] == ref["id"]
     assert set(data["links"][0]) >= {"claim_id", "reference_id", "kind"}

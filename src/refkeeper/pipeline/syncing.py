@@ -23,6 +23,7 @@ from refkeeper.library import (
     canonical,
     dumps_lock,
     lock_from_bytes,
+    read_lock_file,
     write_lock,
 )
 from refkeeper.models import Extraction, Reference, Resolution, Severity, Status, Work
@@ -114,7 +115,7 @@ def sync(
         roles = guard.input_roles(settings, documents)
         guard.check_outputs(settings, documents, roles)  # before anything is resolved
         remove_stale_temp_files(settings, documents)
-        lock_bytes = settings.lock_path.read_bytes() if settings.lock_path.exists() else b""
+        lock_bytes = read_lock_file(settings.lock_path)
         inputs = inputs_digest(settings, documents, lock_bytes)
         state = read_state(settings)
         memo = (

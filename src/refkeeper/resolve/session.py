@@ -30,6 +30,7 @@ from requests_cache.cache_keys import create_key
 
 from refkeeper.config import default_cache_path
 from refkeeper.errors import ConfigError
+from refkeeper.fsutil import usable_sqlite_cache
 from refkeeper.resolve.xmlsafe import safe_parser
 
 IGNORED_PARAMETERS = ("api_key", "email", "tool")
@@ -175,6 +176,7 @@ def make_session(
     if backend == "sqlite":
         path = Path(cache_path) if cache_path is not None else default_cache_path()
         path.parent.mkdir(parents=True, exist_ok=True)
+        usable_sqlite_cache(path, "response cache")
         cache: Any = SQLiteCache(str(path), wal=True, busy_timeout=30_000)
     elif backend == "redis":
         try:

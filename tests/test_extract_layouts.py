@@ -1,0 +1,90 @@
+"""Golden tests: each document layout and key form, on documents written for the purpose.
+
+The documents and their expected figures are in tests/data/extract/layouts/ (expected.json).
+Documents under heldout/ were never used to tune the extractors; bench/bench_layouts.py reports
+their figures apart and they are not asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from refkeeper.extract import extract_file
+from refkeeper.models import LinkKind
+
+LAYOUTS = Path(__file__).parent / "data" / "extract" / "layouts"
+EXPECTED: dict[str, dict[str, Any]] = json.loads(
+    (LAYOUTS / "expected.json").read_text(encoding="utf-8")
+)
+TUNED = [name for name, want in EXPECTED.items() if not want.get("heldout")]
+READY = {
+    "references-dot.md",
+    "literature-cited-paren.txt",
+    "bibliography-bracket.txt",
+    "works-cited-sup.md",
+    "list-of-references-lazy.md",
+    "trailing-no-heading.txt",
+    "unread-block.txt",
+}
+
+
+@pytest.mark.parametrize("name", [n for n in TUNED if n in READY])
+def test_layout_document_is_read_as_written(name: str) -> None:
+    want = EXPECTED[name]
+    x = extract_file(LAYOUTS / name)
+    assert len(x.references) == want["references"], [r.raw[:40] for r in x.references]
+    by_id = {r.id: r for r in x.references}
+    cited = {
+        by_id[lk.reference_id].label or by_id[lk.reference_id].key or lk.reference_id
+        for lk in x.links
+        if lk.kind == LinkKind.DIRECT
+    }
+    assert cited == set(want["cited"])
+    unmatched = [f.message for f in x.findings if f.kind == "unmatched-marker"]
+    assert len(unmatched) == want.get("unmatched", 0), unmatched
+    if "links" in want:
+        direct = {(lk.claim_id, lk.reference_id) for lk in x.links if lk.kind == LinkKind.DIRECT}
+        assert len(direct) == want["links"], sorted(direct)
+    texts = [c.text for c in x.claims]
+    for claim in want.get("claims", []):
+        assert claim in texts
+    kinds = {f.kind for f in x.findings}
+    for kind in want.get("findings", []):
+        assert kind in kinds
+    if "unread-reference-block" not in want.get("findings", []):
+        assert "unread-reference-block" not in kinds
+        assert x.blocks_read == x.blocks_seen
+
+
+def test_every_heading_form_and_label_form_is_a_list() -> None:
+    entry = "Avery SV. Microbial cell individuality. Nat Rev Microbiol. 2006;4:577-587."
+    headings = [
+        "References", "## References", "**Literature cited**", "Bibliography", "WORKS CITED",
+        "### List of references", "Reference list", "Literature Cited:",
+    ]  # fmt: skip
+    labels = ["1.", "[1]", "1)", "<sup>1</sup>", "^1^"]
+    for heading in headings:
+        for label in labels:
+            doc = f"Cells differ from one another [1].\n\n{heading}\n\n{label} {entry}\n"
+            x = extract_file_text(doc)
+            assert x.kind == "numbered", (heading, label)
+            assert [r.label for r in x.references] == ["1"], (heading, label)
+            assert [lk.reference_id for lk in x.links] == ["r1"], (heading, label)
+
+
+def test_unread_block_is_a_finding_with_counts() -> None:
+    x = extract_file(LAYOUTS / "unread-block.txt")
+    assert (x.blocks_seen, x.blocks_read) == (1, 0)
+    (finding,) = [f for f in x.findings if f.kind == "unread-reference-block"]
+    assert finding.span is not None and finding.span.line == 8
+    assert x.to_json()["reference_blocks"] == {"seen": 1, "read": 0}
+
+
+def extract_file_text(text: str) -> Any:
+    from refkeeper.extract import extract_string
+
+    return extract_string(text, source="doc.md")
