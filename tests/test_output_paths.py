@@ -16,7 +16,8 @@ from refkeeper.cli import main
 BBT_LIBRARY = """\
 @article{timmons1995epstein,
   title = {Epstein-{{Barr}} Virus-Associated Leiomyosarcomas in Liver Transplantation Recipients},
-  author = {Timmons, C. F. and Dawson, D. B. and Richards, C. S. and Andrews, W. S. and Katz, J. A.},
+  author = {Timmons, C. F. and Dawson, D. B. and Richards, C. S. and Andrews, W. S. and
+    Katz, J. A.},
   year = {1995},
   journal = {Cancer},
   shortjournal = {Cancer},
