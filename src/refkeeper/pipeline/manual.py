@@ -27,7 +27,7 @@ from refkeeper.pipeline.project import (
     FLOCK_NAME,
     ClientFactory,
     find_documents,
-    make_client,
+    make_sources,
     project_lock,
 )
 from refkeeper.pipeline.state import STATE_NAME
@@ -85,10 +85,10 @@ def pin(
     with project_lock(settings.root):
         lock = read_lock(settings.lock_path)
         entry = _lookup_entry(lock, ref, settings)
-        client = client_factory() if client_factory else make_client(settings, offline=offline)
+        sources = make_sources(settings, offline=offline, client_factory=client_factory)
         from refkeeper.resolve import resolve_identifier
 
-        resolution = resolve_identifier(ident, client)
+        resolution = resolve_identifier(ident, sources)
         if resolution.work is None and ident.startswith("isbn:"):
             resolution = manual_book(entry.fields, ident, today)
         if resolution.work is None:
