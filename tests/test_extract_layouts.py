@@ -29,6 +29,9 @@ READY = {
     "list-of-references-lazy.md",
     "trailing-no-heading.txt",
     "unread-block.txt",
+    "manubot-keys.md",
+    "claims-clean.md",
+    "who-numbered-reused.txt",
 }
 
 
@@ -88,3 +91,45 @@ def extract_file_text(text: str) -> Any:
     from refkeeper.extract import extract_string
 
     return extract_string(text, source="doc.md")
+
+
+def test_manubot_keys_keep_their_identifiers_and_crossrefs_are_not_citations() -> None:
+    from refkeeper.identifiers import identifier_source
+
+    x = extract_file(LAYOUTS / "manubot-keys.md")
+    fields = {r.id: r.fields for r in x.references}
+    assert fields["tag:shao2008"]["DOI"] == "10.1534/genetics.108.090100"
+    assert fields["doi:10/fj6bq4"]["shortDOI"] == "10/fj6bq4"
+    assert fields["arxiv:2101.00001"]["arXiv"] == "2101.00001"
+    assert fields["clinicaltrials:NCT04636554"]["NCT"] == "NCT04636554"
+    assert fields["pubmed:11459934"]["PMID"] == "11459934"
+    assert fields["https://www.protocols.io/"]["URL"] == "https://www.protocols.io/"
+    sources = {r.id: identifier_source(r.fields) for r in x.references}
+    assert sources["arxiv:2101.00001"] == "arxiv"
+    assert sources["doi:10/fj6bq4"] == "doi.org"
+    assert sources["clinicaltrials:NCT04636554"] == "clinicaltrials.gov"
+    assert sources["url:https://phagesdb.org"] == "web"
+    assert sources["biorxiv:10.1101/2021.02.03.429543"] == "pubmed"  # a DOI PubMed may hold
+    assert not any(k.startswith(("fig:", "tbl:", "sec:", "eq:")) for k in fields)
+    (definition,) = [r for r in x.references if r.id == "tag:shao2008"]
+    assert definition.raw.startswith("[@tag:shao2008]: doi:")
+    assert all("[@tag" not in c.text for c in x.claims)  # a definition line is not a claim
+    crossref = [c.text for c in x.claims if "latent" in c.text and "listed" in c.text]
+    assert crossref == [
+        "Latent periods are listed in tbl:latent and drawn in fig:curve; the model is in "
+        "sec:model and eq:latent."
+    ]
+
+
+def test_heading_over_its_paragraph_is_not_glued_to_the_sentence() -> None:
+    doc = (
+        "Background\nCells of one genotype differ [1]. The mean was 0.37 mg/kg vs. 0.5 mg/kg "
+        "in Fig. 2 (Smith et al. 2001) [2].\n\nReferences\n\n"
+        "1. Avery SV. Microbial cell individuality. Nat Rev Microbiol. 2006;4:577-587.\n"
+        "2. Losick R, Desplan C. Stochasticity and cell fate. Science. 2008;320:65-68.\n"
+    )
+    x = extract_file_text(doc)
+    assert [c.text for c in x.claims] == [
+        "Cells of one genotype differ.",
+        "The mean was 0.37 mg/kg vs. 0.5 mg/kg in Fig. 2 (Smith et al. 2001).",
+    ]

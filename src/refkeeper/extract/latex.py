@@ -14,13 +14,15 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from refkeeper.extract.assembly import assemble
 from refkeeper.extract.cslutil import latex_to_text
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
-from refkeeper.link import Citation, link
+from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
 CITE_COMMAND = re.compile(r"\\(?P<cmd>[A-Za-z]*cite[A-Za-z]*)(?P<star>\*?)(?![A-Za-z])")
+TEXTUAL_CITE = re.compile(r"\\(?:[Cc]itet|[Tt]extcite|[Cc]iteauthor)\b")
 NOT_CITES = frozenset({"citestyle", "citation", "citeindextrue", "citeindexfalse", "citesetup"})
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 _BEGIN_DOC = re.compile(r"\\begin\{document\}")
@@ -227,20 +229,20 @@ def extract_latex(
     for key, ref in bibitems.items():
         if key not in cited:
             references.append(ref)
-    links, link_findings = link(claims, references, citations)
-    findings.extend(
-        f
-        for f in link_findings
-        if not (f.kind == "uncited-reference" and (nocite_all or f.reference_id in nocited))
-    )
-    return Extraction(
+    return assemble(
         source=source,
         kind="latex",
         text=text,
-        claims=tuple(claims),
-        references=tuple(references),
-        links=links,
-        findings=tuple(findings),
+        masked=masked,
+        claims=claims,
+        references=references,
+        citations=citations,
+        findings=findings,
+        latex=True,
+        keep=lambda c: bool(TEXTUAL_CITE.match(c.marker)),  # "\\citet{k} showed": the subject
+        link_filter=lambda f: (
+            not (f.kind == "uncited-reference" and (nocite_all or f.reference_id in nocited))
+        ),
     )
 
 
