@@ -32,6 +32,7 @@ READY = {
     "manubot-keys.md",
     "claims-clean.md",
     "who-numbered-reused.txt",
+    "latex-tables-math.tex",
 }
 
 
@@ -133,3 +134,16 @@ def test_heading_over_its_paragraph_is_not_glued_to_the_sentence() -> None:
         "Cells of one genotype differ.",
         "The mean was 0.37 mg/kg vs. 0.5 mg/kg in Fig. 2 (Smith et al. 2001).",
     ]
+
+
+def test_latex_cites_in_table_cells_and_after_display_math() -> None:
+    x = extract_file(LAYOUTS / "latex-tables-math.tex")
+    claim_of = {lk.reference_id: lk.claim_id for lk in x.links}
+    texts = {c.id: c.text for c in x.claims}
+    assert texts[claim_of["slade1994development"]] == "English; 49"  # a table row is a claim
+    assert texts[claim_of["szentpetery2006hungarian"]] == "Hungarian; 49"
+    # "\\[ ... \\] \\cite{k}" and "$$ ... $$ \\citep{k}": the sentence the math stands in
+    assert texts[claim_of["streiner2003starting"]].startswith("The internal consistency")
+    assert texts[claim_of["bland1986statistical"]].endswith("Bland–Altman plots.")
+    assert not [f for f in x.findings if f.kind == "marker-outside-claim"]
+    assert all("\\" not in t and "cite" not in t for t in texts.values())

@@ -58,7 +58,7 @@ def clean_text(text: str, *, latex: bool = False) -> str:
     text = _AT_KEY.sub("", text)
     text = _EMPTY_BRACKETS.sub("", text)
     text = _SPACE_BEFORE.sub(r"\1", text)
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", text).strip().rstrip(",;")
 
 
 def drop_regions(text: str, regions: Iterable[tuple[int, int]], start: int, end: int) -> str:
@@ -94,8 +94,39 @@ def clean_claims(
     for claim in claims:
         s, e = claim.span.start, claim.span.end
         raw = drop_regions(masked, markers.get(claim.id, ()), s, e)
-        out.append(Claim(claim.id, clean_text(raw, latex=latex) or claim.text, claim.span))
+        out.append(Claim(claim.id, clean_text(raw, latex=latex), claim.span))
     return tuple(out)
+
+
+def _merge_marker_only(
+    raw: Sequence[Claim], cleaned: Sequence[Claim], citations: Sequence[Citation]
+) -> tuple[tuple[Claim, ...], list[Citation]]:
+    """Drop claims left without words once their markers are gone; their citations go to the
+    claim before (or, for the first, after) them. Claims are renumbered c1, c2, ..."""
+    empty = [not any(ch.isalnum() for ch in c.text) for c in cleaned]
+    if not any(empty):
+        return tuple(cleaned), list(citations)
+    kept = [i for i, e in enumerate(empty) if not e]
+    new_id: dict[str, str] = {}
+    for n, i in enumerate(kept, 1):
+        new_id[cleaned[i].id] = f"c{n}"
+    target: dict[str, str] = {}
+    for i, e in enumerate(empty):
+        if not e:
+            target[cleaned[i].id] = new_id[cleaned[i].id]
+            continue
+        before = [k for k in kept if k < i]
+        after = [k for k in kept if k > i]
+        host = before[-1] if before else (after[0] if after else None)
+        if host is not None:
+            target[cleaned[i].id] = new_id[cleaned[host].id]
+    claims = tuple(Claim(new_id[cleaned[i].id], cleaned[i].text, cleaned[i].span) for i in kept)
+    moved = [
+        Citation(target[c.claim_id], c.target, c.marker, c.span, c.locator)
+        for c in citations
+        if c.claim_id in target
+    ]
+    return claims, moved
 
 
 def assemble(
@@ -112,13 +143,19 @@ def assemble(
     keep: Callable[[Citation], bool] = lambda c: False,
     link_filter: Callable[[Finding], bool] = lambda f: True,
 ) -> Extraction:
-    """Sentences -> clean claims -> links -> findings: the one assembly of every adapter."""
-    links, link_findings = link(claims, references, citations)
+    """Sentences -> clean claims -> links -> findings: the one assembly of every adapter.
+
+    A "sentence" that holds nothing but citation markers (a ``\\cite`` right after display
+    math, a marker wrapped onto a line of its own) is no claim: its citations go to the claim
+    before it."""
+    cleaned = clean_claims(masked, claims, citations, latex=latex, keep=keep)
+    cleaned, citations = _merge_marker_only(claims, cleaned, citations)
+    links, link_findings = link(cleaned, references, citations)
     return Extraction(
         source=source,
         kind=kind,
         text=text,
-        claims=clean_claims(masked, claims, citations, latex=latex, keep=keep),
+        claims=cleaned,
         references=tuple(references),
         links=links,
         findings=tuple(findings) + tuple(f for f in link_findings if link_filter(f)),
