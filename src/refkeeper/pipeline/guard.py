@@ -156,3 +156,27 @@ def check_write(settings: Settings, what: str, path: Path, roles: Roles) -> None
     """The last check before ``path`` is written, symlinks resolved now."""
     check_outside(settings, what, path)
     refuse_input(path, what, roles, settings)
+
+
+def check_export_output(output: Path, start: Path, source: Path | None) -> None:
+    """``export -o FILE`` never overwrites the source it exports nor an input of the project
+    found from ``start``."""
+    extra = [(source, "the source being exported")] if source is not None else []
+    refuse_input(output, "-o", project_roles(start, extra))
+
+
+def check_audit_output(
+    settings: Settings,
+    documents: Sequence[Path],
+    output: Path,
+    pages: bool,
+    resolutions_file: Path | None = None,
+) -> None:
+    """``audit -o`` never overwrites a document audited, a bibliography it names, the
+    resolutions file, the lock or the configuration; ``pages``: ``output`` is a folder that
+    gets one ``<stem>.audit.html`` per document."""
+    extra = [(resolutions_file, "the resolutions file")] if resolutions_file else []
+    roles = input_roles(settings, documents, extra)
+    targets = [output / f"{d.stem}.audit.html" for d in documents] if pages else [output]
+    for target in targets:
+        refuse_input(target, "-o", roles)

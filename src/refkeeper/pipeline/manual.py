@@ -173,7 +173,8 @@ class ExportSource:
 def works_to_export(source: Path | None, start: Path) -> ExportSource:
     """The works of ``source`` (a refkeeper.lock, a CSL-JSON file, or a BibTeX/RIS/MEDLINE
     library as written), or of the lock of the project found from ``start``."""
-    from refkeeper.export import csljson, default_cache_path
+    from refkeeper.config import default_entry_cache_path
+    from refkeeper.export import csljson
 
     if source is not None and source.suffix.lower() == ".json":
         try:
@@ -183,7 +184,7 @@ def works_to_export(source: Path | None, start: Path) -> ExportSource:
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", str(source)) from exc
         works = list(csljson.parse_csl_json(text, str(source)))
-        return ExportSource(works, None, None, default_cache_path())
+        return ExportSource(works, None, None, default_entry_cache_path())
     if source is not None and source.name != "refkeeper.lock":
         from refkeeper.extract import extract_file
 
@@ -191,15 +192,14 @@ def works_to_export(source: Path | None, start: Path) -> ExportSource:
         for ref in extract_file(source).references:
             key = ref.key or ref.id
             works.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
-        return ExportSource(works, None, None, default_cache_path())
+        return ExportSource(works, None, None, default_entry_cache_path())
     if source is not None:
-        return ExportSource(
-            locked_works(Settings(root=source.resolve().parent)), None, None, default_cache_path()
-        )
+        settings = Settings(root=source.resolve().parent)
+        return ExportSource(locked_works(settings), None, None, settings.entry_cache_path)
     settings = load_settings(start)
     return ExportSource(
         locked_works(settings),
         settings.outputs.style,
         settings.outputs.journal,
-        settings.cache_path.parent / "bibliography.sqlite",
+        settings.entry_cache_path,
     )
