@@ -19,6 +19,7 @@ from refkeeper.pipeline.facade import (
     write_output,
     write_text,
 )
+from refkeeper.pipeline.guard import check_audit_output, check_export_output
 from refkeeper.pipeline.manual import (
     ExportSource,
     ignore,
@@ -29,7 +30,13 @@ from refkeeper.pipeline.manual import (
     pin,
     works_to_export,
 )
-from refkeeper.pipeline.outputs import audit_paths, render_audit, render_outputs, work_for_export
+from refkeeper.pipeline.outputs import (
+    audit_paths,
+    display_path,
+    render_audit,
+    render_outputs,
+    work_for_export,
+)
 from refkeeper.pipeline.project import (
     ClientFactory,
     extract_documents,
@@ -52,6 +59,8 @@ __all__ = [
     "Resolution",
     "RetriesExhausted",
     "audit_options",
+    "check_audit_output",
+    "check_export_output",
     "export_text",
     "extract_one",
     "find_styles",
@@ -71,6 +80,7 @@ __all__ = [
     "Progress",
     "SyncResult",
     "audit_paths",
+    "display_path",
     "extract_documents",
     "find_documents",
     "ignore",

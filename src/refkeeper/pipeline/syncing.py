@@ -27,6 +27,7 @@ from refkeeper.library import (
     write_lock,
 )
 from refkeeper.models import Extraction, Reference, Resolution, Severity, Status, Work
+from refkeeper.pipeline import guard
 from refkeeper.pipeline.outputs import (
     audit_paths,
     format_for,
@@ -111,6 +112,8 @@ def sync(
     fail_level = fail_on or settings.fail_on
     with project_lock(settings.root):
         documents = find_documents(settings)
+        roles = guard.input_roles(settings, documents)
+        guard.check_outputs(settings, documents, roles)  # before anything is resolved
         remove_stale_temp_files(settings, documents)
         lock_bytes = read_lock_file(settings.lock_path)
         inputs = inputs_digest(settings, documents, lock_bytes)
@@ -175,9 +178,13 @@ def sync(
             rendered = render_outputs(settings, cited)
             for path, report in zip(audit_paths(settings, documents), audits or (), strict=False):
                 rendered[path] = render_audit(report, format_for(path.name))
+            keys = {path: what for what, path in guard.output_targets(settings, documents)}
             for path, text in rendered.items():
+                guard.check_write(settings, keys.get(path, "an output"), path, roles)
                 (written if atomic_write_text(path, text) else unchanged).append(path)
         # The lock last: a failure above leaves the previous lock in place.
+        if lock_changed:
+            guard.check_lock(settings, roles)
         if lock_changed and write_lock(settings.lock_path, new_lock):
             written.append(settings.lock_path)
         else:
