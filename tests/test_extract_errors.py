@@ -128,6 +128,17 @@ def test_truncated_inputs_become_findings_not_errors(kind: str) -> None:
         "bibtex": "@article{key, title={unclosed",
         "ris": "TY  - JOUR\nTI  - unclosed",
     }
+    expected = {
+        "who": "truncated-reference",
+        "markdown": "unbalanced-citation",
+        "latex": "unbalanced-cite",
+        "numbered": "reference-problem",
+        "bibtex": "unparsable-entry",
+        "ris": "truncated-reference",
+    }
     x = extract_string(samples[kind], kind=kind)
     assert x.kind == kind
-    assert x.findings or x.references or x.claims
+    found = [f for f in x.findings if f.kind == expected[kind]]
+    assert found, x.findings
+    lines = samples[kind].count("\n") + 1
+    assert all(f.span is not None and 1 <= f.span.line <= lines for f in found)

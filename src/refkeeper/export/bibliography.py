@@ -157,13 +157,6 @@ class EntryCache:
 _DEFAULT_CACHE = EntryCache()
 
 
-def default_cache_path() -> Path:
-    """Where formatted entries are kept: beside the response cache (see ``refkeeper.config``)."""
-    from refkeeper.config import default_cache_path as response_cache
-
-    return response_cache().parent / "bibliography.sqlite"
-
-
 @lru_cache(maxsize=1)
 def pandoc_path() -> str:
     """The pandoc binary: the one of pypandoc-binary (or the system's, found by pypandoc)."""

@@ -56,6 +56,14 @@ _WHO = re.compile(
     r"^\s*(?:Click to access Pubmed|Click for details|logo logo|WHO Classification of Tumours)\s*$",
     re.M | re.I,
 )
+# A WHO/IARC reference block without its "Click to access" line (the codes.iarc.fr layout):
+# "Authors (Year)", a title line, "Journal Volume(Issue): pages".
+_WHO_BLOCK = re.compile(
+    r"^[^\n\d][^\n]{2,300}\((?:1[5-9]|20)\d\d[a-z]?\)\.?[ \t]*\n[^\n]{5,1000}\n"
+    r"[^\n\d:][^\n:]{0,200}?\d+[A-Za-z]?[ \t]*(?:\([^()\n]{1,20}\))?[ \t]*:[ \t]*"
+    r"[A-Za-z]{0,2}\d+[A-Za-z]?(?:[ \t]*[-–][ \t]*[A-Za-z]{0,2}\d+[A-Za-z]?)?\.?[ \t]*$",
+    re.M,
+)
 _PANDOC_CITE = re.compile(
     r"\[[^\[\]\n]*?(?<![\w])-?@[\w{][^\[\]\n]*\](?!\()|(?<![\w@\\`])@[A-Za-z_][\w:.#$%&\-+?<>~/]*\w"
 )
@@ -79,7 +87,9 @@ def detect_kind(text: str, path: str | Path | None = None) -> str:
     if re.match(r"PMID- ", head):
         return "medline"
     sample = text[:200_000]
-    if _WHO.search(sample):
+    if _WHO.search(sample) or (
+        suffix not in (".md", ".markdown", ".tex") and _WHO_BLOCK.search(sample)
+    ):
         return "who"
     if _LATEX.search(sample) and suffix not in (".md", ".markdown"):
         return "latex"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +33,7 @@ def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Pat
     out = settings.outputs
     # Formatted entries are kept per record and style: a repeat run formats only what changed.
     cache = (
-        EntryCache(settings.cache_path.parent / "bibliography.sqlite") if out.bibliography else None
+        EntryCache(settings.entry_cache_path) if out.bibliography else None
     )
     targets = (
         (out.bibtex, "bibtex"),
@@ -45,9 +46,22 @@ def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Pat
     for name, fmt in targets:
         if name:
             rendered[settings.root / name] = export_string(
-                works, fmt, style=out.style, journal=out.journal, cache=cache
+                works, fmt, style=out.style, journal=out.journal, ascii=out.ascii, cache=cache
             )
     return rendered
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to the project root when inside it (``refkeeper-out/audit.html``),
+    else as ``os.path.relpath`` gives it, or absolute when on another drive."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        pass
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return str(path)
 
 
 def format_for(path: str) -> str:
@@ -99,7 +113,10 @@ def audit_paths(settings: Settings, documents: Sequence[Path]) -> list[Path]:
     path = settings.root / name
     if len(documents) <= 1:
         return [path]
-    stems = [str(d.relative_to(settings.root).with_suffix("")).replace("/", "_") for d in documents]
+    stems = [
+        display_path(d.with_suffix(""), settings.root).replace("../", "").replace("/", "_")
+        for d in documents
+    ]
     return [path.with_name(f"{path.stem}-{stem}{path.suffix}") for stem in stems]
 
 
