@@ -76,6 +76,8 @@ class Settings:
     cache_backend: str = "sqlite"
     redis_url: str | None = None
     fail_on: str = "never"
+    give_up_after: float = 60.0  # seconds a run spends on one failing request, retries included
+    max_answer_mb: float = 32.0  # size limit of one E-utilities answer
 
     @property
     def lock_path(self) -> Path:
@@ -106,12 +108,22 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "ascii": bool,
         "allow-outside": bool,
     },
-    "ncbi": {"email": str, "eutils-url": str, "tool": str},
+    "ncbi": {
+        "email": str,
+        "eutils-url": str,
+        "tool": str,
+        "give-up-after": (int, float),
+        "max-answer-mb": (int, float),
+    },
     "cache": {"path": str, "backend": str, "redis-url": str},
 }
 
 
-_WANTED: dict[type | tuple[type, ...], str] = {list: "a list of strings", bool: "true or false"}
+_WANTED: dict[type | tuple[type, ...], str] = {
+    list: "a list of strings",
+    bool: "true or false",
+    (int, float): "a number",
+}
 
 
 def output_names(outputs: Outputs) -> list[tuple[str, str]]:
@@ -270,6 +282,14 @@ def parse_config(
             _line_of(text, "cache", "backend"),
         )
 
+    for key in ("give-up-after", "max-answer-mb"):
+        if key in ncbi and not ncbi[key] > 0:
+            raise ConfigError(
+                f"ncbi.{key} must be a positive number, not {ncbi[key]!r}",
+                source,
+                _line_of(text, "ncbi", key),
+            )
+
     cache_path = Path(cache["path"]).expanduser() if "path" in cache else default_cache_path()
     if not cache_path.is_absolute():
         cache_path = root / cache_path
@@ -300,6 +320,8 @@ def parse_config(
         cache_backend=backend,
         redis_url=env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url"),
         fail_on=fail_on,
+        give_up_after=float(ncbi.get("give-up-after", 60.0)),
+        max_answer_mb=float(ncbi.get("max-answer-mb", 32.0)),
     )
 
 
@@ -361,6 +383,10 @@ audit = "refkeeper-out/audit.html"
 # NCBI asks every client for a contact address (or set NCBI_EMAIL).
 # email = "you@example.org"
 # eutils-url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+# Give up on a request that keeps failing after this many seconds (retries included), and
+# refuse an answer larger than this many MB (exit 3; nothing stored).
+# give-up-after = 60
+# max-answer-mb = 32
 
 [cache]
 # Where E-utilities responses are cached (default: ~/.cache/refkeeper/eutils.sqlite).
