@@ -122,6 +122,8 @@ def sync(
         out.print(attention)
     for change in result.changes:
         out.print(escape(f"  {change.key}: {change.kind} {change.detail}".rstrip()))
+    for duplicate in result.duplicates:
+        out.print(escape(f"  duplicate: {duplicate.describe()}; numbers kept"))
     for path in result.written:
         out.print(escape(f"wrote {pipeline.display_path(path, settings.root)}"))
     for reason in result.fail_reasons:

@@ -16,6 +16,7 @@ from refkeeper.models import Work
 
 if TYPE_CHECKING:
     from refkeeper.audit import AuditReport
+    from refkeeper.export import Numbering
 
 
 def work_for_export(entry: LockEntry) -> Work:
@@ -25,8 +26,11 @@ def work_for_export(entry: LockEntry) -> Work:
     return Work(id=entry.key, source="document", csl={**entry.fields, "id": entry.key})
 
 
-def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Path, str]:
-    """Every configured export rendered in memory, in citation order."""
+def render_outputs(
+    settings: Settings, entries: Sequence[LockEntry], numbering: Numbering | None = None
+) -> dict[Path, str]:
+    """Every configured export rendered in memory, in citation order; the formatted
+    bibliography keeps a numbered document's own ``numbering`` (numeric styles)."""
     from refkeeper.export import EntryCache, export_string
 
     works = [work_for_export(e) for e in entries]
@@ -46,7 +50,13 @@ def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Pat
     for name, fmt in targets:
         if name:
             rendered[settings.root / name] = export_string(
-                works, fmt, style=out.style, journal=out.journal, ascii=out.ascii, cache=cache
+                works,
+                fmt,
+                style=out.style,
+                journal=out.journal,
+                ascii=out.ascii,
+                cache=cache,
+                numbering=numbering,
             )
     return rendered
 

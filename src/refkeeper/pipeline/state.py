@@ -87,6 +87,7 @@ def write_state(
     counts: Mapping[str, int],
     reasons: Mapping[str, list[str]],
     retry: bool,
+    notes: Sequence[Mapping[str, str]] = (),
 ) -> None:
     """Remember what this sync was made from, what it wrote and what it found."""
     outputs = {
@@ -100,5 +101,6 @@ def write_state(
         "counts": dict(counts),
         "reasons": dict(reasons),
         "retry": retry,
+        "notes": [dict(n) for n in notes],
     }
     atomic_write_text(settings.root / STATE_NAME, json.dumps(state, indent=1, sort_keys=True))
