@@ -13,13 +13,9 @@ import pytest
 import requests
 from requests_cache.policy.expiration import get_url_expiration
 
+from refkeeper.config import default_cache_path
 from refkeeper.errors import ConfigError
-from refkeeper.resolve import (
-    DEFAULT_BASE_URL,
-    default_cache_path,
-    make_session,
-    response_problem,
-)
+from refkeeper.resolve import DEFAULT_BASE_URL, make_session, response_problem
 from refkeeper.resolve.session import RECORD_EXPIRY, SEARCH_EXPIRY, URLS_EXPIRE_AFTER
 from tools import require_tool
 

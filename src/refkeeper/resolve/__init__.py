@@ -12,7 +12,6 @@ Public API::
 ``resolve_references`` also takes a client alone (wrapped in an EntrezSource).
 """
 
-from refkeeper.config import default_cache_path
 from refkeeper.resolve.client import (
     DEFAULT_BASE_URL,
     SHARED_LIMITER,
@@ -51,7 +50,6 @@ __all__ = [
     "Score",
     "decide",
     "default_base_url",
-    "default_cache_path",
     "make_session",
     "reference_fields",
     "resolve_identifier",
