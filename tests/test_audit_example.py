@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from refkeeper.audit import AuditReport, ClaimStatus, SourceEntry
-from refkeeper.audit.run import audit_documents, network_provider
 from refkeeper.audit.schema import AUDIT_SCHEMA
 from refkeeper.cli import main
 from refkeeper.models import LinkKind
+from refkeeper.pipeline.providers import audit_documents, network_provider
 from refkeeper.resolve import EntrezClient, make_session
 
 ROOT = Path(__file__).resolve().parent.parent

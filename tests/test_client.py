@@ -335,10 +335,8 @@ def test_refresh_goes_past_the_cache_and_recaches(
     app, base = scripted
     client, _ = _client(base, tmp_path)
     client.esearch("fresh[ti]")
-    client.refresh = True
     app.script = [Answer(body=ESEARCH_OK.replace(b"<Id>15919482</Id>", b""))]
-    assert client.esearch("fresh[ti]").ids == ("8620427",)
+    assert client.esearch("fresh[ti]", refresh=True).ids == ("8620427",)
     assert len(app.requests) == 2
-    client.refresh = False
     assert client.esearch("fresh[ti]").ids == ("8620427",)  # the new answer was cached
     assert len(app.requests) == 2

@@ -94,7 +94,9 @@ def test_cli_json_shape_and_kind_option() -> None:
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"source", "kind", "claims", "references", "links", "findings"}
+    assert set(data) == {
+        "source", "kind", "claims", "references", "links", "findings", "reference_blocks"
+    }  # fmt: skip
     ref = data["references"][0]
     assert set(ref) >= {"id", "raw", "span", "fields"} and ref["fields"]["id"] == ref["id"]
     assert set(data["links"][0]) >= {"claim_id", "reference_id", "kind"}
@@ -126,6 +128,17 @@ def test_truncated_inputs_become_findings_not_errors(kind: str) -> None:
         "bibtex": "@article{key, title={unclosed",
         "ris": "TY  - JOUR\nTI  - unclosed",
     }
+    expected = {
+        "who": "truncated-reference",
+        "markdown": "unbalanced-citation",
+        "latex": "unbalanced-cite",
+        "numbered": "reference-problem",
+        "bibtex": "unparsable-entry",
+        "ris": "truncated-reference",
+    }
     x = extract_string(samples[kind], kind=kind)
     assert x.kind == kind
-    assert x.findings or x.references or x.claims
+    found = [f for f in x.findings if f.kind == expected[kind]]
+    assert found, x.findings
+    lines = samples[kind].count("\n") + 1
+    assert all(f.span is not None and 1 <= f.span.line <= lines for f in found)

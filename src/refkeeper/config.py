@@ -34,6 +34,15 @@ def default_cache_path() -> Path:
     return Path(base).expanduser() / "refkeeper" / "eutils.sqlite"
 
 
+ENTRY_CACHE_NAME = "bibliography.sqlite"
+"""Formatted bibliography entries are kept in this file beside the response cache."""
+
+
+def default_entry_cache_path() -> Path:
+    """Where formatted bibliography entries are kept outside a project."""
+    return default_cache_path().parent / ENTRY_CACHE_NAME
+
+
 @dataclass(frozen=True, slots=True)
 class Outputs:
     """What ``sync`` writes, relative to the project root (None: not written)."""
@@ -68,6 +77,11 @@ class Settings:
     @property
     def lock_path(self) -> Path:
         return self.root / LOCK_NAME
+
+    @property
+    def entry_cache_path(self) -> Path:
+        """Formatted bibliography entries, kept beside the response cache."""
+        return self.cache_path.parent / ENTRY_CACHE_NAME
 
     @property
     def config_path(self) -> Path:

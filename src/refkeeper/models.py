@@ -146,6 +146,10 @@ class Extraction:
     references: tuple[Reference, ...] = ()
     links: tuple[Link, ...] = ()
     findings: tuple[Finding, ...] = ()
+    blocks_seen: int = 0
+    """Reference-like blocks (runs of lines that look like references) in the text."""
+    blocks_read: int = 0
+    """How many of them became references; the rest are ``unread-reference-block`` findings."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -155,6 +159,7 @@ class Extraction:
             "references": [r.to_json() for r in self.references],
             "links": [link.to_json() for link in self.links],
             "findings": [f.to_json() for f in self.findings],
+            "reference_blocks": {"seen": self.blocks_seen, "read": self.blocks_read},
         }
 
 

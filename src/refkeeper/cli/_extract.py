@@ -38,13 +38,9 @@ _KINDS = ("who", "markdown", "latex", "numbered", "bibtex", "csl-json", "ris", "
 def extract_command(file: Path, fmt: str, kind: str | None, bibliography: Path | None) -> None:
     """Find the claims, references and links of FILE (WHO page, Markdown, LaTeX, numbered
     list, or a BibTeX/CSL-JSON/RIS/MEDLINE library)."""
-    from refkeeper.extract import extract_file
+    from refkeeper import pipeline
 
-    if bibliography is not None:
-        from refkeeper.extract.documents import read_text
-
-        read_text(bibliography)  # a clear error now rather than later
-    extraction = extract_file(file, kind=kind, bibliography=bibliography)
+    extraction = pipeline.extract_one(file, kind=kind, bibliography=bibliography)
     if fmt == "json":
         click.echo(json.dumps(extraction.to_json(), indent=2, ensure_ascii=False))
         return

@@ -12,7 +12,7 @@ import click
 from refkeeper.cli._common import CommandError, handle_errors, project_settings
 
 if TYPE_CHECKING:
-    from refkeeper.models import Reference, Resolution
+    from refkeeper.pipeline import Reference, Resolution
 
 
 @click.command("resolve")
@@ -63,7 +63,6 @@ def resolve_command(
     doi:, pmcid:, isbn:) to a verified PubMed or NLM Catalog record, with its evidence."""
     from refkeeper import pipeline
     from refkeeper.config import with_overrides
-    from refkeeper.errors import RetriesExhausted
 
     if reference is None and file_ is None:
         raise click.UsageError("give a REFERENCE or --file FILE")
@@ -82,7 +81,7 @@ def resolve_command(
     )
     try:
         resolutions = pipeline.resolve_texts(settings, refs, offline=offline)
-    except RetriesExhausted as exc:
+    except pipeline.RetriesExhausted as exc:
         if isinstance(exc.partial, list) and exc.partial:
             _render(refs, exc.partial, "table", err=True)  # what was resolved before
         raise

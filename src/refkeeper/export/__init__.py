@@ -19,7 +19,6 @@ from refkeeper.errors import InputError
 from refkeeper.export.bibliography import (
     FORMATS,
     EntryCache,
-    default_cache_path,
     format_bibliography,
     format_entries,
 )
@@ -84,7 +83,6 @@ __all__ = [
     "Style",
     "StyleInfo",
     "csl_schema",
-    "default_cache_path",
     "export_string",
     "format_bibliography",
     "format_entries",

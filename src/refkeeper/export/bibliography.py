@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -57,7 +58,10 @@ from refkeeper.errors import InputError, StyleError
 from refkeeper.export import _csl
 from refkeeper.export.csljson import to_csl_items
 from refkeeper.export.styles import Style, load_style
+from refkeeper.fsutil import usable_sqlite_cache
 from refkeeper.models import CSLItem, Work
+
+logger = logging.getLogger("refkeeper.cache")
 
 FORMATS = ("text", "markdown", "html")
 _PANDOC_TO = {"text": "plain", "markdown": "markdown-smart", "html": "html"}
@@ -86,6 +90,7 @@ class EntryCache:
         self._db: sqlite3.Connection | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            usable_sqlite_cache(path, "formatted-entry cache")
             self._db = sqlite3.connect(str(path), check_same_thread=False)
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT)"
@@ -97,16 +102,30 @@ class EntryCache:
             found = {k: self._memory[k] for k in keys if k in self._memory}
             missing = [k for k in keys if k not in found]
             if self._db is not None and missing:
-                for start in range(0, len(missing), 500):
-                    chunk = missing[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
-                    rows = self._db.execute(
-                        f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk
-                    ).fetchall()
-                    for key, value in rows:
-                        found[key] = value
-                        self._memory[key] = value
+                try:
+                    for start in range(0, len(missing), 500):
+                        chunk = missing[start : start + 500]
+                        marks = ",".join("?" * len(chunk))
+                        rows = self._db.execute(
+                            f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk
+                        ).fetchall()
+                        for key, value in rows:
+                            found[key] = value
+                            self._memory[key] = value
+                except sqlite3.DatabaseError as exc:
+                    self._damaged(exc)
             return found
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> None:
+        """Damage found while in use: go on in memory; the next run sets the file aside."""
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return
+        logger.warning(
+            "warning: the formatted-entry cache %s cannot be used (%s); going on without it",
+            self.path,
+            exc,
+        )
+        self.close()
 
     def get(self, key: str) -> str | None:
         return self.get_many([key]).get(key)
@@ -117,10 +136,14 @@ class EntryCache:
         with self._lock:
             self._memory.update(values)
             if self._db is not None:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", values.items()
-                )
-                self._db.commit()
+                try:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
+                        values.items(),
+                    )
+                    self._db.commit()
+                except sqlite3.DatabaseError as exc:
+                    self._damaged(exc)
 
     def __len__(self) -> int:
         return len(self._memory)
@@ -132,13 +155,6 @@ class EntryCache:
 
 
 _DEFAULT_CACHE = EntryCache()
-
-
-def default_cache_path() -> Path:
-    """Where formatted entries are kept: beside the response cache (see ``refkeeper.config``)."""
-    from refkeeper.config import default_cache_path as response_cache
-
-    return response_cache().parent / "bibliography.sqlite"
 
 
 @lru_cache(maxsize=1)

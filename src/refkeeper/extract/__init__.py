@@ -22,6 +22,7 @@ an unknown kind, a library file that is not valid JSON or MEDLINE. Everything el
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from refkeeper.errors import DocumentError
@@ -58,10 +59,6 @@ _WHO = re.compile(
 _PANDOC_CITE = re.compile(
     r"\[[^\[\]\n]*?(?<![\w])-?@[\w{][^\[\]\n]*\](?!\()|(?<![\w@\\`])@[A-Za-z_][\w:.#$%&\-+?<>~/]*\w"
 )
-_NUMBERED_LIST = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:References?|Bibliography)(?:\*\*)?\s*:?\s*\n(?:\s*\n)*\s*(?:\[\d+\]|\d+\\?[.)])\s",
-    re.M | re.I,
-)
 _LATEX = re.compile(
     r"\\(?:documentclass|begin\{document\}|[A-Za-z]*cite[A-Za-z]*\*?\s*[\[{]|bibliography\{|addbibresource)"
 )
@@ -86,7 +83,9 @@ def detect_kind(text: str, path: str | Path | None = None) -> str:
         return "who"
     if _LATEX.search(sample) and suffix not in (".md", ".markdown"):
         return "latex"
-    if _NUMBERED_LIST.search(text):
+    from refkeeper.extract.numbered import has_numbered_list
+
+    if has_numbered_list(text):
         return "numbered"
     if _PANDOC_CITE.search(sample) or suffix in (".md", ".markdown", ".rmd", ".qmd"):
         return "markdown"
@@ -114,6 +113,24 @@ def extract_string(
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     kind = kind or detect_kind(text, source if source != "<string>" else None)
+    extraction = _extract_kind(text, kind, source, base_dir, bibliography)
+    if kind in LIBRARY_KINDS:
+        n = len(extraction.references)
+        return replace(extraction, blocks_seen=n, blocks_read=n)
+    from refkeeper.extract.blocks import block_findings, not_text_regions
+
+    seen, read, unread = block_findings(text, extraction.references, not_text_regions(text, kind))
+    return replace(
+        extraction,
+        findings=extraction.findings + tuple(unread),
+        blocks_seen=seen,
+        blocks_read=read,
+    )
+
+
+def _extract_kind(
+    text: str, kind: str, source: str, base_dir: Path | None, bibliography: Path | None
+) -> Extraction:
     if kind in LIBRARY_KINDS:
         from refkeeper.extract.libraries import extract_library
 

@@ -14,13 +14,15 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from refkeeper.extract.assembly import assemble
 from refkeeper.extract.cslutil import latex_to_text
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
-from refkeeper.link import Citation, link
+from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
 CITE_COMMAND = re.compile(r"\\(?P<cmd>[A-Za-z]*cite[A-Za-z]*)(?P<star>\*?)(?![A-Za-z])")
+TEXTUAL_CITE = re.compile(r"\\(?:[Cc]itet|[Tt]extcite|[Cc]iteauthor)\b")
 NOT_CITES = frozenset({"citestyle", "citation", "citeindextrue", "citeindexfalse", "citesetup"})
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 _BEGIN_DOC = re.compile(r"\\begin\{document\}")
@@ -154,6 +156,8 @@ def extract_latex(
     regions += [(m.start(), m.end()) for m in _NOCITE.finditer(nocomment)]
     masked = mask(text, regions)
     spans = split_sentences(masked)
+    masked, row_spans = _table_rows(nocomment, masked)
+    spans = sorted(spans + row_spans)
     claims = [
         Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
     ]
@@ -227,21 +231,55 @@ def extract_latex(
     for key, ref in bibitems.items():
         if key not in cited:
             references.append(ref)
-    links, link_findings = link(claims, references, citations)
-    findings.extend(
-        f
-        for f in link_findings
-        if not (f.kind == "uncited-reference" and (nocite_all or f.reference_id in nocited))
-    )
-    return Extraction(
+    return assemble(
         source=source,
         kind="latex",
         text=text,
-        claims=tuple(claims),
-        references=tuple(references),
-        links=links,
-        findings=tuple(findings),
+        masked=masked,
+        claims=claims,
+        references=references,
+        citations=citations,
+        findings=findings,
+        latex=True,
+        keep=lambda c: bool(TEXTUAL_CITE.match(c.marker)),  # "\\citet{k} showed": the subject
+        link_filter=lambda f: (
+            not (f.kind == "uncited-reference" and (nocite_all or f.reference_id in nocited))
+        ),
     )
+
+
+_TABULAR = re.compile(
+    r"\\begin\{(?P<env>tabular[x*]?|longtable|tabulary)\}(?:\[[^\]]*\])?(?:\{[^{}]*\})*"
+    r"(?P<body>.*?)\\end\{(?P=env)\}",
+    re.S,
+)
+_ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
+
+
+def _table_rows(nocomment: str, masked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Table rows that cite: each becomes a claim of its own (cells joined by ``;``). Returns
+    the masked text with those rows put back, and their spans."""
+    spans: list[tuple[int, int]] = []
+    chars: list[str] | None = None
+    for tm in _TABULAR.finditer(nocomment):
+        pos = tm.start("body")
+        end = tm.end("body")
+        for row_end in [*_ROW_END.finditer(nocomment, pos, end), None]:
+            stop = row_end.start() if row_end else end
+            row = nocomment[pos:stop]
+            if CITE_COMMAND.search(row):
+                lead = len(row) - len(row.lstrip())
+                a, b = pos + lead, pos + len(row.rstrip())
+                if b > a:
+                    if chars is None:
+                        chars = list(masked)
+                    for k in range(a, b):
+                        chars[k] = ";" if nocomment[k] == "&" else nocomment[k]
+                    spans.append((a, b))
+            if row_end is None:
+                break
+            pos = row_end.end()
+    return ("".join(chars) if chars is not None else masked), spans
 
 
 def _plain(latex: str) -> str:

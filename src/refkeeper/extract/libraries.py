@@ -9,8 +9,10 @@ its span in the file. Entries that do not parse stay visible as findings with th
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -193,11 +195,32 @@ def _identifiers(
         item["ISBN"] = normalize_isbn(isbn) or isbn.strip()
 
 
+@contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """bibtexparser logs every broken block on stderr; refkeeper reports them as findings."""
+    logger = logging.getLogger("bibtexparser")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL + 1)  # its modules' loggers inherit this level
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def _block_error(block: Any) -> str:
+    """bibtexparser's reason a block failed, on one line."""
+    error = getattr(block, "error", None)
+    reason = getattr(error, "abort_reason", None) or str(error or "") or "cannot parse"
+    return " ".join(str(reason).split())
+
+
 def parse_bibtex(text: str) -> LibraryResult:
     from bibtexparser.entrypoint import parse_string
+    from bibtexparser.model import Entry
 
     index = LineIndex(text)
-    library = parse_string(text)
+    with _quiet_bibtexparser():
+        library = parse_string(text)
     refs: list[Reference] = []
     findings: list[Finding] = []
     ids = _Ids()
@@ -214,26 +237,39 @@ def parse_bibtex(text: str) -> LibraryResult:
     for block in library.failed_blocks:
         raw = block.raw or ""
         start = _locate(text, index, block.start_line, raw)
-        duplicate = type(block).__name__ == "DuplicateBlockKeyBlock"
-        if duplicate:
-            key = getattr(block, "key", "?")
-            dup = getattr(block, "ignore_error_block", None)
-            fields = (
-                {k: _unenclose(str(v.value)) for k, v in dup.fields_dict.items()} if dup else {}
-            )
-            entry_type = str(getattr(dup, "entry_type", "misc"))
+        line = index.line(start)
+        span = index.span(start, start + len(raw))
+        dup = getattr(block, "ignore_error_block", None)
+        if type(block).__name__ == "DuplicateBlockKeyBlock" and isinstance(dup, Entry):
+            key = str(getattr(block, "key", "?"))
+            fields = {k: _unenclose(str(v.value)) for k, v in dup.fields_dict.items()}
             ref_id = ids.take(key, findings, raw, index, start)
-            item = bib_entry_to_csl(entry_type, fields)
+            item = bib_entry_to_csl(str(dup.entry_type), fields)
             item["id"] = ref_id
-            refs.append(Reference(ref_id, raw, index.span(start, start + len(raw)), item, key=key))
+            refs.append(Reference(ref_id, raw, span, item, key=key))
             continue
-        error = " ".join(str(getattr(block, "error", "cannot parse")).split())
+        if type(block).__name__ == "DuplicateBlockKeyBlock":
+            key = str(getattr(block, "key", "?"))
+            message = (
+                f"@string macro {key!r} at line {line} is defined before; "
+                "the first definition is used"
+            )
+            findings.append(
+                Finding(
+                    kind="duplicate-string",
+                    message=message,
+                    severity=Severity.MINOR,
+                    span=span,
+                    raw=raw,
+                )
+            )
+            continue
         findings.append(
             Finding(
                 kind="unparsable-entry",
-                message=f"BibTeX entry at line {index.line(start)} cannot be parsed: {error}",
+                message=f"BibTeX entry at line {line} cannot be parsed: {_block_error(block)}",
                 severity=Severity.MAJOR,
-                span=index.span(start, start + len(raw)),
+                span=span,
                 raw=raw,
             )
         )

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from refkeeper.extract.assembly import assemble
 from refkeeper.extract.markdown_syntax import prose_mask_regions
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import LineIndex, iter_lines, mask, split_sentences, squash
-from refkeeper.link import Citation, link
+from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
 _NUMS = r"\d{1,3}(?:\s*[-–,]\s*\d{1,3})*"
@@ -26,15 +27,32 @@ PAREN_MARKER = re.compile(rf"(?<![\w(])\((?P<numbers>{_NUMS})\)")
 # Superscripts flattened by copying from a PDF or web page: "tumours.1,2 Next" -- numbers
 # glued to the punctuation after a lower-case word, then a space and a capital or the line end.
 GLUED_MARKER = re.compile(
-    r"(?<=[a-z)][.,;])(?P<numbers>\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z]|\s*$)", re.M
+    r"(?:(?<=[a-z)][.,;])|(?<=\b1[6-9]\d\d\.)|(?<=\b20\d\d\.))"
+    r"(?P<numbers>\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z]|\s*$)",
+    re.M,
 )
 SUP_MARKER = re.compile(rf"<sup>\s*(?P<numbers>{_NUMS})\s*</sup>|\^(?P<caret>{_NUMS})\^")
+HEADING_WORDS = (
+    r"(?:References?(?:\s+cited)?|Bibliography|Literature\s+cited|Works\s+cited|Cited\s+works"
+    r"|(?:List\s+of\s+)?references|Reference\s+list|Notes\s+and\s+references|Cited\s+literature"
+    r"|Sources|Endnotes|Notes)"
+)
 REFS_HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?(?:References?|Bibliography|Literature cited|Works cited"
-    r"|Reference list|Notes and references|Cited literature)(?:\*\*|__)?\s*:?\s*$",
+    rf"^\s*(?:#{{1,6}}\s*)?(?:\d+\.?\s+)?(?:\*\*|__|\*|_)?{HEADING_WORDS}(?:\*\*|__|\*|_)?"
+    r"\s*:?\s*(?:#+\s*)?$",
     re.IGNORECASE,
 )
-ENTRY = re.compile(r"^\s*(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})\\?[.)])\s+(?P<text>\S.*)$")
+ENTRY = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})\\?[.)])\s+"
+    r"|(?:<sup>\s*(?P<s>\d{1,4})\s*</sup>|\^(?P<c>\d{1,4})\^)\s*)(?P<text>\S.*)$"
+)
+
+
+def entry_label(m: re.Match[str]) -> str:
+    """The number of a list entry matched by ``ENTRY``."""
+    return m.group("b") or m.group("n") or m.group("s") or m.group("c")
+
+
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 _YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
 MAX_RANGE = 200
@@ -55,10 +73,13 @@ def expand_numbers(numbers: str) -> list[int]:
 
 
 def _find_list(lines: list[tuple[int, int, str]]) -> tuple[int | None, int, int]:
-    """(heading line index or None, first list line index, end line index) of the list."""
+    """(heading line index or None, first list line index, end line index) of the list.
+
+    The last reference heading wins; with none, the trailing run of entries (each line an
+    entry or the continuation of one) that carry years."""
     heading = None
     for i, (_, _, s) in enumerate(lines):
-        if REFS_HEADING.match(s):
+        if len(s) <= 80 and REFS_HEADING.match(s):
             heading = i
     if heading is not None:
         end = len(lines)
@@ -67,21 +88,58 @@ def _find_list(lines: list[tuple[int, int, str]]) -> tuple[int | None, int, int]
                 end = k
                 break
         return heading, heading + 1, end
-    # No heading: a trailing run of entries carrying years.
-    k = len(lines) - 1
+    first = trailing_list(lines)
+    return None, first, len(lines)
+
+
+def trailing_list(lines: list[tuple[int, int, str]]) -> int:
+    """Index of the first line of the trailing run of numbered entries with years, or
+    ``len(lines)`` when the document does not end with one."""
+    in_list = [False] * len(lines)
+    for k, (_, _, s) in enumerate(lines):
+        if ENTRY.match(s):
+            in_list[k] = True
+        elif s.strip() and k > 0 and in_list[k - 1] and lines[k - 1][2].strip():
+            in_list[k] = True
     first = len(lines)
-    while k >= 0:
+    for k in range(len(lines) - 1, -1, -1):
         s = lines[k][2]
         if not s.strip():
-            k -= 1
             continue
-        m = ENTRY.match(s)
-        if m and _YEAR.search(s):
-            first = k
-        elif not (first < len(lines) and k + 1 < len(lines) and lines[k + 1][2].strip()):
+        if not in_list[k]:
             break
-        k -= 1
-    return None, first, len(lines)
+        if ENTRY.match(s):
+            first = k
+    entries = [k for k in range(first, len(lines)) if ENTRY.match(lines[k][2])]
+    if not entries:
+        return len(lines)
+    with_year = 0
+    for n, k in enumerate(entries):
+        stop = entries[n + 1] if n + 1 < len(entries) else len(lines)
+        if any(_YEAR.search(lines[j][2]) for j in range(k, stop)):
+            with_year += 1
+    return first if with_year * 2 > len(entries) else len(lines)
+
+
+def has_numbered_list(text: str) -> bool:
+    """Does ``text`` hold a numbered reference list: a reference heading followed by an entry,
+    or a trailing run of numbered entries with years?"""
+    lines = list(iter_lines(text))
+    for i, (_, _, s) in enumerate(lines):
+        if len(s) <= 80 and REFS_HEADING.match(s):
+            nxt = next((t for _, _, t in lines[i + 1 :] if t.strip()), "")
+            if ENTRY.match(nxt):
+                return True
+    return trailing_list(lines) < len(lines)
+
+
+def relabel_lazy(entries: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Markdown lazy numbering (every item ``1.``, or any list whose numbers do not rise from
+    1 by one while all but the first repeat) renders as 1, 2, 3: label the entries by order."""
+    labels = [label for label, _, _ in entries]
+    if len(labels) > 1 and len(set(labels)) == 1:
+        return [(str(n), a, b) for n, (_, a, b) in enumerate(entries, 1)]
+    return entries
 
 
 def extract_numbered(text: str, source: str = "<string>") -> Extraction:
@@ -97,10 +155,11 @@ def extract_numbered(text: str, source: str = "<string>") -> Extraction:
         start, stop, s = lines[k]
         m = ENTRY.match(s)
         if m:
-            entries.append((m.group("b") or m.group("n"), start, stop))
+            entries.append((entry_label(m), start, stop))
         elif s.strip() and entries and lines[k - 1][2].strip():
             label, a, _ = entries[-1]
             entries[-1] = (label, a, stop)
+    entries = relabel_lazy(entries)
     references: list[Reference] = []
     seen_labels: set[str] = set()
     for n, (label, start, stop) in enumerate(entries, 1):
@@ -148,16 +207,15 @@ def extract_numbered(text: str, source: str = "<string>") -> Extraction:
         Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
     ]
     citations = number_citations(masked, spans, claims, index, prose_end, findings)
-    links, link_findings = link(claims, references, citations)
-    findings.extend(link_findings)
-    return Extraction(
+    return assemble(
         source=source,
         kind="numbered",
         text=text,
-        claims=tuple(claims),
-        references=tuple(references),
-        links=links,
-        findings=tuple(findings),
+        masked=masked,
+        claims=claims,
+        references=references,
+        citations=citations,
+        findings=findings,
     )
 
 

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from refkeeper.bibfields import expand_pages
+from refkeeper.extract.assembly import assemble
 from refkeeper.extract.numbered import BRACKET_MARKER, expand_numbers
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import (
@@ -34,7 +35,7 @@ from refkeeper.extract.sentences import (
     split_sentences,
     squash,
 )
-from refkeeper.link import Citation, link
+from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
 MARKER_LINE = re.compile(
@@ -411,16 +412,15 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
     if any(r.label for r in references):
         citations.extend(_numbered_citations(masked, spans, claims, index))
     citations.sort(key=lambda c: c.span.start if c.span else -1)
-    links, link_findings = link(claims, references, citations)
-    findings.extend(link_findings)
-    return Extraction(
+    return assemble(
         source=source,
         kind="who",
         text=text,
-        claims=tuple(claims),
-        references=tuple(references),
-        links=links,
-        findings=tuple(findings),
+        masked=masked,
+        claims=claims,
+        references=references,
+        citations=citations,
+        findings=findings,
     )
 
 

@@ -6,7 +6,19 @@ No click and no printing here: the CLI is a thin layer over these functions.
     pipeline.ignore(settings, "key")
 """
 
+from refkeeper.errors import RefkeeperError, RetriesExhausted
+from refkeeper.models import CSLItem, Extraction, Reference, Resolution
 from refkeeper.pipeline.auditing import audit_project, resolutions_provider
+from refkeeper.pipeline.facade import (
+    audit_options,
+    export_text,
+    extract_one,
+    find_styles,
+    render_reports,
+    write_audit_pages,
+    write_output,
+    write_text,
+)
 from refkeeper.pipeline.manual import (
     ExportSource,
     ignore,
@@ -33,6 +45,20 @@ from refkeeper.pipeline.resolving import (
 from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
 
 __all__ = [
+    "CSLItem",
+    "Extraction",
+    "RefkeeperError",
+    "Reference",
+    "Resolution",
+    "RetriesExhausted",
+    "audit_options",
+    "export_text",
+    "extract_one",
+    "find_styles",
+    "render_reports",
+    "write_audit_pages",
+    "write_output",
+    "write_text",
     "reference_from_text",
     "references_from_file",
     "resolve_texts",

@@ -32,7 +32,7 @@ def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Pat
     out = settings.outputs
     # Formatted entries are kept per record and style: a repeat run formats only what changed.
     cache = (
-        EntryCache(settings.cache_path.parent / "bibliography.sqlite") if out.bibliography else None
+        EntryCache(settings.entry_cache_path) if out.bibliography else None
     )
     targets = (
         (out.bibtex, "bibtex"),

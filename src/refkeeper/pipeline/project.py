@@ -18,7 +18,7 @@ from refkeeper.pipeline.outputs import is_output, output_paths
 from refkeeper.pipeline.state import STATE_NAME
 
 if TYPE_CHECKING:
-    from refkeeper.resolve import EntrezClient
+    from refkeeper.resolve import EntrezClient, Source
 
 FLOCK_NAME = ".refkeeper.lock.flock"
 """The file two runs on one project lock (flock) so that they never interleave."""
@@ -102,6 +102,23 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
         tool=settings.tool,
         offline=offline,
     )
+
+
+def make_sources(
+    settings: Settings, *, offline: bool = False, client_factory: ClientFactory | None = None
+) -> list[Source]:
+    """The sources these settings name, in the order they are asked: E-utilities (through
+    ``client_factory``'s client when given) last."""
+    from refkeeper.resolve import EntrezSource
+
+    client = client_factory() if client_factory else make_client(settings, offline=offline)
+    return [EntrezSource(client)]
+
+
+def close_sources(sources: Sequence[Source]) -> None:
+    """Release what the sources hold open."""
+    for source in sources:
+        source.close()
 
 
 def remove_stale_temp_files(settings: Settings, documents: Sequence[Path]) -> None:

@@ -153,7 +153,6 @@ class EntrezClient:
         email: str | None = None,
         tool: str = "refkeeper",
         offline: bool = False,
-        refresh: bool = False,
         timeout: float = 30.0,
         max_attempts: int = 7,
         backoff: float = 0.5,
@@ -168,7 +167,6 @@ class EntrezClient:
         self.email = email or None
         self.tool = tool
         self.offline = offline
-        self.refresh = refresh  # re-fetch from NCBI (and re-cache), ignoring cached answers
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
         self.backoff = backoff
@@ -191,9 +189,13 @@ class EntrezClient:
         *,
         post: bool = False,
         partial_ok: bool = False,
+        refresh: bool = False,
     ) -> bytes:
-        """Send one E-utilities request (cache first) and return the raw, validated body."""
-        return self.request_dated(utility, params, post=post, partial_ok=partial_ok)[0]
+        """Send one E-utilities request (cache first, unless ``refresh``: then to NCBI, and
+        the answer re-cached) and return the raw, validated body."""
+        return self.request_dated(
+            utility, params, post=post, partial_ok=partial_ok, refresh=refresh
+        )[0]
 
     def _prepare(
         self, utility: str, params: Mapping[str, str], post: bool
@@ -218,13 +220,14 @@ class EntrezClient:
         *,
         post: bool = False,
         partial_ok: bool = False,
+        refresh: bool = False,
     ) -> tuple[bytes, str]:
         """:meth:`request`, plus the ISO date the answer was obtained (from NCBI or cached)."""
         method, url, kwargs = self._prepare(utility, params, post)
-        cached = None if self.refresh else self._from_cache(method, url, kwargs, partial_ok)
+        cached = None if refresh else self._from_cache(method, url, kwargs, partial_ok)
         if cached is not None:
             return cached
-        if self.refresh and isinstance(self.session, requests_cache.CachedSession):
+        if refresh and isinstance(self.session, requests_cache.CachedSession):
             kwargs = {**kwargs, "force_refresh": True}
         if self.offline:
             raise NotCached(f"offline: no cached answer for {utility} ({_describe(params)})")
@@ -318,38 +321,46 @@ class EntrezClient:
 
     # ------------------------------------------------------------------ utilities
 
-    def esearch(self, term: str, *, db: str = "pubmed", retmax: int = 10000) -> ESearchResult:
+    def esearch(
+        self, term: str, *, db: str = "pubmed", retmax: int = 10000, refresh: bool = False
+    ) -> ESearchResult:
         """ESearch; long terms go by POST. An ``ErrorList`` (PhraseNotFound) is kept in
         ``problems`` (such an answer is used but never cached)."""
         params = {"db": db, "term": term, "retmax": str(retmax), "retmode": "xml"}
         post = False  # long terms go by POST automatically
-        body = self.request("esearch.fcgi", params, post=post, partial_ok=True)
+        body = self.request("esearch.fcgi", params, post=post, partial_ok=True, refresh=refresh)
         try:
             return parse_esearch_xml(body)
         except ResponseError:
             self.forget("esearch.fcgi", params, post=post)
             raise
 
-    def efetch(self, ids: Iterable[str], *, db: str = "pubmed") -> list[bytes]:
+    def efetch(
+        self, ids: Iterable[str], *, db: str = "pubmed", refresh: bool = False
+    ) -> list[bytes]:
         """EFetch XML for ``ids`` in batches of up to 200 (POST above 50 ids); raw bytes."""
-        return [body for body, _, _ in self._efetch(ids, db)]
+        return [body for body, _, _ in self._efetch(ids, db, refresh)]
 
     def _efetch(
-        self, ids: Iterable[str], db: str
+        self, ids: Iterable[str], db: str, refresh: bool = False
     ) -> Iterator[tuple[bytes, str, Callable[[], None]]]:
         unique = sorted(set(ids), key=_id_sort_key)
         for start in range(0, len(unique), EFETCH_BATCH):
             batch = unique[start : start + EFETCH_BATCH]
             params = {"db": db, "id": ",".join(batch), "retmode": "xml"}
             post = len(batch) > POST_ABOVE_IDS
-            body, date = self.request_dated("efetch.fcgi", params, post=post)
+            body, date = self.request_dated("efetch.fcgi", params, post=post, refresh=refresh)
             yield body, date, functools.partial(self.forget, "efetch.fcgi", params, post=post)
 
     def _parse(
-        self, ids: Iterable[str], db: str, parse: Callable[[bytes], list[Work]]
+        self,
+        ids: Iterable[str],
+        db: str,
+        parse: Callable[[bytes], list[Work]],
+        refresh: bool = False,
     ) -> list[Work]:
         works: list[Work] = []
-        for body, date, forget in self._efetch(ids, db):
+        for body, date, forget in self._efetch(ids, db, refresh):
             try:
                 parsed = parse(body)
             except ResponseError:
@@ -358,16 +369,18 @@ class EntrezClient:
             works.extend(replace(w, retrieved=w.retrieved or date) for w in parsed)
         return works
 
-    def fetch_pubmed(self, pmids: Iterable[str]) -> list[Work]:
+    def fetch_pubmed(self, pmids: Iterable[str], *, refresh: bool = False) -> list[Work]:
         """PubMed records for ``pmids`` (unknown ids are simply absent), in the order asked;
-        ``Work.retrieved`` is the date the record was obtained."""
+        ``Work.retrieved`` is the date the record was obtained. ``refresh``: from NCBI even
+        when cached (to see what changed upstream), and cached again."""
         wanted = [p for p in dict.fromkeys(pmids) if p]
-        works = {w.pmid: w for w in self._parse(wanted, "pubmed", parse_pubmed_xml) if w.pmid}
+        parsed = self._parse(wanted, "pubmed", parse_pubmed_xml, refresh)
+        works = {w.pmid: w for w in parsed if w.pmid}
         return [works[p] for p in wanted if p in works]
 
-    def fetch_nlmcatalog(self, ids: Iterable[str]) -> list[Work]:
+    def fetch_nlmcatalog(self, ids: Iterable[str], *, refresh: bool = False) -> list[Work]:
         """NLM Catalog records for NLM Catalog uids."""
-        return self._parse(ids, "nlmcatalog", parse_nlmcatalog_xml)
+        return self._parse(ids, "nlmcatalog", parse_nlmcatalog_xml, refresh)
 
     def _ecitmatch_batch(self, params: Mapping[str, str], keys: set[str]) -> dict[str, CitMatch]:
         """One ECitMatch request whose answer must hold a line for every key: an answer cut

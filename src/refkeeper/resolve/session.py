@@ -1,7 +1,7 @@
 """The cached HTTP session refkeeper talks to the E-utilities through.
 
-``make_session`` builds a :class:`requests_cache.CachedSession` (SQLite in the user's cache
-directory by default, or Redis for a team's shared cache) with:
+``make_session`` builds a :class:`requests_cache.CachedSession` (SQLite at the path the caller
+gives, Redis for a team's shared cache, or memory) with:
 
 - an expiry per endpoint: records (efetch, esummary) for weeks, searches (esearch, ecitmatch)
   for days;
@@ -28,8 +28,8 @@ from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.cache_keys import create_key
 
-from refkeeper.config import default_cache_path
 from refkeeper.errors import ConfigError
+from refkeeper.fsutil import usable_sqlite_cache
 from refkeeper.resolve.xmlsafe import safe_parser
 
 IGNORED_PARAMETERS = ("api_key", "email", "tool")
@@ -156,7 +156,8 @@ def make_session(
 ) -> requests_cache.CachedSession:
     """A cached session for the E-utilities.
 
-    ``backend``: ``"sqlite"`` (default; file at ``cache_path`` or :func:`default_cache_path`),
+    ``backend``: ``"sqlite"`` (default; file at ``cache_path``: without one the answers are
+    kept in memory for this session only: the caller says where a lasting cache lives),
     ``"redis"`` (``redis_url`` such as ``redis://127.0.0.1:6379/0``; ``cache_path`` is then
     used as the key namespace) or ``"memory"`` (tests, one-off runs).
     """
@@ -172,9 +173,12 @@ def make_session(
         "stale_if_error": False,
         "cache_control": False,
     }
+    if backend == "sqlite" and cache_path is None:
+        backend = "memory"
     if backend == "sqlite":
-        path = Path(cache_path) if cache_path is not None else default_cache_path()
+        path = Path(str(cache_path))
         path.parent.mkdir(parents=True, exist_ok=True)
+        usable_sqlite_cache(path, "response cache")
         cache: Any = SQLiteCache(str(path), wal=True, busy_timeout=30_000)
     elif backend == "redis":
         try:
