@@ -369,6 +369,15 @@ def _record_people(csl: Mapping[str, Any]) -> list[tuple[list[str], str, str, st
     return out
 
 
+def _given_names(csl: Mapping[str, Any]) -> list[str]:
+    people = csl.get("author") or csl.get("editor") or []
+    return [
+        str(p.get("given") or "")
+        for p in (people if isinstance(people, list) else [])
+        if isinstance(p, Mapping)
+    ]
+
+
 def _find_family(
     family: list[str],
     words: Sequence[str],
@@ -503,7 +512,8 @@ def _align_authors(
         share = sum(1.0 if m.exact else 0.8 for m in matches[:k] if m.position is not None) / max(
             k, 1
         )
-    given_words = {w for family, inits, _l, _s in people for w in family}
+    record_words = {w for family, _i, _l, _s in people for w in family}
+    record_words |= {w for person in _given_names(csl) for w in words_of(person)}
     unmatched = tuple(
         tokens[k].text
         for k in names
@@ -511,7 +521,7 @@ def _align_authors(
         and len(words[k]) >= 3
         and not _is_initials(tokens[k])
         and tokens[k].text[:1].isupper()
-        and words[k] not in given_words
+        and words[k] not in record_words
         and words[k] not in _PARTICLES
     )
     return tuple(matches), first_author, share, et_al, unmatched, used
@@ -613,7 +623,6 @@ def journal_names(work: Work) -> list[str]:
         work.journal_iso,
         csl.get("container-title"),
         csl.get("container-title-short"),
-        csl.get("journalAbbreviation"),
     ]
     return [str(n) for n in dict.fromkeys(names) if n]
 
@@ -898,7 +907,7 @@ def _align_volume(
     return ABSENT
 
 
-def _record_years(work: Work) -> set[int]:
+def record_years(work: Work) -> set[int]:
     years = set()
     year = year_of(work.csl)
     if year is not None:
@@ -911,7 +920,7 @@ def _record_years(work: Work) -> set[int]:
 def _align_year(
     numbers: list[_Number], taken: set[int], work: Work, parsed: Mapping[str, Any]
 ) -> FieldMatch:
-    years = _record_years(work)
+    years = record_years(work)
     if not years:
         return ABSENT
     shown = "/".join(str(y) for y in sorted(years))
@@ -972,7 +981,7 @@ def render_fields(item: CSLItem) -> str:
     if year:
         where += str(year)
     if item.get("volume"):
-        where += f";{item['volume']}"
+        where += f";{item['volume']}" if where else str(item["volume"])
     if item.get("issue"):
         where += f"({item['issue']})"
     if item.get("page"):

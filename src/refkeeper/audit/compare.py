@@ -19,7 +19,14 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
-from refkeeper.align import Alignment, align, is_free_text
+from refkeeper.align import (
+    Alignment,
+    abbreviates,
+    align,
+    initials_of,
+    is_free_text,
+    record_years,
+)
 from refkeeper.audit.text import americanise, fold
 from refkeeper.bibfields import edition_number, year_of
 from refkeeper.models import CSLItem, Severity, Work
@@ -63,19 +70,6 @@ class _Name:
 
 def _letters(text: str) -> str:
     return re.sub(r"[^a-z]", "", fold(text))
-
-
-def initials_of(given: str) -> str:
-    """ "Charles F" -> "cf", "C. F." -> "cf", "CF" -> "cf", "Jean-Pierre" -> "jp"."""
-    out = []
-    for part in re.split(r"[\s.\-]+", given.strip()):
-        if not part:
-            continue
-        if part.isupper() and len(part) <= 3 and part.isalpha():
-            out.append(part)
-        else:
-            out.append(part[0])
-    return _letters("".join(out))
 
 
 def _names(people: object) -> list[_Name]:
@@ -375,18 +369,6 @@ def _journal_tokens(name: str) -> list[str]:
     return [americanise(t) for t in re.findall(r"[a-z0-9]+", name) if t not in _JOURNAL_STOP]
 
 
-def _abbreviates(short: str, full: str) -> bool:
-    """ISO 4 / NLM abbreviation of one word: the word itself, or its first letter followed by
-    a subsequence of the rest with at least two letters dropped ("natl" for "national",
-    "surg" for "surgery", "br" for "british")."""
-    if short == full:
-        return True
-    if not short or not full or short[0] != full[0] or len(full) - len(short) < 2:
-        return False
-    rest = iter(full[1:])
-    return all(ch in rest for ch in short[1:])
-
-
 def journal_equivalent(written: str, names: Iterable[str]) -> bool:
     """Whether a written journal name is one of the record's names or an abbreviation of one."""
     w = _journal_tokens(written)
@@ -398,7 +380,7 @@ def journal_equivalent(written: str, names: Iterable[str]) -> bool:
             continue
         if w == r:
             return True
-        if len(w) == len(r) and all(_abbreviates(x, y) for x, y in zip(w, r, strict=True)):
+        if len(w) == len(r) and all(abbreviates(x, y) for x, y in zip(w, r, strict=True)):
             return True
         # single-word full titles abbreviated as one (e.g. "Cancer"), or the full title
         # with a trailing word the ISO form drops (section letters); otherwise not equal
@@ -460,16 +442,6 @@ def page_range(page: str) -> tuple[str, str | None] | None:
         last = first[: len(first) - len(last)] + last
     last_page = f"{prefix2 or prefix}{last.lstrip('0') or '0'}{suffix2}".lower()
     return first_page, last_page
-
-
-def _record_years(work: Work) -> set[int]:
-    years = set()
-    year = year_of(work.csl)
-    if year is not None:
-        years.add(year)
-    if work.medline_date:  # "1979-1980", "1983 Dec 24-31", "Fall 1979"
-        years.update(int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", work.medline_date))
-    return years
 
 
 def _norm_edition(value: object) -> str:
@@ -641,7 +613,7 @@ def compare_fields(
             errors += compare_title(str(w_title), str(r_title))
         if journal and not is_book:
             errors += compare_journal(str(journal), work)
-    w_year, r_years = year_of(written), _record_years(work)
+    w_year, r_years = year_of(written), record_years(work)
     if w_year is not None and r_years and w_year not in r_years:
         shown = "/".join(str(y) for y in sorted(r_years))
         errors.append(

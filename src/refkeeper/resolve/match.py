@@ -35,6 +35,7 @@ WEIGHTS: dict[str, float] = {
     "title": 4.0,
     "first_author": 2.0,
     "authors": 1.0,
+    "author_count": 0.5,
     "year": 1.5,
     "journal": 1.5,
     "volume": 1.0,
@@ -79,10 +80,6 @@ def _names(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return []
 
 
-def _family(name: Mapping[str, Any]) -> str:
-    return norm_text(name.get("family") or name.get("literal") or "")
-
-
 def _initials(name: Mapping[str, Any]) -> str:
     given = str(name.get("given") or "")
     if re.fullmatch(r"[A-Z]{1,4}", given.replace(".", "").replace(" ", "")):
@@ -109,23 +106,6 @@ def title_similarity(a: object, b: object) -> float:
     return best
 
 
-def name_similarity(ref: Mapping[str, Any], cand: Mapping[str, Any]) -> float:
-    a, b = _family(ref), _family(cand)
-    if not a or not b:
-        return 0.0
-    if a == b or a.replace(" ", "") == b.replace(" ", ""):
-        score = 1.0
-    elif set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()):
-        score = 0.9  # compound names: "Garcia" vs "Garcia Lopez", "van der Berg" vs "Berg"
-    else:
-        ratio = fuzz.ratio(a, b) / 100
-        score = ratio if ratio >= 0.8 else 0.0
-    ia, ib = _initials(ref), _initials(cand)
-    if score and ia and ib and ia[0] != ib[0]:
-        score *= 0.8
-    return score
-
-
 def journal_abbreviates(abbrev: str, full: str) -> bool:
     """Does ``abbrev`` ("am j surg pathol") abbreviate ``full`` ("the american journal of
     surgical pathology")? Each abbreviated word is a prefix of the next significant word."""
@@ -134,34 +114,6 @@ def journal_abbreviates(abbrev: str, full: str) -> bool:
     if not short or len(short) != len(words):
         return False
     return all(w.startswith(s) for s, w in zip(short, words, strict=True))
-
-
-def journal_similarity(ref: Mapping[str, Any], work: Work) -> float | None:
-    mine = {norm_text(ref.get(k)) for k in ("container-title", "container-title-short")}
-    mine.discard("")
-    theirs = {
-        norm_text(v)
-        for v in (
-            work.journal_iso,
-            work.journal_full,
-            work.csl.get("container-title"),
-            work.csl.get("container-title-short"),
-        )
-    }
-    theirs.discard("")
-    if not mine or not theirs:
-        return None
-    if mine & theirs:
-        return 1.0
-    squash = {t.replace(" ", "") for t in theirs}
-    if any(m.replace(" ", "") in squash for m in mine):
-        return 1.0
-    for m in mine:
-        for t in theirs:
-            if journal_abbreviates(m, t) or journal_abbreviates(t, m):
-                return 0.95
-    best = max(fuzz.ratio(m, t) / 100 for m in mine for t in theirs)
-    return best if best >= 0.85 else 0.0
 
 
 # ---------------------------------------------------------------------- scoring
@@ -286,6 +238,14 @@ def score_candidate(ref: CSLItem, work: Work) -> Score:
         fields["first_author"] = al.first_author
     if al.authors_share is not None:
         fields["authors"] = al.authors_share
+        if al.authors and not al.authors[0].initials_ok:
+            fields["first_author"] = fields.get("first_author", 0.0) * 0.8
+        written = sum(1 for a in al.authors if a.position is not None) + len(al.unmatched_names)
+        if not al.et_al and written > 1:
+            diff = abs(written - len(al.authors))
+            fields["author_count"] = 1.0 if diff == 0 else 0.5 if diff == 1 else 0.0
+        elif written > len(al.authors):
+            fields["author_count"] = 0.0
     for name, match in (
         ("year", al.year),
         ("journal", al.journal if work.source == "pubmed" else ABSENT),
