@@ -24,7 +24,7 @@ GARBAGE = bytes(range(256)) * 40
 
 def _project(tmp_path: Path, *, lock: bool) -> Path:
     root = tmp_path / "example"
-    ignore = ["out", ".refkeeper*"] + ([] if lock else ["refkeeper.lock"])
+    ignore = ["refkeeper-out", ".refkeeper*"] + ([] if lock else ["refkeeper.lock"])
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(*ignore))
     return root
 
@@ -107,7 +107,7 @@ def test_formatted_entry_cache_that_is_damaged_is_set_aside(tmp_path: Path) -> N
     done = _sync(root, env, "--offline")
     assert done.returncode == 0, done.stderr
     _assert_rebuilt(done.stderr, cache, GARBAGE, "formatted-entry cache")
-    assert "Timmons CF" in (root / "out" / "bibliography.md").read_text()
+    assert "Timmons CF" in (root / "refkeeper-out" / "bibliography.md").read_text()
 
 
 def _damaged_lock_run(tmp_path: Path, damage: str) -> tuple[subprocess.CompletedProcess[str], Path]:
@@ -123,7 +123,7 @@ def test_deeply_nested_lock_is_a_one_line_error_and_kept(tmp_path: Path) -> None
     assert done.returncode == 2
     assert done.stderr == f"Error: {lock}: corrupt lock file: nested too deeply\n"
     assert lock.read_text(encoding="utf-8") == damage  # never overwritten
-    assert not (root / "out").exists()
+    assert not (root / "refkeeper-out").exists()
 
 
 def test_lock_that_is_a_directory_is_a_one_line_error(tmp_path: Path) -> None:
@@ -188,4 +188,4 @@ def test_wrong_typed_lock_is_not_exported(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and f"refkeeper.lock:{line}: " in done.stderr
     assert (root / "refkeeper.lock").read_text(encoding="utf-8") == text
-    assert not (root / "out").exists()
+    assert not (root / "refkeeper-out").exists()

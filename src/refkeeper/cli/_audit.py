@@ -97,6 +97,9 @@ def audit_command(
     for path in paths:
         if not path.exists():
             raise CommandError(f"{path}: no such file", 2)
+    if output is not None:
+        pages = fmt == "html" and len(paths) > 1
+        pipeline.check_audit_output(settings, paths, output, pages, resolutions_file)
     options = pipeline.audit_options(threshold, et_al_style)
     reports = pipeline.audit_project(
         settings, paths, options=options, resolutions_file=resolutions_file, offline=offline

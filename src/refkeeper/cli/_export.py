@@ -75,6 +75,7 @@ def export_command(
     if output is None:
         click.echo(text, nl=False)
     else:
+        pipeline.check_export_output(output, start_directory(ctx), source)
         pipeline.write_output(output, text)
         click.echo(f"wrote {len(works)} works to {output}", err=True)
 

@@ -304,6 +304,43 @@ def _label_template(rendered: Sequence[Rendered], order: Sequence[int]) -> str |
     return template
 
 
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """A numbered document's own numbers, kept in a numeric style's formatted list.
+
+    ``labels``: the document's number of each work, in the order of the works given;
+    ``same_as``: the number of a list entry that repeats another work -> that work's number
+    (the formatted list keeps the slot: "36. Same work as 12.")."""
+
+    labels: tuple[str, ...]
+    same_as: tuple[tuple[str, str], ...] = ()
+
+    def usable(self, count: int) -> bool:
+        """Whole, distinct numbers, one per work."""
+        numbers = [*self.labels, *(dup for dup, _ in self.same_as)]
+        return (
+            len(self.labels) == count
+            and all(n.isdigit() for n in numbers)
+            and len({int(n) for n in numbers}) == len(numbers)
+        )
+
+
+def renumber(
+    entries: Sequence[tuple[str, str, str]], numbering: Numbering, template: str
+) -> list[tuple[str, str, str]]:
+    """Numeric entries (in the works' order) relabelled with the document's numbers, a
+    "Same work as N." entry in each duplicate's slot, sorted by number."""
+    keys = {number: key for (key, _, _), number in zip(entries, numbering.labels, strict=True)}
+    out = [
+        (int(number), (key, template.replace(_NUMBER, number), body))
+        for (key, _, body), number in zip(entries, numbering.labels, strict=True)
+    ]
+    for dup, first in numbering.same_as:
+        entry = (f"{keys.get(first, first)}-{dup}", template.replace(_NUMBER, dup))
+        out.append((int(dup), (*entry, f"Same work as {first}.")))
+    return [entry for _, entry in sorted(out)]
+
+
 def _group(item: CSLItem) -> str:
     names = _csl.names(item, "author") or _csl.names(item, "editor")
     first = ""
@@ -319,8 +356,10 @@ def format_entries(
     fmt: str = "text",
     *,
     cache: EntryCache | None = None,
+    numbering: Numbering | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(citation key, label, body) of every entry, in bibliography order."""
+    """(citation key, label, body) of every entry, in bibliography order. ``numbering``:
+    a numeric style labels the entries with a numbered document's own numbers."""
     if fmt not in FORMATS:
         raise InputError(f"unknown bibliography format {fmt!r}: choose from {', '.join(FORMATS)}")
     loaded = style if isinstance(style, Style) else load_style(style)
@@ -337,7 +376,11 @@ def format_entries(
     if loaded.numeric and not loaded.reorders:
         result = _numeric(items, hashes, loaded, fmt, cache, prefix)
         if result is not None:
-            return [(keys[i], label, body) for i, label, body in result]
+            template, numbered = result
+            entries = [(keys[i], label, body) for i, label, body in numbered]
+            if numbering is not None and numbering.usable(len(entries)):
+                return renumber(entries, numbering, template)
+            return entries
     groups: dict[str, list[str]] = {}
     for item, digest in zip(items, hashes, strict=True):
         groups.setdefault(_group(item), []).append(digest)
@@ -405,8 +448,9 @@ def _numeric(
     fmt: str,
     cache: EntryCache,
     prefix: str,
-) -> list[tuple[int, str, str]] | None:
-    """Numeric styles: render only the entries not cached; None if labels are not templates."""
+) -> tuple[str, list[tuple[int, str, str]]] | None:
+    """Numeric styles: the label template ("\\0N\\0.") and the entries, rendering only those
+    not cached; None if labels are not templates."""
     entry_keys = [f"{prefix}|n|{h}" for h in hashes]
     label_key = f"{prefix}|label"
     found = cache.get_many([*entry_keys, label_key])
@@ -433,7 +477,8 @@ def _numeric(
         values[label_key] = template
         cache.put_many(values)
         found.update(values)
-    return [(i, template.replace(_NUMBER, str(i + 1)), found[k]) for i, k in enumerate(entry_keys)]
+    numbered = enumerate(entry_keys, start=1)
+    return template, [(n - 1, template.replace(_NUMBER, str(n)), found[k]) for n, k in numbered]
 
 
 def assemble(entries: Sequence[tuple[str, str, str]], fmt: str) -> str:
@@ -463,7 +508,9 @@ def format_bibliography(
     fmt: str = "text",
     *,
     cache: EntryCache | None = None,
+    numbering: Numbering | None = None,
 ) -> str:
     """The works' bibliography in CSL ``style`` (name or .csl path) as ``fmt``
-    (``text``, ``markdown`` or ``html``). Numeric styles keep the citation order given."""
-    return assemble(format_entries(works, style, fmt, cache=cache), fmt)
+    (``text``, ``markdown`` or ``html``). Numeric styles keep the citation order given, and
+    with ``numbering`` a numbered document's own numbers."""
+    return assemble(format_entries(works, style, fmt, cache=cache, numbering=numbering), fmt)

@@ -298,7 +298,13 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
         s = lines[i][2].strip()
         nxt = next_nonblank(i)
         followed_by_block = nxt is not None and kinds[nxt] in ("block", "marker")
-        if not _TERMINAL.search(s) and len(s.split()) <= 10 and not followed_by_block:
+        ends_in_marker = _TRAILING_NUMBERS.search(s) is not None
+        if (
+            not _TERMINAL.search(s)
+            and len(s.split()) <= 10
+            and not followed_by_block
+            and not ends_in_marker
+        ):
             kinds[i] = "heading"
 
     # Attach blocks to the prose before them; bridge continuations across them.
@@ -350,6 +356,7 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
     citations: list[Citation] = []
     last_prose_line = max((i for i, k in enumerate(kinds) if k == "prose"), default=-1)
     refs_seen = 0
+    numbered_labels: set[str] = set()
     for bi, b in enumerate(scan.blocks):
         refs_seen += b.in_refs
         start = lines[b.first][0]
@@ -363,6 +370,15 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
         label = b.label
         if b.in_refs and label is None:
             label = str(refs_seen)
+        ci = preceding(spans, attached[bi]) if bi in attached else None
+        marked = False  # the claim ends in the block's number ("... parts 1"): codes.iarc.fr
+        if ci is not None and label is None:
+            cs, ce = spans[ci]
+            tail = _TRAILING_NUMBERS.search(masked, max(cs, ce - 40), ce)
+            if tail and tail.group(1).isdigit() and tail.group(1) not in numbered_labels:
+                label = tail.group(1)
+                numbered_labels.add(label)
+                marked = True
         ref, problems = build_reference(
             ref_id,
             text[start:end],
@@ -385,9 +401,7 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
                     raw=ref.raw,
                 )
             )
-        if bi in attached:
-            anchor = attached[bi]
-            ci = preceding(spans, anchor)
+        if bi in attached and not marked:
             if ci is not None:
                 mspan = (
                     index.span(lines[b.marker][0], lines[b.marker][1])

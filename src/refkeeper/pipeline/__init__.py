@@ -12,6 +12,7 @@ from refkeeper.pipeline.auditing import audit_project, resolutions_provider
 from refkeeper.pipeline.facade import (
     audit_options,
     export_text,
+    extract_kinds,
     extract_one,
     find_styles,
     render_reports,
@@ -19,6 +20,7 @@ from refkeeper.pipeline.facade import (
     write_output,
     write_text,
 )
+from refkeeper.pipeline.guard import check_audit_output, check_export_output
 from refkeeper.pipeline.manual import (
     ExportSource,
     ignore,
@@ -29,7 +31,13 @@ from refkeeper.pipeline.manual import (
     pin,
     works_to_export,
 )
-from refkeeper.pipeline.outputs import audit_paths, render_audit, render_outputs, work_for_export
+from refkeeper.pipeline.outputs import (
+    audit_paths,
+    display_path,
+    render_audit,
+    render_outputs,
+    work_for_export,
+)
 from refkeeper.pipeline.project import (
     ClientFactory,
     extract_documents,
@@ -52,7 +60,10 @@ __all__ = [
     "Resolution",
     "RetriesExhausted",
     "audit_options",
+    "check_audit_output",
+    "check_export_output",
     "export_text",
+    "extract_kinds",
     "extract_one",
     "find_styles",
     "render_reports",
@@ -71,6 +82,7 @@ __all__ = [
     "Progress",
     "SyncResult",
     "audit_paths",
+    "display_path",
     "extract_documents",
     "find_documents",
     "ignore",

@@ -23,7 +23,13 @@ from refkeeper.library import (
 )
 from refkeeper.models import Resolution, Status, Work
 from refkeeper.pipeline.outputs import work_for_export
-from refkeeper.pipeline.project import FLOCK_NAME, ClientFactory, make_sources, project_lock
+from refkeeper.pipeline.project import (
+    FLOCK_NAME,
+    ClientFactory,
+    find_documents,
+    make_sources,
+    project_lock,
+)
 from refkeeper.pipeline.state import STATE_NAME
 
 if TYPE_CHECKING:
@@ -129,11 +135,15 @@ LOCAL_FILES = (STATE_NAME, FLOCK_NAME)
 def init_project(directory: Path, *, force: bool = False) -> Path:
     """Write a commented starter refkeeper.toml, and keep refkeeper's machine-local files
     out of git (.gitignore); refkeeper.lock itself is meant to be committed."""
-    from refkeeper.config import CONFIG_NAME, STARTER_CONFIG
+    from refkeeper.config import CONFIG_NAME, STARTER_CONFIG, parse_config
+    from refkeeper.pipeline import guard
 
     path = directory / CONFIG_NAME
     if path.exists() and not force:
         raise InputError(f"{CONFIG_NAME} already exists (use --force to overwrite)", str(path))
+    # The starter's outputs must not land on a file the documents there are or name.
+    settings = parse_config(STARTER_CONFIG, root=directory.resolve(), environ={})
+    guard.check_outputs(settings, find_documents(settings, strict=False))
     atomic_write_text(path, STARTER_CONFIG)
     ignore_file = directory / ".gitignore"
     present = ignore_file.read_text(encoding="utf-8") if ignore_file.exists() else ""

@@ -15,7 +15,7 @@ from refkeeper.config import Settings
 from refkeeper.errors import InputError, ProjectBusy
 from refkeeper.models import Extraction
 from refkeeper.pipeline.outputs import is_output, output_paths
-from refkeeper.pipeline.state import STATE_NAME
+from refkeeper.pipeline.state import STATE_NAME, read_state
 
 if TYPE_CHECKING:
     from refkeeper.resolve import EntrezClient, Source
@@ -50,28 +50,38 @@ def project_lock(root: Path, timeout: float = 120.0) -> Iterator[None]:
         handle.close()
 
 
-def find_documents(settings: Settings) -> list[Path]:
-    """The documents the config names (globs relative to the project root), sorted."""
-    if not settings.documents:
+def find_documents(settings: Settings, *, strict: bool = True) -> list[Path]:
+    """The documents the config names (globs relative to the project root), sorted.
+    ``strict=False``: whatever matches now, and no error when nothing does."""
+    if not settings.documents and strict:
         raise InputError("no documents configured ([project] documents)", str(settings.config_path))
     found: dict[Path, None] = {}
+    ours = _written_by_refkeeper(settings)
     for pattern in settings.documents:
         matches = sorted(glob.glob(pattern, root_dir=settings.root, recursive=True))
-        if not matches:
+        if not matches and strict:
             raise InputError(
                 f"no document matches {pattern!r} (relative to {settings.root})",
                 str(settings.config_path),
             )
         for match in matches:
             path = settings.root / match
-            if path.is_file() and not is_output(settings, path):
+            # A file at an output path that refkeeper did not write is the user's: it stays
+            # a document, and the output guard refuses to overwrite it.
+            if path.is_file() and not (is_output(settings, path) and match in ours):
                 found[path] = None
-    if not found:
+    if not found and strict:
         raise InputError(
             "the documents configured match only refkeeper's own outputs",
             str(settings.config_path),
         )
     return list(found)
+
+
+def _written_by_refkeeper(settings: Settings) -> set[str]:
+    """The outputs the last sync wrote (as recorded in .refkeeper.state), and the lock."""
+    recorded = read_state(settings).get("outputs")
+    return {*(recorded if isinstance(recorded, dict) else ()), settings.lock_path.name}
 
 
 def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[Extraction]:
@@ -101,6 +111,8 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
         email=settings.email,
         tool=settings.tool,
         offline=offline,
+        give_up_after=settings.give_up_after,
+        max_answer_mb=settings.max_answer_mb,
     )
 
 

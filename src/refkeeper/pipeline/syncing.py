@@ -27,6 +27,8 @@ from refkeeper.library import (
     write_lock,
 )
 from refkeeper.models import Extraction, Reference, Resolution, Severity, Status, Work
+from refkeeper.pipeline import guard
+from refkeeper.pipeline.numbering import Duplicate, document_numbering
 from refkeeper.pipeline.outputs import (
     audit_paths,
     format_for,
@@ -81,6 +83,7 @@ class SyncResult:
     audits: tuple[AuditReport, ...] = ()
     resolved_now: int = 0
     memoized: bool = False
+    duplicates: tuple[Duplicate, ...] = ()
 
 
 @dataclass(slots=True)
@@ -111,6 +114,8 @@ def sync(
     fail_level = fail_on or settings.fail_on
     with project_lock(settings.root):
         documents = find_documents(settings)
+        roles = guard.input_roles(settings, documents)
+        guard.check_outputs(settings, documents, roles)  # before anything is resolved
         remove_stale_temp_files(settings, documents)
         lock_bytes = read_lock_file(settings.lock_path)
         inputs = inputs_digest(settings, documents, lock_bytes)
@@ -159,7 +164,12 @@ def sync(
         # when none changed and the files are as last written, nothing is rendered again.
         # (an unchanged lock is the bytes on disk: no need to serialise it again)
         new_bytes = dumps_lock(new_lock).encode() if lock_changed else lock_bytes
-        rendered_from = rendered_digest(settings, new_bytes, order, extractions)
+        numbering, duplicates = document_numbering(
+            extractions, plan.ref_entry, [e.key for e in cited]
+        )
+        rendered_from = rendered_digest(
+            settings, new_bytes, [*order, repr(numbering)], extractions
+        )
         up_to_date = state.get("rendered") == rendered_from and outputs_current(
             settings, documents, state, None
         )
@@ -172,12 +182,16 @@ def sync(
         if up_to_date:
             unchanged += output_paths(settings, documents)[1:]
         else:
-            rendered = render_outputs(settings, cited)
+            rendered = render_outputs(settings, cited, numbering)
             for path, report in zip(audit_paths(settings, documents), audits or (), strict=False):
                 rendered[path] = render_audit(report, format_for(path.name))
+            keys = {path: what for what, path in guard.output_targets(settings, documents)}
             for path, text in rendered.items():
+                guard.check_write(settings, keys.get(path, "an output"), path, roles)
                 (written if atomic_write_text(path, text) else unchanged).append(path)
         # The lock last: a failure above leaves the previous lock in place.
+        if lock_changed:
+            guard.check_lock(settings, roles)
         if lock_changed and write_lock(settings.lock_path, new_lock):
             written.append(settings.lock_path)
         else:
@@ -201,6 +215,7 @@ def sync(
             rendered=rendered_from,
             counts=counts,
             reasons=reasons_by_level,
+            notes=[d.to_json() for d in duplicates],
             retry=any(e.status is Status.UNRESOLVED for e in live),
         )
         reasons = reasons_by_level[fail_level]
@@ -214,6 +229,7 @@ def sync(
             fail_reasons=tuple(reasons),
             audits=tuple(audits or ()),
             resolved_now=resolved_now,
+            duplicates=tuple(duplicates),
         )
 
 
@@ -487,4 +503,9 @@ def _memoized(
         exit_code=1 if reasons else 0,
         fail_reasons=tuple(str(r) for r in reasons),
         memoized=True,
+        duplicates=tuple(
+            Duplicate(str(n["source"]), str(n["number"]), str(n["same_as"]), str(n["key"]))
+            for n in state.get("notes", ())
+            if isinstance(n, dict) and {"source", "number", "same_as", "key"} <= n.keys()
+        ),
     )

@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import requests
 import requests_cache
 
-from refkeeper.errors import NetworkError, ResponseError, RetriesExhausted
+from refkeeper.errors import AnswerOverCap, NetworkError, ResponseError, RetriesExhausted
 from refkeeper.models import Work
 from refkeeper.resolve.nlmcatalog import parse_nlmcatalog_xml
 from refkeeper.resolve.pubmed import (
@@ -40,7 +40,7 @@ from refkeeper.resolve.pubmed import (
     parse_esearch_xml,
     parse_pubmed_xml,
 )
-from refkeeper.resolve.session import response_problem
+from refkeeper.resolve.session import MAX_ANSWER_MB, OVER_LIMIT, response_problem
 
 logger = logging.getLogger("refkeeper.resolve")
 
@@ -52,6 +52,10 @@ MAX_GET_QUERY = 2000
 """A request whose query string would be longer goes by POST (URL limits of servers/proxies)."""
 INTERVAL_NO_KEY = 0.36  # 3 requests/s with a small margin (Biopython found 1/3 s too tight)
 INTERVAL_WITH_KEY = 0.11  # 10 requests/s
+GIVE_UP_AFTER = 60.0
+"""Default total seconds a run spends on one failing request, retries included
+(``[ncbi] give-up-after``)."""
+_CHUNK = 64 * 1024
 
 
 def default_base_url() -> str:
@@ -159,6 +163,9 @@ class EntrezClient:
         max_backoff: float = 60.0,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        give_up_after: float = GIVE_UP_AFTER,
+        max_answer_mb: float = MAX_ANSWER_MB,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         base = base_url or default_base_url()
         self.base_url = base if base.endswith("/") else base + "/"
@@ -175,6 +182,9 @@ class EntrezClient:
         self.interval = INTERVAL_WITH_KEY if self.api_key else INTERVAL_NO_KEY
         self.stats = ClientStats()
         self._sleep = sleep
+        self._clock = clock
+        self.give_up_after = give_up_after
+        self.max_answer_bytes = int(max_answer_mb * 2**20)
         self._stats_lock = threading.Lock()
 
     def __repr__(self) -> str:  # never show the key or the email
@@ -235,17 +245,32 @@ class EntrezClient:
             _warn_no_email()  # only when a request is really about to go to NCBI
 
         last = ""
+        started = self._clock()
+        deadline = started + self.give_up_after
+        attempts = 0
         for attempt in range(self.max_attempts):
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                break
             if attempt:
                 with self._stats_lock:
                     self.stats.retries += 1
             self.limiter.acquire(self.interval)
             self._count(utility)
+            attempts += 1
             retry_after: float | None = None
+            hook = functools.partial(
+                _read_capped, cap=self.max_answer_bytes, deadline=deadline, clock=self._clock
+            )
+            timeout = max(0.1, min(self.timeout, deadline - self._clock()))
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                response = self.session.request(
+                    method, url, timeout=timeout, hooks={"response": [hook]}, **kwargs
+                )
+            except AnswerOverCap as exc:
+                raise self._over_cap(utility, params, str(exc)) from None
             except requests.Timeout:
-                last = f"timed out after {self.timeout:g} s"
+                last = f"timed out after {timeout:g} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 last = f"connection failed ({type(exc).__name__})"
             else:
@@ -270,16 +295,28 @@ class EntrezClient:
                     )
                     if problem is None:
                         return body, _today()
+                    if problem.startswith(OVER_LIMIT):
+                        raise self._over_cap(utility, params, problem.removeprefix(OVER_LIMIT))
                     last = problem
             delay = min(self.max_backoff, self.backoff * (2**attempt)) * (0.5 + random.random())
             if retry_after is not None:
                 delay = max(delay, min(retry_after, self.max_backoff))
             if attempt + 1 < self.max_attempts:
+                if self._clock() + delay >= deadline:
+                    break  # the next try would start after the time allowed for this request
                 logger.info("E-utilities %s: %s; retrying in %.1f s", utility, last, delay)
                 self._sleep(delay)
+        elapsed = self._clock() - started
         raise RetriesExhausted(
-            f"E-utilities {utility} failed {self.max_attempts} times in a row "
-            f"(last: {last}) at {self.base_url}; giving up"
+            f"E-utilities {utility} failed {attempts} times in a row (last: {last}) at "
+            f"{self.base_url}; giving up after {elapsed:.0f} s for {_describe(params)} "
+            f"(limit {self.give_up_after:g} s per request: ncbi.give-up-after)"
+        )
+
+    def _over_cap(self, utility: str, params: Mapping[str, str], what: str) -> AnswerOverCap:
+        return AnswerOverCap(
+            f"E-utilities {utility} answer for {_describe(params)} is over a limit: {what}; "
+            "nothing stored, not retried"
         )
 
     def _from_cache(
@@ -417,6 +454,51 @@ class EntrezClient:
             params = {"db": "pubmed", "retmode": "xml", "bdata": bdata}
             found.update(self._ecitmatch_batch(params, {q.key for q in batch}))
         return found
+
+
+def _read_capped(
+    response: requests.Response,
+    *args: Any,
+    cap: int,
+    deadline: float,
+    clock: Callable[[], float],
+    **kwargs: Any,
+) -> requests.Response:
+    """Response hook: read the body in chunks, at most ``cap`` bytes (decoded) and no later
+    than ``deadline``, before anything (the cache included) holds it whole. Raises
+    AnswerOverCap over the size limit and requests.Timeout past the deadline."""
+    if getattr(response, "_content_consumed", True) or getattr(response, "from_cache", False):
+        size = len(response.content or b"")
+        if size > cap:
+            raise AnswerOverCap(
+                f"{size / 2**20:.0f} MB (limit {cap / 2**20:g} MB: ncbi.max-answer-mb)"
+            )
+        return response
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > cap:
+        response.close()
+        raise AnswerOverCap(
+            f"announced {int(declared) / 2**20:.0f} MB (limit {cap / 2**20:g} MB: "
+            "ncbi.max-answer-mb)"
+        )
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(_CHUNK):
+            body += chunk
+            if len(body) > cap:
+                raise AnswerOverCap(
+                    f"more than {cap / 2**20:g} MB (limit {cap / 2**20:g} MB: ncbi.max-answer-mb);"
+                    " stopped reading"
+                )
+            if clock() > deadline:
+                raise requests.Timeout("the time allowed for this request ran out while reading")
+    except BaseException:
+        response.close()
+        raise
+    response._content = bytes(body)
+    setattr(response, "_content_consumed", True)  # noqa: B010 - requests' own flag
+    del body
+    return response
 
 
 def _today() -> str:

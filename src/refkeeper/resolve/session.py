@@ -48,6 +48,26 @@ URLS_EXPIRE_AFTER: dict[str, timedelta] = {
 
 BACKENDS = ("sqlite", "redis", "memory")
 
+# Limits on what one answer may hold, far above anything real (the largest of 1,648 real
+# records: a 308-character title, a 6,812-character abstract, 93 authors; a batch of 200
+# records is a few MB). An answer over a limit is refused whole: never stored, never retried.
+MAX_ANSWER_MB = 32
+"""Default size limit of one answer, decoded (``[ncbi] max-answer-mb``)."""
+MAX_RECORDS_PER_FETCH = 500
+"""Records in one EFetch answer (refkeeper asks for 200 at most)."""
+MAX_RECORDS_PER_ANSWER = 100_000
+"""Ids or summaries in one answer of another utility (ESearch asks for 10,000 at most)."""
+MAX_TITLE_CHARS = 5_000
+MAX_ABSTRACT_CHARS = 100_000
+MAX_AUTHORS = 25_000
+OVER_LIMIT = "over a limit: "
+"""How :func:`response_problem` starts the problem of an answer over a limit."""
+
+_FETCH_RECORDS = (b"<PubmedArticle>", b"<PubmedArticle ", b"<PubmedBookArticle>",
+                  b"<PubmedBookArticle ", b"<NLMCatalogRecord>", b"<NLMCatalogRecord ")
+_OTHER_RECORDS = (b"<Id>", b"<DocSum>")
+_TITLE_TAGS = ("ArticleTitle", "VernacularTitle", "BookTitle", "TitleMain")
+
 
 
 def _utility(url: str) -> str:
@@ -81,6 +101,9 @@ def response_problem(
         if isinstance(data, dict) and ("error" in data or "ERROR" in data):
             return f"error in answer: {data.get('error') or data.get('ERROR')}"
         return None
+    too_many = too_many_records(utility, body)
+    if too_many:
+        return OVER_LIMIT + too_many
     try:
         root = etree.fromstring(body, safe_parser())
     except etree.XMLSyntaxError as exc:
@@ -94,6 +117,35 @@ def response_problem(
     if error_list is not None and not partial_ok:
         texts = [f"{el.tag}: {(el.text or '').strip()}" for el in error_list]
         return "ErrorList in answer (" + "; ".join(texts) + ")"
+    over = over_limit(root)
+    return OVER_LIMIT + over if over else None
+
+
+def too_many_records(utility: str, body: bytes) -> str | None:
+    """More records than an answer may hold, counted in the bytes before any parsing (so a
+    flood of records never becomes a tree in memory). Pure."""
+    fetch = utility == "efetch.fcgi"
+    limit = MAX_RECORDS_PER_FETCH if fetch else MAX_RECORDS_PER_ANSWER
+    records = sum(body.count(tag) for tag in (_FETCH_RECORDS if fetch else _OTHER_RECORDS))
+    if records > limit:
+        return f"{records:,} records in one answer (limit {limit:,})"
+    return None
+
+
+def over_limit(root: Any) -> str | None:
+    """Which field limit a parsed answer exceeds (a title's or an abstract's length, authors
+    per record), or None. Pure."""
+    for node in root.iter(*_TITLE_TAGS):
+        size = sum(len(t) for t in node.itertext())
+        if size > MAX_TITLE_CHARS:
+            return f"a {size:,}-character {node.tag} (limit {MAX_TITLE_CHARS:,})"
+    for node in root.iter("Abstract", "OtherAbstract"):
+        size = sum(len(t) for t in node.itertext())
+        if size > MAX_ABSTRACT_CHARS:
+            return f"a {size:,}-character abstract (limit {MAX_ABSTRACT_CHARS:,})"
+    for node in root.iter("AuthorList"):
+        if len(node) > MAX_AUTHORS:
+            return f"{len(node):,} authors in one record (limit {MAX_AUTHORS:,})"
     return None
 
 
