@@ -76,6 +76,7 @@ class Settings:
     cache_backend: str = "sqlite"
     redis_url: str | None = None
     fail_on: str = "never"
+    trusted_hosts: tuple[str, ...] = ()  # plain-http hosts the API key may be sent to
     give_up_after: float = 60.0  # seconds a run spends on one failing request, retries included
     max_answer_mb: float = 32.0  # size limit of one E-utilities answer
 
@@ -112,6 +113,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "email": str,
         "eutils-url": str,
         "tool": str,
+        "trusted-hosts": list,
         "give-up-after": (int, float),
         "max-answer-mb": (int, float),
     },
@@ -320,6 +322,15 @@ def parse_config(
         cache_backend=backend,
         redis_url=env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url"),
         fail_on=fail_on,
+        trusted_hosts=tuple(
+            h.strip()
+            for h in (
+                env["REFKEEPER_TRUSTED_HOSTS"].split(",")
+                if env.get("REFKEEPER_TRUSTED_HOSTS")
+                else ncbi.get("trusted-hosts", [])
+            )
+            if h.strip()
+        ),
         give_up_after=float(ncbi.get("give-up-after", 60.0)),
         max_answer_mb=float(ncbi.get("max-answer-mb", 32.0)),
     )
@@ -383,6 +394,8 @@ audit = "refkeeper-out/audit.html"
 # NCBI asks every client for a contact address (or set NCBI_EMAIL).
 # email = "you@example.org"
 # eutils-url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+# NCBI_API_KEY goes only over https (in a POST body), or to plain-http hosts listed here.
+# trusted-hosts = ["eutils-mirror.internal"]
 # Give up on a request that keeps failing after this many seconds (retries included), and
 # refuse an answer larger than this many MB (exit 3; nothing stored).
 # give-up-after = 60

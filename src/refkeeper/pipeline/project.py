@@ -111,6 +111,7 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
         email=settings.email,
         tool=settings.tool,
         offline=offline,
+        trusted_hosts=settings.trusted_hosts,
         give_up_after=settings.give_up_after,
         max_answer_mb=settings.max_answer_mb,
     )
