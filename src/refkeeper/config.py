@@ -78,6 +78,7 @@ class Settings:
     redis_url: str | None = None
     cache_fallback: str | None = None  # "sqlite": the local cache when Redis fails
     fail_on: str = "never"
+    pubmed_index: Path | None = None  # a local PubMed index, asked before the E-utilities
     trusted_hosts: tuple[str, ...] = ()  # plain-http hosts the API key may be sent to
     give_up_after: float = 60.0  # seconds a run spends on one failing request, retries included
     max_answer_mb: float = 32.0  # size limit of one E-utilities answer
@@ -120,6 +121,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "max-answer-mb": (int, float),
     },
     "cache": {"path": str, "backend": str, "redis-url": str, "fallback": str},
+    "sources": {"pubmed-index": str},
 }
 
 
@@ -263,6 +265,12 @@ def parse_config(
     out = values.get("outputs", {})
     ncbi = values.get("ncbi", {})
     cache = values.get("cache", {})
+    sources = values.get("sources", {})
+    pubmed_index = (
+        Path(sources["pubmed-index"]).expanduser() if sources.get("pubmed-index") else None
+    )
+    if pubmed_index is not None and not pubmed_index.is_absolute():
+        pubmed_index = root / pubmed_index
 
     journal = out.get("journal", "full")
     if journal not in ("full", "iso"):
@@ -342,6 +350,7 @@ def parse_config(
         redis_url=redis_url,
         cache_fallback=None if fallback in (None, "none") else fallback,
         fail_on=fail_on,
+        pubmed_index=pubmed_index,
         trusted_hosts=tuple(
             h.strip()
             for h in (
@@ -426,5 +435,13 @@ audit = "refkeeper-out/audit.html"
 # path = ".refkeeper-cache/eutils.sqlite"
 # backend = "redis"
 # redis-url = "redis://localhost:6379/0"
+<<<<<<< HEAD
 # fallback = "sqlite"   # Redis down: warn and use the local cache instead of stopping
+=======
+
+[sources]
+# A local PubMed index ('refkeeper index build'), asked before the E-utilities:
+# references it answers cost no request at all.
+# pubmed-index = "~/pubmed-index"
+>>>>>>> main
 """
