@@ -449,7 +449,12 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
         )
         m3 = seg.VOLUME_ONLY_RE.search(body, max(0, len(body) - 12)) if volume_only else None
         m4 = _VOLUME_ISSUE_END_RE.search(body, max(0, len(body) - 30))
-        if m4 and m4.start() > 0 and not m2:
+        m5 = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60)) if ";" in body[-30:] else None
+        if m5 and m5.start() > 0:
+            # ahead of print: "Ecology. 2019 Dec 16;e02952.", "J Hazard Mater. 2019;121805."
+            st.set_pages(m5.group("pages"))
+            pre = body[: m5.start()] + m5.group("date")
+        elif m4 and m4.start() > 0 and not m2:
             vol, iss = m4.group("vol"), m4.group("iss")  # APA "Journal, 11(1)." (no pages)
             pre = body[: m4.start()]
         elif m2:
@@ -552,6 +557,12 @@ def _parse_segments(rest: str, st: ParseState) -> bool:
 
 
 _YEAR_ANYWHERE_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+_DATE_ELOCATOR_RE = re.compile(
+    rf"(?P<date>{DATE})\s*;\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
+    re.IGNORECASE,
+)
+"""A date and an electronic locator or pages, without a volume; a lone number of up to four
+digits is a volume (``Cancer. 1995;76.``)."""
 _LOCATOR_YEAR_RE = re.compile(r"(?<=\d)[,;]\s*(?P<y>(?:1[5-9]|20)\d\d)$")
 _VOLUME_ISSUE_END_RE = re.compile(r",\s*(?P<vol>\d{1,5})\s*\((?P<iss>[^()]{1,20})\)$")
 _MONTH_DATE_END_RE = re.compile(rf"(?<=[.,]\s)(?P<date>{DATE})\.?$", re.IGNORECASE)
