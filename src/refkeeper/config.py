@@ -435,13 +435,10 @@ audit = "refkeeper-out/audit.html"
 # path = ".refkeeper-cache/eutils.sqlite"
 # backend = "redis"
 # redis-url = "redis://localhost:6379/0"
-<<<<<<< HEAD
 # fallback = "sqlite"   # Redis down: warn and use the local cache instead of stopping
-=======
 
 [sources]
 # A local PubMed index ('refkeeper index build'), asked before the E-utilities:
 # references it answers cost no request at all.
 # pubmed-index = "~/pubmed-index"
->>>>>>> main
 """
