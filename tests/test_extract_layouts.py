@@ -35,6 +35,7 @@ READY = {
     "latex-tables-math.tex",
     "iarc-codes-noise.txt",
     "ris-names.ris",
+    "pmids.txt",
 }
 
 
@@ -174,3 +175,44 @@ def test_ris_initials_with_stops_and_spaces_are_structured_names() -> None:
         [("Liu", "R"), ("Lo", "LJ"), ("Chan", "WK")],
         [("Forrest", "D."), ("Reh", "TA"), ("Rüsch", "A")],
     ]
+
+
+def test_pubmed_pmid_export_is_read_as_identifiers() -> None:
+    x = extract_file(LAYOUTS / "pmids.txt")
+    assert x.kind == "pmid-list"
+    assert [(r.id, r.fields["PMID"]) for r in x.references] == [
+        ("pmid:16845428", "16845428"),
+        ("pmid:18388284", "18388284"),
+        ("pmid:12432408", "12432408"),
+        ("pmid:16179466", "16179466"),
+    ]
+    assert [r.span.line for r in x.references if r.span] == [1, 2, 3, 5]
+
+
+def test_one_registry_of_pure_adapters() -> None:
+    """Every kind has one adapter in the registry; the adapters read no files (the edge,
+    extract_file, reads the bibliographies a document names and hands them in)."""
+    import ast
+
+    from refkeeper.extract import KINDS
+    from refkeeper.extract.registry import ADAPTERS, REGISTRY
+
+    assert KINDS == tuple(a.kind for a in ADAPTERS) == tuple(REGISTRY)
+    src = Path(__file__).parent.parent / "src" / "refkeeper" / "extract"
+    io_names = {"load_bibliography", "read_library", "read_text", "open", "read_bytes"}
+    for module in ("who", "numbered", "markdown", "latex", "assembly", "blocks", "registry"):
+        tree = ast.parse((src / f"{module}.py").read_text(encoding="utf-8"))
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        assert not used & io_names, (module, used & io_names)
+
+
+def test_named_bibliography_is_read_at_the_edge(tmp_path: Path) -> None:
+    from refkeeper.extract.markdown import extract_markdown
+
+    doc = "---\nbibliography: refs.json\n---\n\nA claim [@k].\n"
+    (tmp_path / "paper.md").write_text(doc, encoding="utf-8")
+    (tmp_path / "refs.json").write_text('[{"id": "k", "title": "T"}]', encoding="utf-8")
+    assert [r.id for r in extract_file(tmp_path / "paper.md").references] == ["k"]
+    pure = extract_markdown(doc)  # the adapter alone reads nothing: a finding says so
+    assert [f.kind for f in pure.findings if f.kind == "missing-bibliography"]

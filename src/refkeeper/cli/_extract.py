@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from refkeeper.cli._common import handle_errors
-
-_KINDS = ("who", "markdown", "latex", "numbered", "bibtex", "csl-json", "ris", "medline")
+from refkeeper.pipeline.facade import extract_kinds
 
 
 @click.command("extract")
@@ -24,7 +23,7 @@ _KINDS = ("who", "markdown", "latex", "numbered", "bibtex", "csl-json", "ris", "
 )
 @click.option(
     "--kind",
-    type=click.Choice(_KINDS),
+    type=click.Choice(extract_kinds()),
     default=None,
     help="Force the input kind instead of detecting it from the extension and content.",
 )

@@ -11,11 +11,11 @@ line; so is a key found in no bibliography.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
 from refkeeper.extract.assembly import assemble
 from refkeeper.extract.cslutil import latex_to_text
+from refkeeper.extract.libraries import LibraryResult, named_library
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
 from refkeeper.link import Citation
@@ -90,15 +90,31 @@ def _parse_cite(
     return out, i
 
 
+def bibliography_names(text: str) -> list[tuple[str, int]]:
+    """The ``.bib`` files named by ``\\bibliography{a,b}`` (``.bib`` added) and
+    ``\\addbibresource{refs.bib}`` outside comments, with the offset of the command."""
+    nocomment = mask(text, [(m.start(), m.end()) for m in _COMMENT.finditer(text)])
+    names: list[tuple[str, int]] = []
+    for m in BIBLIOGRAPHY.finditer(nocomment):
+        for name in m.group("names").split(","):
+            name = name.strip()
+            if name:
+                names.append((name if name.endswith(".bib") else name + ".bib", m.start()))
+    names.extend((m.group("name").strip(), m.start()) for m in ADDBIBRESOURCE.finditer(nocomment))
+    return names
+
+
 def extract_latex(
     text: str,
     source: str = "<string>",
     *,
-    base_dir: Path | None = None,
     library: Sequence[Reference] = (),
+    named: Mapping[str, LibraryResult] | None = None,
 ) -> Extraction:
-    """Claims, references and links of a LaTeX document."""
-    from refkeeper.extract.libraries import load_bibliography
+    """Claims, references and links of a LaTeX document.
+
+    Pure: the ``.bib`` files the document names (:func:`bibliography_names`) are read by the
+    caller and passed in ``named`` (name -> references and findings)."""
 
     index = LineIndex(text)
     findings: list[Finding] = []
@@ -115,17 +131,8 @@ def extract_latex(
     known: dict[str, Reference] = {}
     for ref in library:
         known.setdefault(ref.key or ref.id, ref)
-    names: list[tuple[str, int]] = []
-    for m in BIBLIOGRAPHY.finditer(nocomment):
-        for name in m.group("names").split(","):
-            name = name.strip()
-            if name:
-                names.append((name if name.endswith(".bib") else name + ".bib", m.start()))
-    names.extend((m.group("name").strip(), m.start()) for m in ADDBIBRESOURCE.finditer(nocomment))
-    for name, at in names:
-        refs, lib_findings = load_bibliography(
-            name, base_dir, named_in="bibliography", span=index.span(at, at)
-        )
+    for name, _ in bibliography_names(text):
+        refs, lib_findings = named_library(name, named, "bibliography")
         for ref in refs:
             known.setdefault(ref.key or ref.id, ref)
         findings.extend(lib_findings)

@@ -15,11 +15,11 @@ the citation key.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from refkeeper.extract.assembly import assemble
+from refkeeper.extract.libraries import LibraryResult, named_library
 from refkeeper.extract.markdown_syntax import front_matter, prose_mask_regions
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
 from refkeeper.identifiers import identifier_key_fields
@@ -76,15 +76,24 @@ def _bibliography_paths(meta: dict[str, Any]) -> list[str]:
     return []
 
 
+def bibliography_names(text: str) -> list[tuple[str, int]]:
+    """The bibliography files the front matter names, with the offset of the front matter."""
+    meta, _, _ = front_matter(text)
+    return [(name, 0) for name in _bibliography_paths(meta)]
+
+
 def extract_markdown(
     text: str,
     source: str = "<string>",
     *,
-    base_dir: Path | None = None,
     library: Sequence[Reference] = (),
+    named: Mapping[str, LibraryResult] | None = None,
 ) -> Extraction:
-    """Claims, references and links of a Markdown document with pandoc citations."""
-    from refkeeper.extract.libraries import load_bibliography, parse_csl_json
+    """Claims, references and links of a Markdown document with pandoc citations.
+
+    Pure: the bibliographies the front matter names (:func:`bibliography_names`) are read by
+    the caller and passed in ``named`` (name as written -> references and findings)."""
+    from refkeeper.extract.libraries import parse_csl_json
 
     index = LineIndex(text)
     findings: list[Finding] = []
@@ -108,9 +117,7 @@ def extract_markdown(
 
     add(library)
     for name in _bibliography_paths(meta):
-        refs, lib_findings = load_bibliography(
-            name, base_dir, named_in="bibliography named in the front matter"
-        )
+        refs, lib_findings = named_library(name, named, "bibliography named in the front matter")
         add(refs)
         findings.extend(lib_findings)
     inline = meta.get("references")

@@ -12,6 +12,7 @@ from refkeeper.pipeline.auditing import audit_project, resolutions_provider
 from refkeeper.pipeline.facade import (
     audit_options,
     export_text,
+    extract_kinds,
     extract_one,
     find_styles,
     render_reports,
@@ -62,6 +63,7 @@ __all__ = [
     "check_audit_output",
     "check_export_output",
     "export_text",
+    "extract_kinds",
     "extract_one",
     "find_styles",
     "render_reports",

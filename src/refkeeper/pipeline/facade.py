@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from refkeeper.pipeline.manual import ExportSource
 
 
+def extract_kinds() -> tuple[str, ...]:
+    """The input kinds ``extract`` knows, from the one registry of format adapters."""
+    from refkeeper.extract.registry import KINDS
+
+    return KINDS
+
+
 def extract_one(
     file: Path, *, kind: str | None = None, bibliography: Path | None = None
 ) -> Extraction:
