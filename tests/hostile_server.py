@@ -6,6 +6,7 @@ Every request is recorded (method, path, query, body). What it answers is chosen
   streamed without a Content-Length unless ``announce`` is set;
 - ``huge_invalid``: ``size`` bytes of text that is no XML at all;
 - ``long_title`` / ``many_authors``: one valid record with a field far over the limits;
+- ``controls``: the seed record with control and bidi-override characters in it;
 - ``hang``: wait ``hang`` seconds before each answer;
 - ``seed``: the seed's real answer for PMID 8620427 (tests/data/ncbi), as NCBI would answer.
 
@@ -124,6 +125,12 @@ class HostileServer:
             return iter([SEED_XML]), len(SEED_XML)
         if self.mode == "long_title":
             data = _HEAD + _record_with(b"ArticleTitle", b"Leiomyosarcoma " * 70_000) + _TAIL
+            return iter([data]), len(data)
+        if self.mode == "controls":  # C1 CSI, DEL and a bidi override in title and author
+            title = b"Epstein-Barr virus&#x9B;2J&#x7F; leiomyosarcomas &#x202E;txt.exe&#x202C;"
+            record = _record_with(b"ArticleTitle", title)
+            record = record.replace(b"<LastName>Dawson", b"<LastName>Daw&#x9B;son", 1)
+            data = _HEAD + record + _TAIL
             return iter([data]), len(data)
         if self.mode == "many_authors":
             many = b'<Author ValidYN="Y"><LastName>Katz</LastName><Initials>JA</Initials></Author>'

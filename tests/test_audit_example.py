@@ -82,7 +82,7 @@ def test_example_claims_sources_evidence_and_no_citation_error(
 
     # the references as the page writes them carry no citation error
     assert [f.message for f in report.findings if f.kind == "citation-error"] == []
-    assert all(s.errors == () for s in report.sources)
+    assert report.sources and all(s.errors == () for s in report.sources)
     assert report.counts["references_resolved"] == 3
     assert not report.fails("major")
 

@@ -78,6 +78,17 @@ def _variants() -> Iterator[tuple[str, Work]]:
             ("compound", {"author": [{**authors[0], "family": authors[0]["family"] + " Lopez"},
                                      *authors[1:]]}, {}),
         ],
+        # another first or second author: the record's author list differs from the one cited
+        "title": [
+            ("", {}, {}),
+            ("title typo", {"title": csl["title"].replace("leiomyosarcomas", "leiomyosarcomata")},
+             {}),
+        ],
+        "other": [
+            ("", {}, {}),
+            ("first author", {"_rename": 0}, {}),
+            ("second author", {"_rename": 1}, {}),
+        ],
     }  # fmt: skip
     for n, combo in enumerate(itertools.product(*changes.values())):
         names = [name for name, _, _ in combo if name]
@@ -86,6 +97,10 @@ def _variants() -> Iterator[tuple[str, Work]]:
         for _, csl_change, work_change in combo:
             new_csl.update(csl_change)
             extras.update(work_change)
+        if "_rename" in new_csl:  # another person in the record at that place of the list
+            people = [dict(a) for a in new_csl["author"]]
+            people[new_csl.pop("_rename")]["family"] = "Zedner"
+            new_csl["author"] = people
         uid = f"pmid:{90000000 + n}"
         new_csl["id"] = uid
         work = replace(base, id=uid, pmid=str(90000000 + n), csl=new_csl, **extras)

@@ -63,6 +63,7 @@ def test_timmons_json_with_evidence(fake_eutils: Any, tmp_path: Path) -> None:
     assert evidence["work_id"] == "pmid:8620427"
     assert evidence["agreed"] == {
         "author_count": 1.0,
+        "authors": 1.0,
         "first_author": 1.0,
         "journal": 1.0,
         "page": 1.0,

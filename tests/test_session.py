@@ -182,6 +182,7 @@ def test_redis_backend_shares_the_cache(redis_url: str) -> None:
             make_session(Path("team"), backend="redis", redis_url=redis_url),
             base_url=base,
             api_key="REDISSECRET42",
+            trusted_hosts=["127.0.0.1"],
             email="redis.person@example.org",
             limiter=RateLimiter(sleep=lambda s: None),
             sleep=lambda s: None,

@@ -360,6 +360,7 @@ def test_api_key_and_email_are_never_written(
     project: Path, fake_eutils_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("NCBI_API_KEY", "sekrit-api-key-123")
+    monkeypatch.setenv("REFKEEPER_TRUSTED_HOSTS", "127.0.0.1")  # the fake is plain http
     monkeypatch.setenv("NCBI_EMAIL", "hidden.person@example.org")
     doc = project / "document.txt"
     doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)

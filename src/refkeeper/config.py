@@ -76,6 +76,8 @@ class Settings:
     cache_backend: str = "sqlite"
     redis_url: str | None = None
     fail_on: str = "never"
+    pubmed_index: Path | None = None  # a local PubMed index, asked before the E-utilities
+    trusted_hosts: tuple[str, ...] = ()  # plain-http hosts the API key may be sent to
     give_up_after: float = 60.0  # seconds a run spends on one failing request, retries included
     max_answer_mb: float = 32.0  # size limit of one E-utilities answer
 
@@ -112,10 +114,12 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "email": str,
         "eutils-url": str,
         "tool": str,
+        "trusted-hosts": list,
         "give-up-after": (int, float),
         "max-answer-mb": (int, float),
     },
     "cache": {"path": str, "backend": str, "redis-url": str},
+    "sources": {"pubmed-index": str},
 }
 
 
@@ -259,6 +263,12 @@ def parse_config(
     out = values.get("outputs", {})
     ncbi = values.get("ncbi", {})
     cache = values.get("cache", {})
+    sources = values.get("sources", {})
+    pubmed_index = (
+        Path(sources["pubmed-index"]).expanduser() if sources.get("pubmed-index") else None
+    )
+    if pubmed_index is not None and not pubmed_index.is_absolute():
+        pubmed_index = root / pubmed_index
 
     journal = out.get("journal", "full")
     if journal not in ("full", "iso"):
@@ -320,6 +330,16 @@ def parse_config(
         cache_backend=backend,
         redis_url=env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url"),
         fail_on=fail_on,
+        pubmed_index=pubmed_index,
+        trusted_hosts=tuple(
+            h.strip()
+            for h in (
+                env["REFKEEPER_TRUSTED_HOSTS"].split(",")
+                if env.get("REFKEEPER_TRUSTED_HOSTS")
+                else ncbi.get("trusted-hosts", [])
+            )
+            if h.strip()
+        ),
         give_up_after=float(ncbi.get("give-up-after", 60.0)),
         max_answer_mb=float(ncbi.get("max-answer-mb", 32.0)),
     )
@@ -383,6 +403,8 @@ audit = "refkeeper-out/audit.html"
 # NCBI asks every client for a contact address (or set NCBI_EMAIL).
 # email = "you@example.org"
 # eutils-url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+# NCBI_API_KEY goes only over https (in a POST body), or to plain-http hosts listed here.
+# trusted-hosts = ["eutils-mirror.internal"]
 # Give up on a request that keeps failing after this many seconds (retries included), and
 # refuse an answer larger than this many MB (exit 3; nothing stored).
 # give-up-after = 60
@@ -393,4 +415,9 @@ audit = "refkeeper-out/audit.html"
 # path = ".refkeeper-cache/eutils.sqlite"
 # backend = "redis"
 # redis-url = "redis://localhost:6379/0"
+
+[sources]
+# A local PubMed index ('refkeeper index build'), asked before the E-utilities:
+# references it answers cost no request at all.
+# pubmed-index = "~/pubmed-index"
 """

@@ -110,6 +110,9 @@ def is_abbreviated(journal: str) -> bool:
 
 def split_title_journal(text: str, st: ParseState, segs: list[str] | None = None) -> None:
     """``Title. More title. J Biol Chem`` -> title and journal (the last segment)."""
+    if "title" in st.fields:
+        set_journal(text, st)  # the title was quoted: what is left is the journal
+        return
     m_q = _QUOTED_TITLE_RE.match(text.strip())
     if m_q:
         # Harvard/Chicago: 'Title', Journal

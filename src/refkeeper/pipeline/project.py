@@ -111,6 +111,7 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
         email=settings.email,
         tool=settings.tool,
         offline=offline,
+        trusted_hosts=settings.trusted_hosts,
         give_up_after=settings.give_up_after,
         max_answer_mb=settings.max_answer_mb,
     )
@@ -119,12 +120,19 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
 def make_sources(
     settings: Settings, *, offline: bool = False, client_factory: ClientFactory | None = None
 ) -> list[Source]:
-    """The sources these settings name, in the order they are asked: E-utilities (through
-    ``client_factory``'s client when given) last."""
+    """The sources these settings name, in the order they are asked: the local PubMed index
+    (``[sources] pubmed-index``) first, the E-utilities (through ``client_factory``'s client
+    when given; offline, the cache only) last."""
     from refkeeper.resolve import EntrezSource
 
+    sources: list[Source] = []
+    if settings.pubmed_index is not None:
+        from refkeeper.resolve.local import LocalPubMedSource
+
+        sources.append(LocalPubMedSource(settings.pubmed_index))
     client = client_factory() if client_factory else make_client(settings, offline=offline)
-    return [EntrezSource(client)]
+    sources.append(EntrezSource(client))
+    return sources
 
 
 def close_sources(sources: Sequence[Source]) -> None:

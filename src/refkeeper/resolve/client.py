@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import requests_cache
@@ -105,6 +105,32 @@ _warned_no_email = False
 _warn_lock = threading.Lock()
 
 
+_warned_key_held = False
+
+
+def key_may_go_to(base_url: str, trusted_hosts: Iterable[str] = ()) -> bool:
+    """Whether the API key may be sent to ``base_url``: over https, or to a host the
+    configuration trusts explicitly (``[ncbi] trusted-hosts``). Pure."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https":
+        return True
+    host = (parts.hostname or "").lower()
+    return bool(host) and host in {h.strip().lower() for h in trusted_hosts}
+
+
+def _warn_key_held(base_url: str) -> None:
+    global _warned_key_held
+    with _warn_lock:
+        if _warned_key_held:
+            return
+        _warned_key_held = True
+    logger.warning(
+        "warning: NCBI_API_KEY is not sent to %s (plain http to a host not in "
+        "[ncbi] trusted-hosts); requests go without it, at 3 per second",
+        base_url,
+    )
+
+
 def _warn_no_email() -> None:
     global _warned_no_email
     with _warn_lock:
@@ -163,6 +189,7 @@ class EntrezClient:
         max_backoff: float = 60.0,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        trusted_hosts: Iterable[str] = (),
         give_up_after: float = GIVE_UP_AFTER,
         max_answer_mb: float = MAX_ANSWER_MB,
         clock: Callable[[], float] = time.monotonic,
@@ -179,7 +206,9 @@ class EntrezClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.limiter = limiter or SHARED_LIMITER
-        self.interval = INTERVAL_WITH_KEY if self.api_key else INTERVAL_NO_KEY
+        # The key goes only over https or to a trusted host, and then in a POST body.
+        self.send_key = bool(self.api_key) and key_may_go_to(self.base_url, trusted_hosts)
+        self.interval = INTERVAL_WITH_KEY if self.send_key else INTERVAL_NO_KEY
         self.stats = ClientStats()
         self._sleep = sleep
         self._clock = clock
@@ -215,8 +244,9 @@ class EntrezClient:
         query["tool"] = self.tool
         if self.email:
             query["email"] = self.email
-        if self.api_key:
+        if self.send_key and self.api_key:
             query["api_key"] = self.api_key
+            post = True  # in the body, never in a URL (logs, proxies)
         if not post and len(urlencode(query)) > MAX_GET_QUERY:
             post = True
         method = "POST" if post else "GET"
@@ -243,6 +273,8 @@ class EntrezClient:
             raise NotCached(f"offline: no cached answer for {utility} ({_describe(params)})")
         if not self.email:
             _warn_no_email()  # only when a request is really about to go to NCBI
+        if self.api_key and not self.send_key:
+            _warn_key_held(self.base_url)
 
         last = ""
         started = self._clock()

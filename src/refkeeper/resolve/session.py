@@ -170,15 +170,22 @@ def _strip_params(text: str) -> str:
 
 def cache_key(request: Any, **kwargs: Any) -> str:
     """requests-cache's key with ``api_key``, ``email`` and ``tool`` removed entirely (not
-    merely redacted), so a request with an API key and one without share one cache entry."""
+    merely redacted), so a request with an API key and one without share one cache entry;
+    a form POST is keyed as the GET with the same parameters (a client with an API key
+    sends everything by POST), so both share it too."""
     stripped = request.copy()
     parts = urlsplit(stripped.url or "")
-    stripped.url = urlunsplit(parts._replace(query=_strip_params(parts.query)))
+    query = parts.query
     body = stripped.body
     content_type = str(stripped.headers.get("Content-Type", ""))
     if body and "x-www-form-urlencoded" in content_type:
         text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
-        stripped.body = _strip_params(text)
+        query = "&".join(q for q in (query, text) if q)
+        stripped.method = "GET"
+        stripped.body = None
+        stripped.headers.pop("Content-Type", None)
+        stripped.headers.pop("Content-Length", None)
+    stripped.url = urlunsplit(parts._replace(query=_strip_params(query)))
     return str(create_key(stripped, **kwargs))
 
 
