@@ -32,7 +32,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("REFKEEPER_SHARED", ROOT.parent / "shared"))
+"""The real data the tests read (../shared); REFKEEPER_SHARED points elsewhere."""
 
 # module -> (file, the test files that exercise it)
 MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -48,7 +49,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
         "src/refkeeper/library.py",
         ("tests/test_library.py", "tests/test_atomic_writes.py"),
     ),
-    "fsutil": ("src/refkeeper/fsutil.py", ("tests/test_atomic_writes.py",)),
+    "fsutil": ("src/refkeeper/fsutil.py", ("tests/test_atomic_writes.py", "tests/test_fsutil.py")),
     "compare": ("src/refkeeper/audit/compare.py", ("tests/test_audit_compare.py",)),
     "latex": ("src/refkeeper/export/latex.py", ("tests/test_export_bibtex.py",)),
     "bibtex": ("src/refkeeper/export/bibtex.py", ("tests/test_export_bibtex.py",)),
