@@ -21,6 +21,12 @@ from refkeeper.pipeline.facade import (
     write_text,
 )
 from refkeeper.pipeline.guard import check_audit_output, check_export_output
+from refkeeper.pipeline.indexing import (
+    build_index,
+    index_stats,
+    resolve_file_on_dask,
+    update_index,
+)
 from refkeeper.pipeline.manual import (
     ExportSource,
     ignore,
@@ -53,6 +59,10 @@ from refkeeper.pipeline.resolving import (
 from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
 
 __all__ = [
+    "build_index",
+    "index_stats",
+    "resolve_file_on_dask",
+    "update_index",
     "CSLItem",
     "Extraction",
     "RefkeeperError",
