@@ -461,8 +461,6 @@ def page_range(page: str) -> tuple[str, str | None] | None:
     return first_page, last_page
 
 
-
-
 def _record_years(work: Work) -> set[int]:
     years = set()
     year = year_of(work.csl)
@@ -471,8 +469,6 @@ def _record_years(work: Work) -> set[int]:
     if work.medline_date:  # "1979-1980", "1983 Dec 24-31", "Fall 1979"
         years.update(int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", work.medline_date))
     return years
-
-
 
 
 def _norm_edition(value: object) -> str:
