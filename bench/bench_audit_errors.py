@@ -343,14 +343,14 @@ def run(style: str, limit: int, seed: int, show: int) -> None:
         parse_problems += bool(parsed.problems)
         parsed_ok = not parsed.problems
         ok_n += parsed_ok
-        flagged = {e.field for e in compare_reference(parsed.fields, work)}
+        flagged = {e.field for e in compare_reference(parsed.fields, work, raw=text)}
         for f in flagged:
             false_alarm[f] += 1
             ok_alarm[f] += parsed_ok
         if flagged and len(alarms) < show:
             alarms.append(
                 f"{sorted(flagged)} {text}\n   -> "
-                f"{[e.message for e in compare_reference(parsed.fields, work)]}"
+                f"{[e.message for e in compare_reference(parsed.fields, work, raw=text)]}"
             )
 
         bad = parts_of(work, style)
@@ -358,7 +358,7 @@ def run(style: str, limit: int, seed: int, show: int) -> None:
         names = [str(work.journal_iso), str(work.journal_full)]
         kind = inject(field, bad, rng, journal_list, names, vocabulary)
         bad_text = render(bad)
-        errors = compare_reference(parse_reference(bad_text).fields, work)
+        errors = compare_reference(parse_reference(bad_text).fields, work, raw=bad_text)
         injected[field] += 1
         kinds[f"{field}/{kind}"] += 1
         hits = [e for e in errors if e.field == field]

@@ -29,6 +29,7 @@ import argparse
 import gzip
 import json
 import os
+import random
 import re
 import sys
 import time
@@ -238,12 +239,203 @@ def pubmed_figures(path: Path) -> None:
     print(f"  speed: {n / elapsed:,.0f} references/s (one pass)")
 
 
+# ---------------------------------------------------------------------- styled corpus
+
+STYLED_FIELDS = (
+    "first author", "all authors", "year", "title", "journal", "volume", "issue", "pages",
+)  # fmt: skip
+_PARTICLE_WORDS = frozenset(
+    "van von der den de del della di da das do dos du la le ten ter op het".split()
+)
+
+
+def _surname_key(name: dict[str, Any]) -> str:
+    return _norm(str(name.get("family") or name.get("literal") or ""))
+
+
+def _same_surname(want: dict[str, Any], got: dict[str, Any]) -> bool:
+    w, g = _surname_key(want), _surname_key(got)
+    if not w or not g:
+        return False
+    if w == g:
+        return True
+    # "de Nys" written "Nys, R. de": the particle may move into the given names
+    family = str(want.get("family") or "")
+    words = family.split()
+    core = [x for x in words if x.lower() not in _PARTICLE_WORDS]
+    return bool(core) and len(core) < len(words) and _norm(" ".join(core)) == g
+
+
+def _shown_authors(names: list[dict[str, Any]], text: str) -> int:
+    """How many of the record's authors the entry shows (the style may cut the list)."""
+    low = _norm(text)
+    pos = 0
+    shown = 0
+    for name in names:
+        key = _surname_key(name)
+        if not key:
+            break
+        found = low.find(key, pos)
+        if found == -1:
+            break
+        shown += 1
+        pos = found + len(key)
+    return shown
+
+
+def _journal_forms(ref: Any) -> list[str]:
+    t, work = ref.truth, ref.record
+    forms = [t.get("container-title"), t.get("container-title-short"), t.get("journalAbbreviation")]
+    if not any(e.field == "journal" for e in ref.errors):
+        forms += [work.journal_iso, work.journal_full]
+    return [str(f) for f in forms if f]
+
+
+def _styled_truth(ref: Any) -> dict[str, Any]:
+    """What the entry shows, field by field (None: the style does not show it)."""
+    t = ref.truth
+    text = ref.text
+    low = _norm(text)
+    out: dict[str, Any] = dict.fromkeys(STYLED_FIELDS)
+    names = t.get("author") or []
+    shown = _shown_authors(names, text)
+    if shown:
+        out["first author"] = names[0]
+        out["all authors"] = names[:shown]
+    out["year"] = str(t["issued"]["date-parts"][0][0])
+    title = str(t.get("title") or "").rstrip(".")
+    if title and _norm(title) in low:
+        out["title"] = title
+    shown_forms = [f for f in _journal_forms(ref) if _norm(f) and _norm(f) in low]
+    if shown_forms:
+        out["journal"] = shown_forms
+    volume = str(t.get("volume") or "")
+    if volume and re.search(rf"(?<![\w]){re.escape(volume)}(?![\w])", text):
+        out["volume"] = volume
+    issue = str(t.get("issue") or "")
+    page = str(t.get("page") or "")
+    if issue:
+        iss, vol = re.escape(issue), re.escape(volume)
+        shapes = (
+            rf"\(\s*{iss}\s*\)", rf"\b(?:no|No|Nr|nr|iss|Issue)\.?\s*{iss}(?![\w])",
+            rf"(?<![\w]){vol}\s*[./]\s*{iss}(?![\w])", rf"(?<![\w]){vol},\s*{iss}\s*\(",
+        )  # fmt: skip
+        if any(re.search(shape, text) for shape in shapes):
+            out["issue"] = issue
+    if page:
+        first = page.split("-")[0]
+        if re.search(rf"(?<![\w]){re.escape(first)}(?![\w])", text):
+            ranged = bool(re.search(rf"(?<![\w]){re.escape(first)}\s*[-\u2013]\s*\w", text))
+            out["pages"] = page if ranged and "-" in page else first
+    return out
+
+
+def _styled_agree(name: str, want: Any, parsed: ParsedReference) -> bool:
+    f = parsed.fields
+    authors = f.get("author") or []
+    if name == "first author":
+        return bool(authors) and _same_surname(want, authors[0])
+    if name == "all authors":
+        return len(authors) == len(want) and all(
+            _same_surname(w, g) for w, g in zip(want, authors, strict=True)
+        )
+    if name == "year":
+        issued = f.get("issued")
+        return bool(issued and issued.get("date-parts")) and str(issued["date-parts"][0][0]) == str(
+            want
+        )
+    if name == "title":
+        return _norm(str(f.get("title") or "")) == _norm(want)
+    if name == "journal":
+        got = _norm(str(f.get("container-title") or ""))
+        return bool(got) and any(_norm(form) == got for form in want)
+    if name in ("volume", "issue"):
+        return _norm(str(f.get(name) or "")) == _norm(want)
+    page = str(f.get("page") or f.get("page-first") or "")
+    return page == want or ("-" not in want and page.split("-")[0] == want)
+
+
+def _row(hits: dict[str, int], totals: dict[str, int]) -> str:
+    return "".join(
+        f"{100.0 * hits[n] / totals[n]:>12.1f}%" if totals[n] else f"{'-':>13}"
+        for n in STYLED_FIELDS
+    )
+
+
+def styled_figures(
+    *, tuned: bool, held_out: bool, errors: bool, limit: int | None, per_style: bool,
+    show: str | None, show_style: str | None, only: list[str] | None = None,
+) -> None:  # fmt: skip
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from styled_corpus import HELD_OUT, TUNED, styled_references
+
+    sets = []
+    if tuned:
+        sets.append(("tuned", TUNED))
+    if held_out:
+        sets.append(("held-out", HELD_OUT))
+    variants = (False, True) if errors else (False,)
+    print(
+        "\nPubMed records rendered in CSL styles by refkeeper's bibliography engine "
+        "(bench/styled_corpus.py); a field counts where the entry shows it"
+    )
+    head = "".join(f"{n:>13}" for n in STYLED_FIELDS)
+    print(f"{'set':<26}{'refs':>7}{head}{'refs/s':>9}")
+    for label, every in sets:
+        styles = [s for s in every if only is None or s in only]
+        if not styles:
+            continue
+        for with_errors in variants:
+            refs = styled_references(styles, errors=with_errors, limit=limit)
+            start = time.perf_counter()
+            parsed = [parse_reference(r.text) for r in refs]
+            rate = len(refs) / (time.perf_counter() - start)
+            hits: dict[str, dict[str, int]] = {}
+            totals: dict[str, dict[str, int]] = {}
+            misses: list[str] = []
+            for ref, p in zip(refs, parsed, strict=True):
+                truth = _styled_truth(ref)
+                for key in ("all", ref.style):
+                    hits.setdefault(key, dict.fromkeys(STYLED_FIELDS, 0))
+                    totals.setdefault(key, dict.fromkeys(STYLED_FIELDS, 0))
+                for name in STYLED_FIELDS:
+                    want = truth[name]
+                    if want is None:
+                        continue
+                    ok = _styled_agree(name, want, p)
+                    for key in ("all", ref.style):
+                        totals[key][name] += 1
+                        hits[key][name] += ok
+                    if not ok and show == name and (show_style in (None, ref.style)):
+                        misses.append(f"  [{ref.style}] want {want!r}\n    got  {p.fields}\n"
+                                      f"    raw  {ref.text}")  # fmt: skip
+
+            for line in random.Random(0).sample(misses, min(len(misses), 25)):
+                print(line)
+            name = f"{label}, {'with errors' if with_errors else 'clean'}"
+            print(f"{name:<26}{len(refs):>7}{_row(hits['all'], totals['all'])}{rate:>9,.0f}")
+            if per_style:
+                for style in styles:
+                    if style in hits:
+                        n_style = totals[style]["year"]
+                        print(f"  {style[:30]:<30}{n_style:>7}{_row(hits[style], totals[style])}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show-misses", metavar="FIELD", choices=FIELDS, default=None)
     ap.add_argument("--repeat", type=int, default=20, help="timing repetitions (default 20)")
     ap.add_argument("--no-pubmed", action="store_true", help="skip the PubMed citation strings")
     ap.add_argument("--no-rendered", action="store_true", help="skip the rendered PubMed records")
+    ap.add_argument("--no-styled", action="store_true", help="skip the CSL-styled corpus")
+    ap.add_argument("--tuned-only", action="store_true", help="styled corpus: tuned styles only")
+    ap.add_argument("--held-out-only", action="store_true", help="styled: held-out styles only")
+    ap.add_argument("--clean-only", action="store_true", help="styled: without injected errors")
+    ap.add_argument("--limit", type=int, default=None, help="styled: first N records per style")
+    ap.add_argument("--per-style", action="store_true", help="styled: a row per style")
+    ap.add_argument("--show-styled", metavar="FIELD", choices=STYLED_FIELDS, default=None)
+    ap.add_argument("--style", default=None, help="with --show-styled: misses of this style")
+    ap.add_argument("--styles", default=None, help="styled: only these styles (a,b,...)")
     args = ap.parse_args(argv)
 
     path = shared_dir() / "corpus" / "jats" / "references.jsonl"
@@ -298,6 +490,17 @@ def main(argv: list[str] | None = None) -> int:
     for want_v, got_v, raw in misses:
         print(f"\n  want {want_v!r}\n  got  {got_v!r}\n  raw  {raw}")
     pubmed = shared_dir() / "corpus" / "pubmed" / "pubmed-real-records.xml.gz"
+    if not args.no_styled and pubmed.is_file():
+        styled_figures(
+            tuned=not args.held_out_only,
+            held_out=not args.tuned_only,
+            errors=not args.clean_only,
+            limit=args.limit,
+            per_style=args.per_style,
+            show=args.show_styled,
+            show_style=args.style,
+            only=args.styles.split(",") if args.styles else None,
+        )
     if not args.no_rendered and pubmed.is_file():
         rendered_figures(pubmed)
     if not args.no_pubmed and pubmed.is_file():

@@ -52,7 +52,7 @@ def build(root: Path, count: int) -> None:
     (root / "paper.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "refkeeper.toml").write_text(
         '[project]\ndocuments = ["paper.md"]\n\n[outputs]\n'
-        'bibtex = "out/references.bib"\ncsl-json = "out/references.json"\n',
+        'bibtex = "refkeeper-out/references.bib"\ncsl-json = "refkeeper-out/references.json"\n',
         encoding="utf-8",
     )
     write_lock(root / "refkeeper.lock", Lock().with_entries(entries))

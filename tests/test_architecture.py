@@ -14,12 +14,21 @@ CORE = ("models", "errors", "identifiers", "bibfields", "keys", "fsutil")
 
 
 def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports (``from refkeeper import pipeline`` counts as
+    ``refkeeper.pipeline``; a relative import as the module it names)."""
     names: set[str] = set()
+    package = ".".join(("refkeeper", *path.relative_to(SRC).parts[:-1]))
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                module = ".".join([*base, module] if module else base)
+            names.add(module)
+            if module == "refkeeper":
+                names.update(f"refkeeper.{a.name}" for a in node.names if a.name != "__version__")
     return names
 
 
@@ -50,10 +59,26 @@ def test_pure_stages_do_not_reach_later_stages(package: str) -> None:
         assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
 
 
-def test_audit_core_is_pure() -> None:
-    """The audit judges records it is given; only its runner (audit/run.py) fetches them."""
-    for path in sorted((SRC / "audit").glob("*.py")):
-        if path.name == "run.py":
-            continue
-        bad = {n for n in _imports(path) if n.startswith(("refkeeper.resolve", "refkeeper.cli"))}
+def test_audit_is_pure() -> None:
+    """The audit judges records it is given; the pipeline fetches them (pipeline/providers)."""
+    for path in sorted((SRC / "audit").rglob("*.py")):
+        later = ("refkeeper.resolve", "refkeeper.pipeline", "refkeeper.cli")
+        bad = {n for n in _imports(path) if n.startswith(later)}
+        assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("package", ["resolve", "export", "extract", "audit"])
+def test_stages_do_not_read_the_configuration(package: str) -> None:
+    """Cache paths and settings are passed down by the pipeline: no stage reads them."""
+    for path in sorted((SRC / package).rglob("*.py")):
+        bad = {n for n in _imports(path) if n == "refkeeper.config"}
+        assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
+
+
+def test_cli_imports_only_the_pipeline_and_the_configuration() -> None:
+    """The CLI parses options and renders: every use case is reached through the pipeline."""
+    allowed = ("refkeeper.pipeline", "refkeeper.config", "refkeeper.cli")
+    for path in sorted((SRC / "cli").rglob("*.py")):
+        internal = {n for n in _imports(path) if n.startswith("refkeeper.")}
+        bad = {n for n in internal if not any(n == a or n.startswith(a + ".") for a in allowed)}
         assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"

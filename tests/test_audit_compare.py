@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from refkeeper.audit.compare import (
+    compare_pages,
     compare_reference,
     journal_equivalent,
     page_range,
@@ -71,6 +72,25 @@ def test_abbreviated_page_range_equals_full_range() -> None:
     assert page_range("S67-72") == ("s67", "s72")
     assert page_range("e123") == ("e123", None)
     assert page_range("E9-11") == ("e9", "e11")
+
+
+@pytest.mark.parametrize(
+    ("written", "full"),
+    [
+        ("614-21", "614-621"),  # one digit shorter
+        ("1481-9", "1481-1489"),  # three digits shorter
+        ("1481-89", "1481-1489"),
+        ("1481-489", "1481-1489"),
+        ("99-101", "99-101"),  # the last page longer: kept as written
+        ("12-3", "12-13"),
+    ],
+)
+def test_every_abbreviated_last_page_is_expanded(written: str, full: str) -> None:
+    assert page_range(written) == page_range(full)
+    assert compare_pages(written, full) == []
+    assert compare_pages(full, written) == []
+    wrong_last = full[: -1] + ("0" if full[-1] != "0" else "1")
+    assert [e.problem for e in compare_pages(written, wrong_last)] == ["last-page"]
 
 
 def test_first_page_wrong_is_major_last_page_minor() -> None:

@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from refkeeper.audit import AuditReport, ClaimStatus, SourceEntry
-from refkeeper.audit.run import audit_documents, network_provider
 from refkeeper.audit.schema import AUDIT_SCHEMA
 from refkeeper.cli import main
 from refkeeper.models import LinkKind
+from refkeeper.pipeline.providers import audit_documents, network_provider
 from refkeeper.resolve import EntrezClient, make_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ def test_example_claims_sources_evidence_and_no_citation_error(
 
     # the references as the page writes them carry no citation error
     assert [f.message for f in report.findings if f.kind == "citation-error"] == []
-    assert all(s.errors == () for s in report.sources)
+    assert report.sources and all(s.errors == () for s in report.sources)
     assert report.counts["references_resolved"] == 3
     assert not report.fails("major")
 

@@ -244,11 +244,16 @@ def test_secrets_never_reach_the_sqlite_file(
     app, base = scripted
     app.default = Answer(body=b'<?xml version="1.0"?>\n<PubmedArticleSet></PubmedArticleSet>')
     client, _ = _client(
-        base, tmp_path, api_key="SECRETKEY0123456789", email="hidden.person@example.org"
+        base,
+        tmp_path,
+        api_key="SECRETKEY0123456789",
+        email="hidden.person@example.org",
+        trusted_hosts=["127.0.0.1"],
     )
-    client.fetch_pubmed(["1", "2"])  # GET
+    client.fetch_pubmed(["1", "2"])  # with a key: POST too, the key in the body
     client.fetch_pubmed(str(n) for n in range(100, 200))  # POST body
-    assert app.requests[0]["args"]["api_key"] == "SECRETKEY0123456789"
+    assert app.requests[0]["form"]["api_key"] == "SECRETKEY0123456789"
+    assert "api_key" not in app.requests[0]["args"]
     assert app.requests[1]["form"]["email"] == "hidden.person@example.org"
     client.session.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("cache.sqlite*"))
@@ -307,7 +312,9 @@ def test_rate_limiter_is_shared_and_real(scripted: tuple[Scripted, str], tmp_pat
     elapsed = time.monotonic() - start
     assert elapsed >= 3 * client_module.INTERVAL_NO_KEY - 0.01
     assert len(app.requests) == 4
-    keyed = EntrezClient(session, base_url=base, api_key="k", email="a@b.c")
+    keyed = EntrezClient(
+        session, base_url=base, api_key="k", email="a@b.c", trusted_hosts=["127.0.0.1"]
+    )
     assert keyed.interval == client_module.INTERVAL_WITH_KEY
     assert clients[0].limiter is clients[1].limiter
     assert EntrezClient(session, base_url=base).limiter is client_module.SHARED_LIMITER
@@ -335,10 +342,8 @@ def test_refresh_goes_past_the_cache_and_recaches(
     app, base = scripted
     client, _ = _client(base, tmp_path)
     client.esearch("fresh[ti]")
-    client.refresh = True
     app.script = [Answer(body=ESEARCH_OK.replace(b"<Id>15919482</Id>", b""))]
-    assert client.esearch("fresh[ti]").ids == ("8620427",)
+    assert client.esearch("fresh[ti]", refresh=True).ids == ("8620427",)
     assert len(app.requests) == 2
-    client.refresh = False
     assert client.esearch("fresh[ti]").ids == ("8620427",)  # the new answer was cached
     assert len(app.requests) == 2

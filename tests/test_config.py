@@ -86,7 +86,7 @@ def test_no_project_is_a_clear_error(tmp_path: Path) -> None:
 def test_starter_config_is_valid(tmp_path: Path) -> None:
     settings = parse_config(STARTER_CONFIG, root=tmp_path, environ={})
     assert settings.documents == ("*.md",)
-    assert settings.outputs.audit == "audit.html"
+    assert settings.outputs.audit == "refkeeper-out/audit.html"
 
 
 def test_cache_path_expands_home_and_is_relative_to_the_project(

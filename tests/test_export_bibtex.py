@@ -11,7 +11,7 @@ from pybtex.database import parse_string as pybtex_parse
 from refkeeper.errors import InputError
 from refkeeper.export import to_bibtex
 from refkeeper.export.bibtex import entry_fields, format_name, format_pages
-from refkeeper.export.latex import escape, latex_field, to_ascii_latex
+from refkeeper.export.latex import escape, latex_field, plain, to_ascii_latex
 from refkeeper.models import Work
 from test_export_support import book_works, corpus_works, example_works
 
@@ -44,6 +44,37 @@ def test_latex_special_characters_are_escaped() -> None:
         r"50\% \& \$5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} "
         r"\textbackslash{} \textless{}\textgreater{}"
     )
+
+
+SPECIALS = "\\{}&%$#_~^<>"
+
+
+@pytest.mark.parametrize("char", list(SPECIALS))
+@pytest.mark.parametrize("protect", [False, True])
+def test_every_special_character_is_escaped_on_every_path(char: str, protect: bool) -> None:
+    """The fast path (no markup), the markup path and plain() escape alike."""
+    text = f"costs {char} benefits in 50 Cases"
+    want = escape(text)
+    assert want != text and f" {char} " not in want
+    fast = latex_field(text, protect_case=protect)
+    marked = latex_field(f"<i>x</i> {text}", protect_case=protect)
+    assert fast.replace("{Cases}", "Cases") == want
+    assert marked.replace("{Cases}", "Cases") == r"\textit{x} " + want
+    assert plain(text) == want
+
+
+def test_ampersand_and_percent_in_a_bibtex_title() -> None:
+    work = Work(
+        id="pmid:1",
+        source="pubmed",
+        csl={"id": "pmid:1", "type": "article-journal",
+             "title": "Smoking & cancer: a 50% rise", "container-title": "Tob Res & Care"},
+    )  # fmt: skip
+    _, fields = entry_fields(work)
+    assert fields["title"] == r"{Smoking \& cancer: a 50\% rise}"
+    assert fields["journal"] == r"{Tob Res \& Care}"
+    text = to_bibtex([work])
+    assert re.search(r"(?<!\\)[&%]", text) is None
 
 
 def test_title_case_protection_of_acronyms_and_proper_names() -> None:

@@ -80,10 +80,30 @@ def test_ris(works: list[Work]) -> None:
         assert all(_RIS_LINE.match(line) for line in lines[:-1]), record
     first = records[len(corpus_works())].splitlines()  # the worked example's first work
     assert "TY  - JOUR" in first and "AN  - 8620427" in first
-    assert "SP  - 1481" in first and "EP  - 1489" in first or "EP  - 9" in first
+    assert "SP  - 1481" in first
+    assert "EP  - 1489" in first
     book = records[len(corpus_works()) + 2].splitlines()
     assert "TY  - BOOK" in book and "SN  - 9789283224327" in book and "CY  - Lyon" in book
     assert any(line.startswith("ED  - Bosman") for line in book)
+
+
+@pytest.mark.parametrize(
+    ("page", "sp", "ep"),
+    [
+        ("1481-1489", "1481", "1489"),
+        ("1481-9", "1481", "1489"),  # an abbreviated range written out in full
+        ("614-21", "614", "621"),
+        ("S67-72", "S67", "S72"),
+        ("e0123", "e0123", None),
+        ("12, 15-18", "12, 15-18", None),  # a list stays one SP
+    ],
+)
+def test_ris_start_and_end_pages(page: str, sp: str, ep: str | None) -> None:
+    csl = {"id": "p", "type": "article-journal", "title": "T", "page": page}
+    lines = to_ris([Work(id="p", source="pubmed", csl=csl)]).splitlines()
+    assert [line for line in lines if line.startswith(("SP", "EP"))] == [f"SP  - {sp}"] + (
+        [f"EP  - {ep}"] if ep else []
+    )
 
 
 def test_medline_date_ranges_and_seasons_are_restored() -> None:

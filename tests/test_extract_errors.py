@@ -77,7 +77,7 @@ def test_empty_document(tmp_path: Path) -> None:
 
 
 def test_unknown_kind() -> None:
-    with pytest.raises(DocumentError, match="unknown kind 'pdf'; choose from who, markdown"):
+    with pytest.raises(DocumentError, match="unknown kind 'pdf'; choose from bibtex, csl-json"):
         extract_string("text", kind="pdf")
     code, out = run(str(DATA / "paper.md"), "--kind", "pdf")
     assert code == 2 and "Invalid value for '--kind'" in out
@@ -127,7 +127,20 @@ def test_truncated_inputs_become_findings_not_errors(kind: str) -> None:
         "numbered": "A claim [1].\n\nReferences\n1. Smith A. A title",
         "bibtex": "@article{key, title={unclosed",
         "ris": "TY  - JOUR\nTI  - unclosed",
+        "pmid-list": "16845428\n1884 not a PMID",
+    }
+    expected = {
+        "who": "truncated-reference",
+        "markdown": "unbalanced-citation",
+        "latex": "unbalanced-cite",
+        "numbered": "reference-problem",
+        "bibtex": "unparsable-entry",
+        "ris": "truncated-reference",
+        "pmid-list": "unparsable-entry",
     }
     x = extract_string(samples[kind], kind=kind)
     assert x.kind == kind
-    assert x.findings or x.references or x.claims
+    found = [f for f in x.findings if f.kind == expected[kind]]
+    assert found, x.findings
+    lines = samples[kind].count("\n") + 1
+    assert all(f.span is not None and 1 <= f.span.line <= lines for f in found)

@@ -47,7 +47,7 @@ def test_citation_forms_and_locators() -> None:
     assert ("c1", "bonatti2005", "p. 1840") in links
     assert ("c2", "timmons1995", "p. 1482") in links  # in-text @key [p. 1482]
     assert ("c3", "who2010", "chap. 3") in links
-    assert x.claims[2].text == "The WHO book describes the entity [see @who2010, chap. 3]."
+    assert x.claims[2].text == "The WHO book describes the entity."  # no markers in claims
 
 
 def test_unknown_and_malformed_keys_are_findings() -> None:

@@ -3,6 +3,7 @@ DocumentError for input that cannot be used at all)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,7 @@ from refkeeper.errors import DocumentError
 from refkeeper.extract import KINDS, detect_kind, extract_string
 from refkeeper.extract.cslutil import date_parts
 from refkeeper.extract.sentences import split_sentences
+from refkeeper.models import Extraction
 
 # Text built from the pieces the extractors look for, so that the odd paths are exercised.
 PIECES = [
@@ -52,6 +54,18 @@ PIECES = [
     "e.g.",
     "et al.",
     "<sup>1</sup>",
+    "Literature cited",
+    "1) ",
+    "[@tag:x]: doi:10.1/x",
+    "@fig:one",
+    "@arxiv:1801.01234",
+    "[@doi:10/f6kft3]",
+    "\\[ x \\] \\cite{k}",
+    "a & \\cite{k} \\\\",
+    "\\begin{tabular}{ll}",
+    "\\end{tabular}",
+    "16845428",
+    "Liu R.",
     "^1^",
     "```",
     "# Heading",
@@ -70,6 +84,22 @@ TEXTS = st.lists(
 ).map(lambda parts: "".join(p + ("\n" if i % 3 == 0 else " ") for i, p in enumerate(parts)))
 
 
+def _check_invariants(x: Extraction) -> None:
+    ids = [r.id for r in x.references]
+    assert len(ids) == len(set(ids))  # reference ids are unique
+    claim_ids = [c.id for c in x.claims]
+    assert claim_ids == [f"c{n}" for n in range(1, len(claim_ids) + 1)]
+    for claim in x.claims:
+        assert 0 <= claim.span.start < claim.span.end <= len(x.text)
+        assert any(ch.isalnum() for ch in claim.text)  # a claim has words, not only markers
+    for ref in x.references:
+        if ref.span is not None:
+            assert 0 <= ref.span.start <= ref.span.end <= len(x.text)
+    for lk in x.links:  # links join a claim of the document to one of its references
+        assert lk.claim_id in claim_ids and lk.reference_id in ids
+    assert 0 <= x.blocks_read <= x.blocks_seen
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXTS, kind=st.sampled_from((None, *KINDS)))
 def test_extractors_never_raise(text: str, kind: str | None) -> None:
@@ -78,13 +108,21 @@ def test_extractors_never_raise(text: str, kind: str | None) -> None:
     except DocumentError as exc:
         assert str(exc)  # a message, never empty
         return
-    ids = [r.id for r in x.references]
-    assert len(ids) == len(set(ids))  # reference ids are unique
-    for claim in x.claims:
-        assert 0 <= claim.span.start < claim.span.end <= len(x.text)
-    for ref in x.references:
-        if ref.span is not None:
-            assert 0 <= ref.span.start <= ref.span.end <= len(x.text)
+    _check_invariants(x)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS)
+def test_every_registered_adapter_keeps_the_invariants(kind: str, text: str) -> None:
+    """The same properties, run against each adapter of the registry in turn."""
+    try:
+        x = extract_string(text, kind=kind)
+    except DocumentError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert x.kind == kind
+    _check_invariants(x)
 
 
 @given(st.text(max_size=200))

@@ -133,9 +133,9 @@ def test_truncated_block_is_a_finding_and_keeps_raw() -> None:
 def test_numbered_markers_on_a_who_page() -> None:
     x = extract_file(DATA / "who-numbered.txt")
     assert [r.label for r in x.references] == ["1", "2", "3"]
-    years = _claim(x, "for many years 1")
-    beta = _claim(x, "beta-catenin-activated subtype [2].")
-    bleed = _claim(x, "a quarter of patients [1,3].")
+    years = _claim(x, "for many years")
+    beta = _claim(x, "beta-catenin-activated subtype.")
+    bleed = _claim(x, "a quarter of patients.")
     assert _direct(x) == {(years, "r1"), (beta, "r2"), (bleed, "r1"), (bleed, "r3")}
     unmatched = [f for f in x.findings if f.kind == "unmatched-marker"]
     assert [f.raw for f in unmatched] == ["[9]"]

@@ -41,3 +41,24 @@ def test_identifiers_found_anywhere() -> None:
         "Timmons CF. Cancer. 1995;76:1481-9. doi: 10.1000/x1. PMID: 8620427; PMCID: PMC12345."
     )
     assert found == {"DOI": "10.1000/x1", "PMID": "8620427", "PMCID": "PMC12345"}
+
+
+def test_identifier_key_fields_for_every_manubot_prefix() -> None:
+    from refkeeper.identifiers import identifier_key_fields
+
+    assert identifier_key_fields("doi", "10/F6KFT3") == {
+        "shortDOI": "10/f6kft3",
+        "URL": "https://doi.org/10/f6kft3",
+    }
+    assert identifier_key_fields("pubmed", "012183631") == {"PMID": "12183631"}
+    assert identifier_key_fields("arxiv", "hep-th/9901001v2") == {
+        "arXiv": "hep-th/9901001v2",
+        "URL": "https://arxiv.org/abs/hep-th/9901001v2",
+    }
+    assert identifier_key_fields("medrxiv", "2020.04.01.20050153")["DOI"] == (
+        "10.1101/2020.04.01.20050153"
+    )
+    assert identifier_key_fields("clinicaltrials", "nct01234567")["NCT"] == "NCT01234567"
+    assert identifier_key_fields("https", "//example.org/a") == {"URL": "https://example.org/a"}
+    assert identifier_key_fields("arxiv", "not an id") == {}
+    assert identifier_key_fields("tag", "x") is None

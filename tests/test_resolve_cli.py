@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from click.testing import CliRunner
 
 from refkeeper.cli import main
@@ -21,6 +22,7 @@ from refkeeper.resolve import (
     resolve_references,
 )
 from seed_refs import BONATTI, TIMMONS, WHO
+from test_cache_rules import PHRASE_NOT_FOUND_CACHED
 
 
 def run(*args: str) -> Any:
@@ -61,6 +63,7 @@ def test_timmons_json_with_evidence(fake_eutils: Any, tmp_path: Path) -> None:
     assert evidence["work_id"] == "pmid:8620427"
     assert evidence["agreed"] == {
         "author_count": 1.0,
+        "authors": 1.0,
         "first_author": 1.0,
         "journal": 1.0,
         "page": 1.0,
@@ -162,9 +165,17 @@ def test_file_of_references_table_and_json(fake_eutils: Any, tmp_path: Path) -> 
     assert table.exit_code == 0
     for text in ("pmid:8620427", "pmid:15919482", "nlm:TEST-0000001", "not-found", "line 6"):
         assert text in table.stdout
-    # the warm run was answered from the cache, except searches NCBI flagged (never cached)
-    warm = fake_eutils.requests[cold:]
-    assert all(r.endpoint == "esearch.fcgi" for r in warm)
+    # the warm run was answered from the cache, except searches NCBI flagged with an
+    # ErrorList/PhraseNotFound note while such answers are not cached (test_cache_rules)
+    warm = sorted(sorted(r.params.items()) for r in fake_eutils.requests[cold:])
+    flagged = sorted(
+        sorted(r.params.items())
+        for r in fake_eutils.requests[:cold]
+        if r.endpoint == "esearch.fcgi"
+        and b"<ErrorList>" in requests.get(fake_eutils.url + r.endpoint, params=r.params).content
+    )
+    assert flagged, "the reference that does not exist is searched and flagged"
+    assert warm == ([] if PHRASE_NOT_FOUND_CACHED else flagged)
 
 
 def test_identifiers(fake_eutils: Any, tmp_path: Path) -> None:

@@ -181,7 +181,7 @@ def test_corpus_records_match_themselves_in_citation_form(index: int) -> None:
 
 def test_citation_query_needs_all_fields() -> None:
     from refkeeper.models import Reference
-    from refkeeper.resolve.strategy import _Open
+    from refkeeper.resolve.source import Probe as _Open
 
     state = _Open(0, Reference("r1", TIMMONS, None, fields(TIMMONS)), fields(TIMMONS))
     query = citation_query(state)

@@ -13,13 +13,9 @@ import pytest
 import requests
 from requests_cache.policy.expiration import get_url_expiration
 
+from refkeeper.config import default_cache_path
 from refkeeper.errors import ConfigError
-from refkeeper.resolve import (
-    DEFAULT_BASE_URL,
-    default_cache_path,
-    make_session,
-    response_problem,
-)
+from refkeeper.resolve import DEFAULT_BASE_URL, make_session, response_problem
 from refkeeper.resolve.session import RECORD_EXPIRY, SEARCH_EXPIRY, URLS_EXPIRE_AFTER
 from tools import require_tool
 
@@ -186,6 +182,7 @@ def test_redis_backend_shares_the_cache(redis_url: str) -> None:
             make_session(Path("team"), backend="redis", redis_url=redis_url),
             base_url=base,
             api_key="REDISSECRET42",
+            trusted_hosts=["127.0.0.1"],
             email="redis.person@example.org",
             limiter=RateLimiter(sleep=lambda s: None),
             sleep=lambda s: None,
@@ -219,8 +216,29 @@ def test_redis_backend_shares_the_cache(redis_url: str) -> None:
 
 
 def test_plain_requests_session_also_works(tmp_path: Path) -> None:
-    """EntrezClient accepts any requests.Session (no cache): nothing is cached then."""
-    from refkeeper.resolve import EntrezClient
+    """EntrezClient accepts any requests.Session (no cache): nothing is cached then, and the
+    same search asked twice goes to the network twice."""
+    import threading
 
-    client = EntrezClient(requests.Session(), base_url=BASE, email="a@b.c", offline=False)
-    assert client.stats.cache_hits == 0
+    from werkzeug.serving import make_server
+
+    from refkeeper.resolve import EntrezClient, RateLimiter
+    from test_client import Scripted
+
+    app = Scripted()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = EntrezClient(
+            requests.Session(),
+            base_url=f"http://127.0.0.1:{server.server_port}/",
+            email="a@b.c",
+            limiter=RateLimiter(sleep=lambda s: None),
+        )
+        for _ in range(2):
+            assert client.esearch("plain[ti]").ids == ("8620427", "15919482")
+        assert len(app.requests) == 2
+        assert client.stats.network == 2 and client.stats.cache_hits == 0
+    finally:
+        server.shutdown()
+        server.server_close()

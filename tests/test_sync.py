@@ -31,7 +31,7 @@ Am J Surg Pathol 24: 614-21
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the worked example with its own cache; no NCBI credentials."""
     root = tmp_path / "example"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("out", ".refkeeper*"))
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("refkeeper-out", ".refkeeper*"))
     monkeypatch.setenv("REFKEEPER_CACHE", str(tmp_path / "cache.sqlite"))
     monkeypatch.delenv("NCBI_API_KEY", raising=False)
     monkeypatch.delenv("NCBI_EMAIL", raising=False)
@@ -57,7 +57,7 @@ def run(root: Path, *args: str) -> Result:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    files = [root / "refkeeper.lock", *(root / "out" / name for name in OUTPUTS)]
+    files = [root / "refkeeper.lock", *(root / "refkeeper-out" / name for name in OUTPUTS)]
     return {p.name: p.read_bytes() for p in files}
 
 
@@ -71,18 +71,18 @@ def test_example_syncs_offline_and_is_idempotent(
     assert first.exit_code == 0, first.output
     assert "resolved" in first.output
     for name in OUTPUTS:
-        assert (project / "out" / name).stat().st_size > 0, name
+        assert (project / "refkeeper-out" / name).stat().st_size > 0, name
     assert (project / "refkeeper.lock").read_bytes() == committed
     before = snapshot(project)
-    mtimes = {p: (project / "out" / p).stat().st_mtime_ns for p in OUTPUTS}
+    mtimes = {p: (project / "refkeeper-out" / p).stat().st_mtime_ns for p in OUTPUTS}
     second = run(project)
     assert second.exit_code == 0, second.output
     assert snapshot(project) == before
-    assert {p: (project / "out" / p).stat().st_mtime_ns for p in OUTPUTS} == mtimes
+    assert {p: (project / "refkeeper-out" / p).stat().st_mtime_ns for p in OUTPUTS} == mtimes
     assert http_calls == []
-    bib = (project / "out" / "references.bib").read_text()
+    bib = (project / "refkeeper-out" / "references.bib").read_text()
     assert "timmons1995epstein" in bib and "bonatti2005successful" in bib
-    csl = json.loads((project / "out" / "references.json").read_text())
+    csl = json.loads((project / "refkeeper-out" / "references.json").read_text())
     assert {item.get("PMID") for item in csl} >= {"8620427", "15919482"}
 
 
@@ -127,7 +127,7 @@ def test_removed_citation_drops_out_unless_pinned(project: Path, fake_eutils_env
     doc.write_text(text[:start] + text[end:])
     result = run(project)
     assert result.exit_code == 0, result.output
-    assert "bonatti2005successful" not in (project / "out" / "references.bib").read_text()
+    assert "bonatti2005successful" not in (project / "refkeeper-out" / "references.bib").read_text()
     assert "bonatti2005successful" not in read_lock(project / "refkeeper.lock").entries
     assert "removed" in result.output
     # The pinned book stays in the lock even when the page stops citing it.
@@ -137,7 +137,7 @@ def test_removed_citation_drops_out_unless_pinned(project: Path, fake_eutils_env
     entries = read_lock(project / "refkeeper.lock").entries
     book = [e for e in entries.values() if e.pinned]
     assert book and book[0].pinned == "isbn:9789283224327"
-    assert "Bosman" not in (project / "out" / "references.bib").read_text()
+    assert "Bosman" not in (project / "refkeeper-out" / "references.bib").read_text()
 
 
 def test_keys_never_change_once_locked(project: Path) -> None:
@@ -178,7 +178,7 @@ def test_corrupt_lock_is_an_error_naming_the_line_and_is_kept(project: Path) -> 
     assert f"refkeeper.lock:{line}: corrupt lock file" in result.output
     assert "Traceback" not in result.output
     assert lock.read_text() == broken
-    assert not (project / "out").exists()
+    assert not (project / "refkeeper-out").exists()
 
 
 def test_fail_on_ambiguous_exit_code_and_ignore(project: Path, fake_eutils_env: Any) -> None:
@@ -316,7 +316,7 @@ def test_unchanged_project_returns_the_recorded_result(
     assert second.memoized
     assert second.counts == first.counts and second.exit_code == 0
     # An output edited by hand is written again; so is everything after a document edit.
-    bib = project / "out" / "references.bib"
+    bib = project / "refkeeper-out" / "references.bib"
     bib.write_text(bib.read_text() + "% edited\n")
     third = pipeline.sync(settings, offline=True)
     assert not third.memoized and bib in third.written
@@ -346,9 +346,9 @@ def test_several_documents_get_one_audit_report_each(
     result = run(project, "--offline", "--fail-on", "weak")
     assert result.exit_code == 1, result.output  # the Timmons claim is weakly supported
     assert "weak-support" in result.output
-    reports = sorted(p.name for p in (project / "out").glob("audit*.html"))
+    reports = sorted(p.name for p in (project / "refkeeper-out").glob("audit*.html"))
     assert reports == ["audit-chapters_two.html", "audit-document.html"]
-    assert "chapters/two.txt" in (project / "out" / "audit-chapters_two.html").read_text()
+    assert "chapters/two.txt" in (project / "refkeeper-out" / "audit-chapters_two.html").read_text()
     # Two documents citing the same works: still one entry each in the lock.
     assert len(read_lock(project / "refkeeper.lock").entries) == 3
     assert http_calls == []
@@ -360,6 +360,7 @@ def test_api_key_and_email_are_never_written(
     project: Path, fake_eutils_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("NCBI_API_KEY", "sekrit-api-key-123")
+    monkeypatch.setenv("REFKEEPER_TRUSTED_HOSTS", "127.0.0.1")  # the fake is plain http
     monkeypatch.setenv("NCBI_EMAIL", "hidden.person@example.org")
     doc = project / "document.txt"
     doc.write_text(doc.read_text() + "\n\nAnother claim about these tumours.\n" + NEW_BLOCK)
@@ -384,12 +385,17 @@ def test_outputs_are_never_read_back_as_documents(tmp_path: Path, http_calls: li
     assert CliRunner().invoke(main, ["-C", str(root), "init"]).exit_code == 0
     (root / "paper.md").write_text("A claim [@pmid:8620427].\n\nAnother claim [@pmid:15919482].\n")
     (root / "notes.md").write_text("Nothing cited here.\n")
-    first = run(root, "--offline")  # the starter config: documents = ["*.md"]
+    config = root / "refkeeper.toml"  # every Markdown file below, refkeeper-out/ included
+    config.write_text(config.read_text().replace('["*.md"]', '["**/*.md"]'))
+    first = run(root, "--offline")
     assert first.exit_code == 0, first.output
-    assert (root / "bibliography.md").exists() and (root / "audit-paper.html").exists()
-    (root / "audit-notes.md").write_text("a document whose name only looks like a report\n")
+    out = root / "refkeeper-out"
+    assert (out / "bibliography.md").exists() and (out / "audit-paper.html").exists()
+    (out / "audit-notes.md").write_text("a document whose name only looks like a report\n")
     documents = pipeline.find_documents(load_settings(root))
-    assert [p.name for p in documents] == ["audit-notes.md", "notes.md", "paper.md"]
+    assert [p.name for p in documents] == ["notes.md", "paper.md", "audit-notes.md"]
+    again = run(root, "--offline")  # its own bibliography.md is not read back
+    assert again.exit_code == 0, again.output
     assert http_calls == []
 
 

@@ -17,11 +17,11 @@ from refkeeper.library import read_lock
 
 FILES = (
     "refkeeper.lock",
-    "out/references.bib",
-    "out/references.json",
-    "out/references.ris",
-    "out/bibliography.md",
-    "out/audit.html",
+    "refkeeper-out/references.bib",
+    "refkeeper-out/references.json",
+    "refkeeper-out/references.ris",
+    "refkeeper-out/bibliography.md",
+    "refkeeper-out/audit.html",
 )
 
 
@@ -46,7 +46,7 @@ def _state(root: Path) -> dict[str, bytes | None]:
 def states(tmp_path: Path) -> States:
     """A project, its environment, its state before and after a sync that changes everything."""
     root = tmp_path / "example"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("out", ".refkeeper*"))
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("refkeeper-out", ".refkeeper*"))
     env = dict(os.environ, REFKEEPER_CACHE=str(tmp_path / "cache.sqlite"))
     env["REFKEEPER_EUTILS_URL"] = "http://127.0.0.1:9/entrez/eutils/"
     assert _sync(root, env).wait(120) == 0
@@ -57,7 +57,7 @@ def states(tmp_path: Path) -> States:
     doc.write_text(text[:start] + text[text.index("Click for details") :])
     assert _sync(root, env).wait(120) == 0
     after = _state(root)
-    assert all(after[n] != before[n] for n in ("refkeeper.lock", "out/references.bib"))
+    assert all(after[n] != before[n] for n in ("refkeeper.lock", "refkeeper-out/references.bib"))
     _restore(root, before)
     return root, env, before, after
 

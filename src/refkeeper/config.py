@@ -21,6 +21,7 @@ LOCK_NAME = "refkeeper.lock"
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 DEFAULT_STYLE = "nlm-citation-sequence"
 DEFAULT_KEY_PATTERN = "{author}{year}{title}"
+NEVER_AN_INPUT = "refkeeper never writes to an input"
 FAIL_LEVELS = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
 
 
@@ -32,6 +33,15 @@ def default_cache_path() -> Path:
         return Path(explicit).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).expanduser() / "refkeeper" / "eutils.sqlite"
+
+
+ENTRY_CACHE_NAME = "bibliography.sqlite"
+"""Formatted bibliography entries are kept in this file beside the response cache."""
+
+
+def default_entry_cache_path() -> Path:
+    """Where formatted bibliography entries are kept outside a project."""
+    return default_cache_path().parent / ENTRY_CACHE_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +56,8 @@ class Outputs:
     style: str = DEFAULT_STYLE
     journal: str = "full"
     audit: str | None = None
+    ascii: bool = False
+    allow_outside: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +76,19 @@ class Settings:
     cache_backend: str = "sqlite"
     redis_url: str | None = None
     fail_on: str = "never"
+    pubmed_index: Path | None = None  # a local PubMed index, asked before the E-utilities
+    trusted_hosts: tuple[str, ...] = ()  # plain-http hosts the API key may be sent to
+    give_up_after: float = 60.0  # seconds a run spends on one failing request, retries included
+    max_answer_mb: float = 32.0  # size limit of one E-utilities answer
 
     @property
     def lock_path(self) -> Path:
         return self.root / LOCK_NAME
+
+    @property
+    def entry_cache_path(self) -> Path:
+        """Formatted bibliography entries, kept beside the response cache."""
+        return self.cache_path.parent / ENTRY_CACHE_NAME
 
     @property
     def config_path(self) -> Path:
@@ -86,10 +107,83 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "style": str,
         "journal": str,
         "audit": str,
+        "ascii": bool,
+        "allow-outside": bool,
     },
-    "ncbi": {"email": str, "eutils-url": str, "tool": str},
+    "ncbi": {
+        "email": str,
+        "eutils-url": str,
+        "tool": str,
+        "trusted-hosts": list,
+        "give-up-after": (int, float),
+        "max-answer-mb": (int, float),
+    },
     "cache": {"path": str, "backend": str, "redis-url": str},
+    "sources": {"pubmed-index": str},
 }
+
+
+_WANTED: dict[type | tuple[type, ...], str] = {
+    list: "a list of strings",
+    bool: "true or false",
+    (int, float): "a number",
+}
+
+
+def output_names(outputs: Outputs) -> list[tuple[str, str]]:
+    """(key under [outputs], path as configured) of every file sync writes besides the lock."""
+    pairs = (
+        ("bibtex", outputs.bibtex),
+        ("biblatex", outputs.biblatex),
+        ("csl-json", outputs.csl_json),
+        ("ris", outputs.ris),
+        ("bibliography", outputs.bibliography),
+        ("audit", outputs.audit),
+    )
+    return [(key, name) for key, name in pairs if name]
+
+
+def outside_problem(settings: Settings, key: str, path: Path) -> str | None:
+    """Why sync may not write ``path`` (the output at ``[outputs] key``): it resolves, with
+    symlinks followed, outside the project folder and allow-outside is not set."""
+    root = settings.root.resolve()
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        return f"outputs.{key} = {str(path)!r} cannot be resolved: {exc}"
+    if settings.outputs.allow_outside or target.is_relative_to(root):
+        return None
+    shown = os.path.relpath(path, settings.root) if path.is_absolute() else str(path)
+    return (
+        f"outputs.{key} = {shown!r} resolves to {target}, outside the project folder "
+        f"{root}; refkeeper writes there only with allow-outside = true under [outputs]"
+    )
+
+
+def check_output_places(settings: Settings, text: str = "", source: str = CONFIG_NAME) -> None:
+    """Every output resolves (symlinks followed) inside the project folder unless
+    ``allow-outside = true``, and is neither the lock, the configuration nor another output.
+    ConfigError (exit 2) naming the key, its line and the path otherwise."""
+    taken = {
+        settings.lock_path.resolve(): f"the lock {LOCK_NAME}",
+        settings.config_path.resolve(): f"the configuration {CONFIG_NAME}",
+    }
+    for key, name in output_names(settings.outputs):
+        line = _line_of(text, "outputs", key)
+        problem = outside_problem(settings, key, settings.root / name)
+        if problem:
+            raise ConfigError(problem, source, line)
+        target = (settings.root / name).resolve()
+        if target in taken:
+            role = taken[target]
+            why = "two outputs cannot share a file" if "output" in role else NEVER_AN_INPUT
+            raise ConfigError(
+                f"{name} is both an output (outputs.{key}) and {role}; {why}: "
+                f"choose another path for outputs.{key}",
+                source,
+                line,
+            )
+        taken[target] = f"another output (outputs.{key})"
 
 
 def find_project_root(start: Path) -> Path | None:
@@ -153,8 +247,9 @@ def parse_config(
                 raise ConfigError(
                     f"unknown key {key!r} in [{section}] (choose from {choices})", source, line
                 )
-            if not isinstance(value, expected) or isinstance(value, bool):
-                wanted = "a list of strings" if expected is list else "a string"
+            wrong_bool = isinstance(value, bool) and expected is not bool
+            if not isinstance(value, expected) or wrong_bool:
+                wanted = _WANTED.get(expected, "a string")
                 raise ConfigError(
                     f"{section}.{key} must be {wanted}, not {type(value).__name__}",
                     source,
@@ -168,6 +263,12 @@ def parse_config(
     out = values.get("outputs", {})
     ncbi = values.get("ncbi", {})
     cache = values.get("cache", {})
+    sources = values.get("sources", {})
+    pubmed_index = (
+        Path(sources["pubmed-index"]).expanduser() if sources.get("pubmed-index") else None
+    )
+    if pubmed_index is not None and not pubmed_index.is_absolute():
+        pubmed_index = root / pubmed_index
 
     journal = out.get("journal", "full")
     if journal not in ("full", "iso"):
@@ -191,6 +292,14 @@ def parse_config(
             _line_of(text, "cache", "backend"),
         )
 
+    for key in ("give-up-after", "max-answer-mb"):
+        if key in ncbi and not ncbi[key] > 0:
+            raise ConfigError(
+                f"ncbi.{key} must be a positive number, not {ncbi[key]!r}",
+                source,
+                _line_of(text, "ncbi", key),
+            )
+
     cache_path = Path(cache["path"]).expanduser() if "path" in cache else default_cache_path()
     if not cache_path.is_absolute():
         cache_path = root / cache_path
@@ -209,6 +318,8 @@ def parse_config(
             style=out.get("style", DEFAULT_STYLE),
             journal=journal,
             audit=out.get("audit"),
+            ascii=out.get("ascii", False),
+            allow_outside=out.get("allow-outside", False),
         ),
         key_pattern=project.get("key-pattern", DEFAULT_KEY_PATTERN),
         eutils_url=env.get("REFKEEPER_EUTILS_URL") or ncbi.get("eutils-url", DEFAULT_EUTILS_URL),
@@ -219,6 +330,18 @@ def parse_config(
         cache_backend=backend,
         redis_url=env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url"),
         fail_on=fail_on,
+        pubmed_index=pubmed_index,
+        trusted_hosts=tuple(
+            h.strip()
+            for h in (
+                env["REFKEEPER_TRUSTED_HOSTS"].split(",")
+                if env.get("REFKEEPER_TRUSTED_HOSTS")
+                else ncbi.get("trusted-hosts", [])
+            )
+            if h.strip()
+        ),
+        give_up_after=float(ncbi.get("give-up-after", 60.0)),
+        max_answer_mb=float(ncbi.get("max-answer-mb", 32.0)),
     )
 
 
@@ -235,7 +358,9 @@ def load_settings(start: Path, environ: Mapping[str, str] | None = None) -> Sett
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
-    return parse_config(text, root=root, source=str(path), environ=environ)
+    settings = parse_config(text, root=root, source=str(path), environ=environ)
+    check_output_places(settings, text, str(path))
+    return settings
 
 
 def with_overrides(settings: Settings, **changes: Any) -> Settings:
@@ -258,24 +383,41 @@ key-pattern = "{author}{year}{title}"
 fail-on = "never"
 
 [outputs]
-bibtex = "references.bib"
-csl-json = "references.json"
+# Everything refkeeper writes goes into refkeeper-out/, apart from your own files: it never
+# writes to a document, a bibliography a document names, refkeeper.lock or this file.
+bibtex = "refkeeper-out/references.bib"
+csl-json = "refkeeper-out/references.json"
 # A formatted bibliography (.txt, .md or .html) in any CSL style (see 'refkeeper styles').
-bibliography = "bibliography.md"
+bibliography = "refkeeper-out/bibliography.md"
 style = "nlm-citation-sequence"
 # Journal names in BibTeX: "full" or "iso" (abbreviated).
 journal = "full"
+# BibTeX/BibLaTeX in pure ASCII (LaTeX accents) for classic bibtex + pdflatex.
+# ascii = true
 # The claim-to-source audit report (.html, .md or .json).
-audit = "audit.html"
+audit = "refkeeper-out/audit.html"
+# Outputs stay inside this folder (symlinks resolved) unless you allow otherwise.
+# allow-outside = true
 
 [ncbi]
 # NCBI asks every client for a contact address (or set NCBI_EMAIL).
 # email = "you@example.org"
 # eutils-url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+# NCBI_API_KEY goes only over https (in a POST body), or to plain-http hosts listed here.
+# trusted-hosts = ["eutils-mirror.internal"]
+# Give up on a request that keeps failing after this many seconds (retries included), and
+# refuse an answer larger than this many MB (exit 3; nothing stored).
+# give-up-after = 60
+# max-answer-mb = 32
 
 [cache]
 # Where E-utilities responses are cached (default: ~/.cache/refkeeper/eutils.sqlite).
 # path = ".refkeeper-cache/eutils.sqlite"
 # backend = "redis"
 # redis-url = "redis://localhost:6379/0"
+
+[sources]
+# A local PubMed index ('refkeeper index build'), asked before the E-utilities:
+# references it answers cost no request at all.
+# pubmed-index = "~/pubmed-index"
 """

@@ -8,6 +8,7 @@ RefkeeperError
  +-- NetworkError          the E-utilities could not be reached or kept failing
  |    +-- RetriesExhausted  retries ran out; carries what was resolved so far
  +-- ResponseError         NCBI answered with something that is not a valid answer
+ |    +-- AnswerOverCap     an answer over a size limit (never stored, never retried)
  +-- StyleError            an unknown CSL style or an unreadable .csl file
  +-- ProjectBusy           another sync holds the project lock
 """
@@ -64,6 +65,11 @@ class ResponseError(RefkeeperError):
     """NCBI answered, but not with a valid answer (HTML page, <ERROR>, truncated XML)."""
 
     exit_code = 3
+
+
+class AnswerOverCap(ResponseError):
+    """An answer larger than a limit (bytes, records, a field's length): it can only fail
+    again, so it is neither stored nor retried."""
 
 
 class StyleError(RefkeeperError):

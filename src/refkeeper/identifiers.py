@@ -94,3 +94,92 @@ def find_identifiers(text: str) -> dict[str, str]:
     if m and (isbn := normalize_isbn(m.group(1))):
         found["ISBN"] = isbn
     return found
+
+
+ARXIV_RE = re.compile(
+    r"^(?:arxiv:)?(?P<id>(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)$",
+    re.IGNORECASE,
+)
+NCT_RE = re.compile(r"^(?:clinicaltrials:)?(?P<id>NCT\d{8})$", re.IGNORECASE)
+SHORT_DOI_RE = re.compile(r"^(?:doi:)?(?P<id>10/[a-z0-9]+)$", re.IGNORECASE)
+
+
+def normalize_arxiv(value: str) -> str | None:
+    """``'arxiv:1801.01234v2'`` -> ``'1801.01234v2'``; old-style ``hep-th/9901001`` too."""
+    m = ARXIV_RE.match(value.strip())
+    return m.group("id") if m else None
+
+
+def normalize_nct(value: str) -> str | None:
+    """A ClinicalTrials.gov registry number: ``'nct01234567'`` -> ``'NCT01234567'``."""
+    m = NCT_RE.match(value.strip())
+    return m.group("id").upper() if m else None
+
+
+def normalize_short_doi(value: str) -> str | None:
+    """A shortDOI (``10/f6kft3``, a doi.org alias of a full DOI), lower case."""
+    m = SHORT_DOI_RE.match(value.strip())
+    return m.group("id").lower() if m else None
+
+
+def normalize_url(value: str) -> str | None:
+    """An http(s) URL as written, or None."""
+    text = value.strip()
+    return text if re.fullmatch(r"https?://[^\s<>\"]+", text) else None
+
+
+def identifier_key_fields(prefix: str, value: str) -> dict[str, str] | None:
+    """CSL fields for a manubot/pandoc identifier key ``prefix:value`` (``doi``, ``pmid``,
+    ``pubmed``, ``pmcid``/``pmc``, ``isbn``, ``arxiv``, ``biorxiv``/``medrxiv``,
+    ``clinicaltrials``, ``url``/``http``/``https``); ``{}`` when the value is malformed;
+    None when ``prefix`` names no identifier. Works PubMed does not hold keep their identifier
+    (``arXiv``, ``NCT``, ``shortDOI``, ``URL``) for :func:`identifier_source`."""
+    prefix = prefix.lower()
+    if prefix == "doi":
+        if short := normalize_short_doi(value):
+            return {"shortDOI": short, "URL": f"https://doi.org/{short}"}
+        doi = normalize_doi(value)
+        return {"DOI": doi} if doi else {}
+    if prefix in ("biorxiv", "medrxiv"):
+        doi = normalize_doi(value if value.startswith("10.") else "10.1101/" + value)
+        if not doi:
+            return {}
+        return {"DOI": doi, "container-title": "bioRxiv" if prefix == "biorxiv" else "medRxiv"}
+    if prefix in ("pmid", "pubmed"):
+        pmid = normalize_pmid(value)
+        return {"PMID": pmid} if pmid else {}
+    if prefix in ("pmcid", "pmc"):
+        pmcid = normalize_pmcid(value if value.upper().startswith("PMC") else "PMC" + value)
+        return {"PMCID": pmcid} if pmcid else {}
+    if prefix == "isbn":
+        isbn = normalize_isbn(value)
+        return {"ISBN": isbn} if isbn else {}
+    if prefix == "arxiv":
+        arxiv = normalize_arxiv(value)
+        return {"arXiv": arxiv, "URL": f"https://arxiv.org/abs/{arxiv}"} if arxiv else {}
+    if prefix == "clinicaltrials":
+        nct = normalize_nct(value)
+        return {"NCT": nct, "URL": f"https://clinicaltrials.gov/study/{nct}"} if nct else {}
+    if prefix in ("url", "http", "https"):
+        url = normalize_url(value if prefix == "url" else f"{prefix}:{value}")
+        return {"URL": url} if url else {}
+    return None
+
+
+def identifier_source(fields: dict[str, object]) -> str | None:
+    """Where the identifier of a reference's fields can be looked up: ``pubmed`` (PMID,
+    PMCID, DOI), ``nlm-catalog`` (ISBN), ``arxiv``, ``doi.org`` (a shortDOI),
+    ``clinicaltrials.gov``, ``web`` (a URL only); None without an identifier."""
+    if any(fields.get(k) for k in ("PMID", "PMCID", "DOI")):
+        return "pubmed"
+    if fields.get("ISBN"):
+        return "nlm-catalog"
+    if fields.get("arXiv"):
+        return "arxiv"
+    if fields.get("shortDOI"):
+        return "doi.org"
+    if fields.get("NCT"):
+        return "clinicaltrials.gov"
+    if fields.get("URL"):
+        return "web"
+    return None

@@ -199,12 +199,113 @@ def _line_of_key(text: str, key: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
+_NAME_VARIABLES = frozenset(
+    {"author", "chair", "collection-editor", "compiler", "composer", "container-author",
+     "contributor", "curator", "director", "editor", "editorial-director",
+     "executive-producer", "interviewer", "illustrator", "organizer", "original-author",
+     "performer", "producer", "recipient", "reviewed-author", "translator"}
+)  # fmt: skip
+_DATE_VARIABLES = frozenset(
+    {"accessed", "available-date", "event-date", "issued", "original-date", "submitted"}
+)
+_TEXT_VARIABLES = frozenset(
+    {"id", "type", "title", "original-title", "container-title", "container-title-short",
+     "collection-title", "journalAbbreviation", "volume", "issue", "page", "page-first",
+     "number", "chapter-number", "edition", "publisher", "publisher-place", "DOI", "PMID",
+     "PMCID", "ISBN", "ISSN", "URL", "language", "abstract", "note", "genre", "medium",
+     "source", "status", "version", "event", "event-title"}
+)  # fmt: skip
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def csl_problem(item: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first CSL variable of ``item`` with a value of the wrong shape, as (variable,
+    problem), or None (pure). Names are lists of objects, dates objects with ``date-parts``
+    (or ``raw``/``literal``), text variables strings or numbers; refkeeper's own ``_``
+    variables and variables it does not know are left alone."""
+    for name, value in item.items():
+        if name in _NAME_VARIABLES:
+            if not isinstance(value, list) or not all(
+                isinstance(n, dict) and all(isinstance(v, str | int | float) for v in n.values())
+                for n in value
+            ):
+                return name, f"must be a list of names, not {json.dumps(value)[:60]}"
+        elif name in _DATE_VARIABLES:
+            if not _is_date(value):
+                return name, f"must be a date object with date-parts, not {json.dumps(value)[:60]}"
+        elif name in _TEXT_VARIABLES and not _is_scalar(value):
+            return name, f"must be text or a number, not {json.dumps(value)[:60]}"
+    return None
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, dict) or not value:
+        return False
+    parts = value.get("date-parts")
+    if parts is None:
+        return any(isinstance(value.get(k), str) for k in ("raw", "literal"))
+    return (
+        isinstance(parts, list)
+        and bool(parts)
+        and all(
+            isinstance(row, list)
+            and all(
+                (isinstance(p, int) and not isinstance(p, bool))
+                or (isinstance(p, str) and p.strip().lstrip("-").isdigit())
+                for p in row
+            )
+            for row in parts
+        )
+    )
+
+
+def _entry_problem(body: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """A wrong-typed variable in the entry's fields or its work's CSL-JSON, as (the part
+    holding it: "fields" or "csl", variable, problem)."""
+    resolution = body.get("resolution")
+    work = resolution.get("work") if isinstance(resolution, dict) else None
+    csl = work.get("csl") if isinstance(work, dict) else None
+    for part, item in (("fields", body.get("fields")), ("csl", csl)):
+        if item is None:
+            continue
+        if not isinstance(item, dict):
+            return part, part, "must be an object"
+        problem = csl_problem(item)
+        if problem:
+            return part, *problem
+    return None
+
+
+def _line_in_entry(text: str, key: str, part: str, variable: str) -> int | None:
+    """The line of ``variable`` inside ``part`` of the lock entry ``key`` (else the line of
+    the part, else of the entry)."""
+    start = _line_of_key(text, key)
+    if start is None:
+        return None
+    found = start
+    wanted = [part, variable] if part != variable else [part]
+    for offset, line in enumerate(text.splitlines()[start:], start=start + 1):
+        if re.match(r'^    "', line):
+            break  # the next entry (entries are indented by four spaces)
+        if re.match(r'^\s*"' + re.escape(wanted[0]) + r'"\s*:', line):
+            found = offset
+            wanted.pop(0)
+            if not wanted:
+                break
+    return found
+
+
 def loads_lock(text: str, source: str = "refkeeper.lock") -> Lock:
     """Parse (pure). Any damage raises LockError naming the line."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LockError(f"corrupt lock file: {exc.msg}", source, exc.lineno) from exc
+    except RecursionError:
+        raise LockError("corrupt lock file: nested too deeply", source) from None
     if not isinstance(data, dict) or _VERSION_KEY not in data:
         raise LockError(f"not a refkeeper lock file (no {_VERSION_KEY!r} version)", source, 1)
     version = data[_VERSION_KEY]
@@ -225,6 +326,14 @@ def loads_lock(text: str, source: str = "refkeeper.lock") -> Lock:
         try:
             if not isinstance(body, dict):
                 raise TypeError("entry is not an object")
+            problem = _entry_problem(body)
+            if problem:
+                part, variable, what = problem
+                raise LockError(
+                    f"entry {key!r}: {variable} {what}",
+                    source,
+                    _line_in_entry(text, key, part, variable),
+                )
             entries[key] = LockEntry.from_json(key, body)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise LockError(
@@ -249,10 +358,20 @@ def read_lock(path: Path) -> Lock:
 
 def read_lock_bytes(path: Path) -> tuple[Lock, bytes]:
     """The lock and the bytes it was read from (b"" when there is no lock yet)."""
-    if not path.exists():
-        return Lock(), b""
-    data = path.read_bytes()
+    data = read_lock_file(path)
     return lock_from_bytes(data, str(path)), data
+
+
+def read_lock_file(path: Path) -> bytes:
+    """The lock's bytes (b"" when there is none); LockError when it cannot be read."""
+    if not path.exists():
+        return b""
+    if path.is_dir():
+        raise LockError("is a directory, not a lock file (move it away)", str(path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LockError(f"cannot read the lock file: {exc.strerror or exc}", str(path)) from None
 
 
 def lock_from_bytes(data: bytes, source: str = "refkeeper.lock") -> Lock:

@@ -227,6 +227,7 @@ class Work:
     comments: tuple[Comment, ...] = ()
     retrieved: str | None = None  # ISO date the record was fetched
     authors_complete: bool = True  # False when PubMed marks the author list incomplete
+    removed_characters: tuple[str, ...] = ()  # control/bidi characters the parser removed
 
     @property
     def abstract_text(self) -> str:
@@ -256,7 +257,11 @@ class Work:
             "comments": [c.to_json() for c in self.comments],
             "retrieved": self.retrieved,
             "csl": self._csl_without_derived_abstract(),
-        } | ({} if self.authors_complete else {"authors_complete": False})
+        } | ({} if self.authors_complete else {"authors_complete": False}) | (
+            {"removed_characters": list(self.removed_characters)}
+            if self.removed_characters
+            else {}
+        )
 
     def _csl_without_derived_abstract(self) -> CSLItem:
         """``csl`` without its ``abstract`` when that is just ``abstract`` rendered (it is
@@ -289,6 +294,7 @@ class Work:
             comments=tuple(Comment.from_json(c) for c in data.get("comments", ())),
             retrieved=data.get("retrieved"),
             authors_complete=bool(data.get("authors_complete", True)),
+            removed_characters=tuple(str(c) for c in data.get("removed_characters", ())),
         )
 
 

@@ -19,6 +19,14 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
+from refkeeper.align import (
+    Alignment,
+    abbreviates,
+    align,
+    initials_of,
+    is_free_text,
+    record_years,
+)
 from refkeeper.audit.text import americanise, fold
 from refkeeper.bibfields import edition_number, year_of
 from refkeeper.models import CSLItem, Severity, Work
@@ -62,19 +70,6 @@ class _Name:
 
 def _letters(text: str) -> str:
     return re.sub(r"[^a-z]", "", fold(text))
-
-
-def initials_of(given: str) -> str:
-    """ "Charles F" -> "cf", "C. F." -> "cf", "CF" -> "cf", "Jean-Pierre" -> "jp"."""
-    out = []
-    for part in re.split(r"[\s.\-]+", given.strip()):
-        if not part:
-            continue
-        if part.isupper() and len(part) <= 3 and part.isalpha():
-            out.append(part)
-        else:
-            out.append(part[0])
-    return _letters("".join(out))
 
 
 def _names(people: object) -> list[_Name]:
@@ -374,18 +369,6 @@ def _journal_tokens(name: str) -> list[str]:
     return [americanise(t) for t in re.findall(r"[a-z0-9]+", name) if t not in _JOURNAL_STOP]
 
 
-def _abbreviates(short: str, full: str) -> bool:
-    """ISO 4 / NLM abbreviation of one word: the word itself, or its first letter followed by
-    a subsequence of the rest with at least two letters dropped ("natl" for "national",
-    "surg" for "surgery", "br" for "british")."""
-    if short == full:
-        return True
-    if not short or not full or short[0] != full[0] or len(full) - len(short) < 2:
-        return False
-    rest = iter(full[1:])
-    return all(ch in rest for ch in short[1:])
-
-
 def journal_equivalent(written: str, names: Iterable[str]) -> bool:
     """Whether a written journal name is one of the record's names or an abbreviation of one."""
     w = _journal_tokens(written)
@@ -397,7 +380,7 @@ def journal_equivalent(written: str, names: Iterable[str]) -> bool:
             continue
         if w == r:
             return True
-        if len(w) == len(r) and all(_abbreviates(x, y) for x, y in zip(w, r, strict=True)):
+        if len(w) == len(r) and all(abbreviates(x, y) for x, y in zip(w, r, strict=True)):
             return True
         # single-word full titles abbreviated as one (e.g. "Cancer"), or the full title
         # with a trailing word the ISO form drops (section letters); otherwise not equal
@@ -459,16 +442,6 @@ def page_range(page: str) -> tuple[str, str | None] | None:
         last = first[: len(first) - len(last)] + last
     last_page = f"{prefix2 or prefix}{last.lstrip('0') or '0'}{suffix2}".lower()
     return first_page, last_page
-
-
-def _record_years(work: Work) -> set[int]:
-    years = set()
-    year = year_of(work.csl)
-    if year is not None:
-        years.add(year)
-    if work.medline_date:  # "1979-1980", "1983 Dec 24-31", "Fall 1979"
-        years.update(int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", work.medline_date))
-    return years
 
 
 def _norm_edition(value: object) -> str:
@@ -566,7 +539,7 @@ def _compare_chapter_with_book(
         book["title"] = written["container-title"]
         book.pop("container-title")
     book["type"] = "book"
-    errors = compare_reference(book, work, et_al_style=et_al_style) if book.get("title") else []
+    errors = compare_fields(book, work, et_al_style=et_al_style) if book.get("title") else []
     if not written.get("editor"):
         return [e for e in errors if e.field != "editor"]
     if not record.get("editor") and not record.get("author"):
@@ -575,9 +548,34 @@ def _compare_chapter_with_book(
 
 
 def compare_reference(
+    written: CSLItem,
+    work: Work,
+    *,
+    raw: str | None = None,
+    et_al_style: EtAlStyle = "lenient",
+) -> list[FieldError]:
+    """All citation errors of a reference against its verified record ``work``.
+
+    ``raw`` is the reference as written (default ``written["_raw"]``): when it is free text,
+    the errors come from aligning that text with the record (:func:`refkeeper.align.align`),
+    ``written`` (the parser's reading) only helping to say what the reference gives instead;
+    a library entry (no free text) is compared field by field."""
+    text = raw if raw is not None else str(written.get("_raw") or "")
+    record = work.csl
+    if (
+        is_free_text(text)
+        and work.source == "pubmed"
+        and str(record.get("type", "article-journal")) not in ("book", "chapter")
+        and str(written.get("type", "")) != "chapter"
+    ):
+        return compare_aligned(text, written, work, et_al_style=et_al_style)
+    return compare_fields(written, work, et_al_style=et_al_style)
+
+
+def compare_fields(
     written: CSLItem, work: Work, *, et_al_style: EtAlStyle = "lenient"
 ) -> list[FieldError]:
-    """All citation errors of ``written`` (CSL fields parsed from the text) against ``work``."""
+    """Citation errors of ``written`` (CSL fields read from a library) against ``work``."""
     record = work.csl
     if str(written.get("type", "")) == "chapter" and str(record.get("type", "")) == "book":
         return _compare_chapter_with_book(written, work, et_al_style)
@@ -615,7 +613,7 @@ def compare_reference(
             errors += compare_title(str(w_title), str(r_title))
         if journal and not is_book:
             errors += compare_journal(str(journal), work)
-    w_year, r_years = year_of(written), _record_years(work)
+    w_year, r_years = year_of(written), record_years(work)
     if w_year is not None and r_years and w_year not in r_years:
         shown = "/".join(str(y) for y in sorted(r_years))
         errors.append(
@@ -659,6 +657,218 @@ def compare_reference(
                 f"PMID {w_pmid} is not the record's {r_pmid}",
                 str(w_pmid),
                 r_pmid,
+            )
+        )
+    return errors
+
+
+# --------------------------------------------------------------------------- aligned with the text
+
+
+def compare_aligned(
+    raw: str, written: CSLItem, work: Work, *, et_al_style: EtAlStyle = "lenient"
+) -> list[FieldError]:
+    """Citation errors found by aligning the reference text with its record: what the
+    reference says where the record says otherwise. A field the text does not give is not
+    compared; a correct reference, in any style, has none."""
+    al = align(raw, work, written)
+    errors = _aligned_authors(al, work, et_al_style)
+    errors += _aligned_title(al, written, work)
+    journal = al.journal
+    if journal.agree is not None and journal.agree < 1.0 and journal.written:
+        names = journal_names(work)
+        if not journal_equivalent(journal.written, names):
+            errors.append(
+                FieldError(
+                    "journal",
+                    "different" if journal.agree == 0.0 else "misspelt",
+                    Severity.MINOR,
+                    f"journal {journal.written!r} is neither the record's title nor an "
+                    f"abbreviation of it ({' / '.join(dict.fromkeys(names))})",
+                    journal.written,
+                    journal.record,
+                )
+            )
+    year = al.year
+    if year.agree is not None and year.agree < 1.0:
+        errors.append(
+            FieldError(
+                "year",
+                "different",
+                Severity.MAJOR,
+                f"year {year.written} differs from the record's {year.record}",
+                year.written,
+                year.record,
+            )
+        )
+    if al.volume.agree == 0.0:
+        errors += _compare_number(
+            "volume", al.volume.written, record_value(work, "volume"), Severity.MAJOR
+        )
+    if al.issue.agree == 0.0:
+        errors += _compare_number(
+            "issue", al.issue.written, record_value(work, "issue"), Severity.MINOR
+        )
+    if al.page_written and (al.page.agree == 0.0 or al.last_page.agree == 0.0):
+        errors += compare_pages(al.page_written, str(work.csl.get("page") or ""))
+    for name, match in al.identifiers.items():
+        if match.agree == 0.0 and name in ("DOI", "PMID"):
+            errors.append(
+                FieldError(
+                    name,
+                    "different",
+                    Severity.MAJOR,
+                    f"{name} {match.written} is not the record's {match.record}",
+                    match.written,
+                    match.record,
+                )
+            )
+    return errors
+
+
+def record_value(work: Work, name: str) -> str:
+    return str(work.csl.get(name) or "")
+
+
+def _aligned_title(al: Alignment, written: CSLItem, work: Work) -> list[FieldError]:
+    title = al.title
+    record = str(work.csl.get("title") or "")
+    if title is None or not record or title.main_title_only:
+        return []
+    if title.similarity < 0.5:
+        # the record's title is not in the text: a title the parser read, if any, differs
+        parsed = str(written.get("title") or "")
+        if title.similarity == 0.0 and not parsed:
+            return []
+        if parsed and compare_title(parsed, record):
+            return [
+                FieldError(
+                    "title",
+                    "different",
+                    Severity.MAJOR,
+                    "title differs from the record",
+                    parsed,
+                    record,
+                )
+            ]
+        return []
+    changes = []
+    for op, mine, theirs in title.changes:
+        if op in ("changed", "misspelt"):
+            changes.append(f"{mine!r} for {theirs!r}")
+        elif op == "added":
+            changes.append(f"added {mine!r}")
+        else:
+            changes.append(f"missing {theirs!r}")
+    if not changes:
+        return []
+    severity = Severity.MAJOR if title.similarity < 0.4 else Severity.MINOR
+    return [
+        FieldError(
+            "title",
+            "words",
+            severity,
+            "title differs from the record: " + "; ".join(changes[:6]),
+            title.written,
+            record,
+        )
+    ]
+
+
+def _aligned_authors(al: Alignment, work: Work, style: EtAlStyle) -> list[FieldError]:
+    if not al.author_region or not al.authors or al.first_author is None:
+        return []
+    errors: list[FieldError] = []
+    found = [a for a in al.authors if a.position is not None]
+    complete = work.authors_complete
+    lead = al.authors[0]
+    by_position = sorted(found, key=lambda a: a.position or 0)
+    if lead.position is None or (found and by_position[0].index != 0):
+        shown = by_position[0].written if by_position else (al.unmatched_names or ("",))[0]
+        errors.append(
+            FieldError(
+                "author",
+                "first-different",
+                Severity.MAJOR,
+                f"first author {shown!r} is different; the record has {lead.shown!r}",
+                shown or None,
+                lead.shown,
+            )
+        )
+    elif not lead.exact:
+        errors.append(
+            FieldError(
+                "author",
+                "first-misspelt",
+                Severity.MAJOR,
+                f"first author {lead.written!r} is misspelt; the record has {lead.shown!r}",
+                lead.written,
+                lead.shown,
+            )
+        )
+    for a in found:
+        if a.index and not a.exact:
+            errors.append(
+                FieldError(
+                    "author",
+                    "misspelt",
+                    Severity.MINOR,
+                    f"author {a.written!r} is misspelt; the record has {a.shown!r}",
+                    a.written,
+                    a.shown,
+                )
+            )
+        if not a.initials_ok:
+            errors.append(
+                FieldError(
+                    "author",
+                    "initials",
+                    Severity.MINOR,
+                    f"initials of {a.written} {a.written_initials.upper()!r} differ from the "
+                    f"record's {a.shown!r}",
+                    f"{a.written} {a.written_initials.upper()}".strip(),
+                    a.shown,
+                )
+            )
+    order = [a.index for a in by_position]
+    if order != sorted(order):
+        errors.append(
+            FieldError(
+                "author",
+                "order",
+                Severity.MINOR,
+                "authors are listed in a different order than in the record",
+                ", ".join(a.written for a in by_position),
+                ", ".join(a.shown for a in al.authors[: len(by_position)]),
+            )
+        )
+    last = max((a.index for a in found), default=-1)
+    missing = [a for a in al.authors if a.position is None and a.index < last]
+    if not al.et_al and complete:
+        # without "et al." the whole list is written: the ones after the last are missing too
+        missing = [a for a in al.authors if a.position is None]
+    if missing and found:
+        shown = ", ".join(a.shown for a in missing)
+        errors.append(
+            FieldError(
+                "author",
+                "missing",
+                Severity.MINOR,
+                f"{len(missing)} author(s) of the record missing: {shown}",
+                None,
+                shown,
+            )
+        )
+    if al.et_al and complete and not _et_al_allowed(style, last + 1, len(al.authors)):
+        errors.append(
+            FieldError(
+                "author",
+                "et-al",
+                Severity.MINOR,
+                f"'et al.' after {last + 1} author(s) where the record has "
+                f"{len(al.authors)} (style: {style})",
+                str(last + 1),
+                str(len(al.authors)),
             )
         )
     return errors

@@ -391,7 +391,7 @@ def audit(
         errors: list[FieldError] = []
         work_notices: list[Notice] = []
         if work is not None and res is not None and res.status != Status.IGNORED:
-            errors = compare_reference(ref.fields, work, et_al_style=opts.et_al_style)
+            errors = compare_reference(ref.fields, work, raw=ref.raw, et_al_style=opts.et_al_style)
             work_notices = notices(work)
         for error in errors:
             findings.append(

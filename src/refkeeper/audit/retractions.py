@@ -83,5 +83,12 @@ def notices(work: Work) -> list[Notice]:
     ):
         text = "the cited record is a retraction notice"
         out.append(Notice("is-retraction-notice", Severity.MAJOR, text))
+    if work.removed_characters:
+        names = ", ".join(work.removed_characters)
+        text = (
+            f"the record held control or bidi-override characters ({names}); "
+            "removed from every export and report"
+        )
+        out.append(Notice("control-characters", Severity.MINOR, text))
     order = {Severity.MAJOR: 0, Severity.MINOR: 1, Severity.INFO: 2}
     return sorted(out, key=lambda n: order[n.severity])

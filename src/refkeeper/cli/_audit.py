@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,7 +15,7 @@ from refkeeper.cli._common import CommandError, handle_errors, project_settings
 
 if TYPE_CHECKING:
 
-    from refkeeper.audit import AuditReport
+    from refkeeper.pipeline.facade import AuditReport
 
 FORMATS = ("table", "html", "markdown", "json")
 FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
@@ -91,19 +91,16 @@ def audit_command(
     """Audit DOCUMENTS (default: the project's documents): citation errors against the
     verified records, retractions, claim support with evidence sentences, structure."""
     from refkeeper import pipeline
-    from refkeeper.audit import AuditOptions
-    from refkeeper.audit.compare import EtAlStyle
-    from refkeeper.audit.support import DEFAULT_THRESHOLD
 
     settings = project_settings(ctx, required=False)
     paths = list(documents) or pipeline.find_documents(settings)
     for path in paths:
         if not path.exists():
             raise CommandError(f"{path}: no such file", 2)
-    options = AuditOptions(
-        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-        et_al_style=cast(EtAlStyle, et_al_style),
-    )
+    if output is not None:
+        pages = fmt == "html" and len(paths) > 1
+        pipeline.check_audit_output(settings, paths, output, pages, resolutions_file)
+    options = pipeline.audit_options(threshold, et_al_style)
     reports = pipeline.audit_project(
         settings, paths, options=options, resolutions_file=resolutions_file, offline=offline
     )
@@ -119,37 +116,20 @@ def audit_command(
 
 
 def _emit(reports: list[AuditReport], fmt: str, output: Path | None) -> None:
-    from refkeeper.audit import (
-        render_html,
-        render_json,
-        render_json_many,
-        render_markdown,
-        render_table,
-    )
-    from refkeeper.fsutil import atomic_write_text
+    from refkeeper import pipeline
 
     if fmt == "html" and len(reports) > 1:
         if output is None:
             raise CommandError("--format html with several documents needs -o DIRECTORY", 2)
-        output.mkdir(parents=True, exist_ok=True)
-        for report in reports:
-            target = output / f"{Path(report.source).stem}.audit.html"
-            atomic_write_text(target, render_html(report))
+        for target in pipeline.write_audit_pages(reports, output):
             click.echo(f"wrote {target}", err=True)
         return
-    if fmt == "json":
-        text = render_json(reports[0]) if len(reports) == 1 else render_json_many(reports)
-    elif fmt == "html":
-        text = render_html(reports[0])
-    elif fmt == "markdown":
-        text = "\n".join(render_markdown(r) for r in reports)
-    else:
-        width = 160 if output is not None else shutil.get_terminal_size((160, 24)).columns
-        text = "\n".join(render_table(r, width=width) for r in reports)
+    width = 160 if output is not None else shutil.get_terminal_size((160, 24)).columns
+    text = pipeline.render_reports(reports, fmt, width=width)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        atomic_write_text(output, text)
+        pipeline.write_text(output, text)
         click.echo(f"wrote {output}", err=True)
 
 

@@ -11,7 +11,7 @@ from typing import ParamSpec, TypeVar
 import click
 
 from refkeeper.config import Settings, find_project_root, load_settings, parse_config
-from refkeeper.errors import RefkeeperError
+from refkeeper.pipeline import RefkeeperError
 
 P = ParamSpec("P")
 R = TypeVar("R")

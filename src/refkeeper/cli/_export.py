@@ -68,27 +68,15 @@ def export_command(
     file, or a BibTeX/RIS/MEDLINE library) as BibTeX, BibLaTeX, CSL-JSON, RIS or a formatted
     bibliography."""
     from refkeeper import pipeline
-    from refkeeper.export import EntryCache, export_string, write_atomic
 
     found = pipeline.works_to_export(source, start_directory(ctx))
     works = found.works
-    cache = EntryCache(found.cache_path) if fmt in ("text", "markdown", "html") else None
-    try:
-        text = export_string(
-            works,
-            fmt,
-            style=style or found.style or "nlm-citation-sequence",
-            journal=journal or found.journal or "full",
-            ascii=ascii_,
-            cache=cache,
-        )
-    finally:
-        if cache is not None:
-            cache.close()
+    text = pipeline.export_text(found, fmt, style=style, journal=journal, ascii=ascii_)
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text)
+        pipeline.check_export_output(output, start_directory(ctx), source)
+        pipeline.write_output(output, text)
         click.echo(f"wrote {len(works)} works to {output}", err=True)
 
 
@@ -98,10 +86,10 @@ def export_command(
 def styles_command(search: tuple[str, ...]) -> None:
     """List the CSL styles (name, title; a dependent style shows its parent), or those whose
     name or title contain every word of SEARCH."""
-    from refkeeper.export import list_styles
+    from refkeeper import pipeline
 
     words = " ".join(search)
-    found = list_styles(words or None)
+    found = pipeline.find_styles(words or None)
     if not found:
         click.echo(f"no style matches {words!r}", err=True)
         sys.exit(1)

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from refkeeper.cli._common import handle_errors
-
-_KINDS = ("who", "markdown", "latex", "numbered", "bibtex", "csl-json", "ris", "medline")
+from refkeeper.pipeline.facade import extract_kinds
 
 
 @click.command("extract")
@@ -24,7 +23,7 @@ _KINDS = ("who", "markdown", "latex", "numbered", "bibtex", "csl-json", "ris", "
 )
 @click.option(
     "--kind",
-    type=click.Choice(_KINDS),
+    type=click.Choice(extract_kinds()),
     default=None,
     help="Force the input kind instead of detecting it from the extension and content.",
 )
@@ -38,13 +37,9 @@ _KINDS = ("who", "markdown", "latex", "numbered", "bibtex", "csl-json", "ris", "
 def extract_command(file: Path, fmt: str, kind: str | None, bibliography: Path | None) -> None:
     """Find the claims, references and links of FILE (WHO page, Markdown, LaTeX, numbered
     list, or a BibTeX/CSL-JSON/RIS/MEDLINE library)."""
-    from refkeeper.extract import extract_file
+    from refkeeper import pipeline
 
-    if bibliography is not None:
-        from refkeeper.extract.documents import read_text
-
-        read_text(bibliography)  # a clear error now rather than later
-    extraction = extract_file(file, kind=kind, bibliography=bibliography)
+    extraction = pipeline.extract_one(file, kind=kind, bibliography=bibliography)
     if fmt == "json":
         click.echo(json.dumps(extraction.to_json(), indent=2, ensure_ascii=False))
         return

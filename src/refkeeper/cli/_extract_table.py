@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from refkeeper.models import CSLItem, Extraction
+from refkeeper.pipeline import CSLItem, Extraction
 
 
 def _short(text: str, width: int = 90) -> str:

@@ -122,8 +122,10 @@ def sync(
         out.print(attention)
     for change in result.changes:
         out.print(escape(f"  {change.key}: {change.kind} {change.detail}".rstrip()))
+    for duplicate in result.duplicates:
+        out.print(escape(f"  duplicate: {duplicate.describe()}; numbers kept"))
     for path in result.written:
-        out.print(escape(f"wrote {path.relative_to(settings.root)}"))
+        out.print(escape(f"wrote {pipeline.display_path(path, settings.root)}"))
     for reason in result.fail_reasons:
         console.print(f"[bold red]fail[/]: {escape(reason)}", soft_wrap=True)
     ctx.exit(result.exit_code)

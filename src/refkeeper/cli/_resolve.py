@@ -12,7 +12,7 @@ import click
 from refkeeper.cli._common import CommandError, handle_errors, project_settings
 
 if TYPE_CHECKING:
-    from refkeeper.models import Reference, Resolution
+    from refkeeper.pipeline import Reference, Resolution
 
 
 @click.command("resolve")
@@ -48,6 +48,28 @@ if TYPE_CHECKING:
     default=None,
     help="The SQLite cache file (default: the user's cache dir, or refkeeper.toml).",
 )
+@click.option(
+    "--index",
+    "index",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="A local PubMed index ('refkeeper index build'), asked before the E-utilities "
+    "(default: [sources] pubmed-index of refkeeper.toml).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Resolve --file against --index on the workers of this Dask scheduler "
+    "(tcp://host:8786), results appended to --output as partitions finish (resumable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="With --scheduler: the JSON-lines results file (default: FILE.resolutions.jsonl).",
+)
 @click.pass_context
 @handle_errors
 def resolve_command(
@@ -58,15 +80,20 @@ def resolve_command(
     offline: bool,
     eutils_url: str | None,
     cache: Path | None,
+    index: Path | None,
+    scheduler: str | None,
+    output: Path | None,
 ) -> None:
     """Resolve REFERENCE (free text such as "Timmons CF ... Cancer 76: 1481-9", or pmid:,
     doi:, pmcid:, isbn:) to a verified PubMed or NLM Catalog record, with its evidence."""
     from refkeeper import pipeline
     from refkeeper.config import with_overrides
-    from refkeeper.errors import RetriesExhausted
 
     if reference is None and file_ is None:
         raise click.UsageError("give a REFERENCE or --file FILE")
+    if scheduler is not None:
+        _distributed(ctx, file_, index, scheduler, output)
+        return
     refs = []
     if reference is not None:
         refs.append(pipeline.reference_from_text("r1", reference))
@@ -79,14 +106,33 @@ def resolve_command(
         eutils_url=eutils_url,
         cache_path=cache,
         cache_backend="sqlite" if cache is not None else None,
+        pubmed_index=index,
     )
     try:
         resolutions = pipeline.resolve_texts(settings, refs, offline=offline)
-    except RetriesExhausted as exc:
+    except pipeline.RetriesExhausted as exc:
         if isinstance(exc.partial, list) and exc.partial:
             _render(refs, exc.partial, "table", err=True)  # what was resolved before
         raise
     _render(refs, resolutions, fmt)
+
+
+def _distributed(
+    ctx: click.Context,
+    file_: Path | None,
+    index: Path | None,
+    scheduler: str,
+    output: Path | None,
+) -> None:
+    from refkeeper import pipeline
+
+    folder = index or project_settings(ctx, required=False).pubmed_index
+    if file_ is None or folder is None:
+        raise click.UsageError("--scheduler needs --file FILE and --index DIR")
+    target = output or file_.with_name(file_.name + ".resolutions.jsonl")
+    counts = pipeline.resolve_file_on_dask(file_, folder, scheduler, target)
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    click.echo(f"wrote {target} ({summary})", err=True)
 
 
 def _render(

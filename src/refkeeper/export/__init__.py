@@ -19,7 +19,7 @@ from refkeeper.errors import InputError
 from refkeeper.export.bibliography import (
     FORMATS,
     EntryCache,
-    default_cache_path,
+    Numbering,
     format_bibliography,
     format_entries,
 )
@@ -47,8 +47,10 @@ def export_string(
     journal: str = "full",
     ascii: bool = False,
     cache: EntryCache | None = None,
+    numbering: Numbering | None = None,
 ) -> str:
-    """One entry point for every export format (what ``refkeeper export`` and ``sync`` use)."""
+    """One entry point for every export format (what ``refkeeper export`` and ``sync`` use);
+    ``numbering``: a numbered document's own numbers, for numeric formatted bibliographies."""
     if fmt == "bibtex":
         return to_bibtex(works, ascii=ascii, journal=journal)
     if fmt == "biblatex":
@@ -58,7 +60,7 @@ def export_string(
     if fmt == "ris":
         return to_ris(works, journal=journal)
     if fmt in FORMATS:
-        return format_bibliography(works, style, fmt, cache=cache)
+        return format_bibliography(works, style, fmt, cache=cache, numbering=numbering)
     raise InputError(f"unknown export format {fmt!r}: choose from {', '.join(EXPORT_FORMATS)}")
 
 
@@ -81,10 +83,10 @@ __all__ = [
     "EXPORT_FORMATS",
     "FORMATS",
     "EntryCache",
+    "Numbering",
     "Style",
     "StyleInfo",
     "csl_schema",
-    "default_cache_path",
     "export_string",
     "format_bibliography",
     "format_entries",

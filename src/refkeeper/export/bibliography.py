@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -57,7 +58,10 @@ from refkeeper.errors import InputError, StyleError
 from refkeeper.export import _csl
 from refkeeper.export.csljson import to_csl_items
 from refkeeper.export.styles import Style, load_style
+from refkeeper.fsutil import usable_sqlite_cache
 from refkeeper.models import CSLItem, Work
+
+logger = logging.getLogger("refkeeper.cache")
 
 FORMATS = ("text", "markdown", "html")
 _PANDOC_TO = {"text": "plain", "markdown": "markdown-smart", "html": "html"}
@@ -86,6 +90,7 @@ class EntryCache:
         self._db: sqlite3.Connection | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            usable_sqlite_cache(path, "formatted-entry cache")
             self._db = sqlite3.connect(str(path), check_same_thread=False)
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT)"
@@ -97,16 +102,30 @@ class EntryCache:
             found = {k: self._memory[k] for k in keys if k in self._memory}
             missing = [k for k in keys if k not in found]
             if self._db is not None and missing:
-                for start in range(0, len(missing), 500):
-                    chunk = missing[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
-                    rows = self._db.execute(
-                        f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk
-                    ).fetchall()
-                    for key, value in rows:
-                        found[key] = value
-                        self._memory[key] = value
+                try:
+                    for start in range(0, len(missing), 500):
+                        chunk = missing[start : start + 500]
+                        marks = ",".join("?" * len(chunk))
+                        rows = self._db.execute(
+                            f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk
+                        ).fetchall()
+                        for key, value in rows:
+                            found[key] = value
+                            self._memory[key] = value
+                except sqlite3.DatabaseError as exc:
+                    self._damaged(exc)
             return found
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> None:
+        """Damage found while in use: go on in memory; the next run sets the file aside."""
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return
+        logger.warning(
+            "warning: the formatted-entry cache %s cannot be used (%s); going on without it",
+            self.path,
+            exc,
+        )
+        self.close()
 
     def get(self, key: str) -> str | None:
         return self.get_many([key]).get(key)
@@ -117,10 +136,14 @@ class EntryCache:
         with self._lock:
             self._memory.update(values)
             if self._db is not None:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", values.items()
-                )
-                self._db.commit()
+                try:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
+                        values.items(),
+                    )
+                    self._db.commit()
+                except sqlite3.DatabaseError as exc:
+                    self._damaged(exc)
 
     def __len__(self) -> int:
         return len(self._memory)
@@ -132,13 +155,6 @@ class EntryCache:
 
 
 _DEFAULT_CACHE = EntryCache()
-
-
-def default_cache_path() -> Path:
-    """Where formatted entries are kept: beside the response cache (see ``refkeeper.config``)."""
-    from refkeeper.config import default_cache_path as response_cache
-
-    return response_cache().parent / "bibliography.sqlite"
 
 
 @lru_cache(maxsize=1)
@@ -288,6 +304,43 @@ def _label_template(rendered: Sequence[Rendered], order: Sequence[int]) -> str |
     return template
 
 
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """A numbered document's own numbers, kept in a numeric style's formatted list.
+
+    ``labels``: the document's number of each work, in the order of the works given;
+    ``same_as``: the number of a list entry that repeats another work -> that work's number
+    (the formatted list keeps the slot: "36. Same work as 12.")."""
+
+    labels: tuple[str, ...]
+    same_as: tuple[tuple[str, str], ...] = ()
+
+    def usable(self, count: int) -> bool:
+        """Whole, distinct numbers, one per work."""
+        numbers = [*self.labels, *(dup for dup, _ in self.same_as)]
+        return (
+            len(self.labels) == count
+            and all(n.isdigit() for n in numbers)
+            and len({int(n) for n in numbers}) == len(numbers)
+        )
+
+
+def renumber(
+    entries: Sequence[tuple[str, str, str]], numbering: Numbering, template: str
+) -> list[tuple[str, str, str]]:
+    """Numeric entries (in the works' order) relabelled with the document's numbers, a
+    "Same work as N." entry in each duplicate's slot, sorted by number."""
+    keys = {number: key for (key, _, _), number in zip(entries, numbering.labels, strict=True)}
+    out = [
+        (int(number), (key, template.replace(_NUMBER, number), body))
+        for (key, _, body), number in zip(entries, numbering.labels, strict=True)
+    ]
+    for dup, first in numbering.same_as:
+        entry = (f"{keys.get(first, first)}-{dup}", template.replace(_NUMBER, dup))
+        out.append((int(dup), (*entry, f"Same work as {first}.")))
+    return [entry for _, entry in sorted(out)]
+
+
 def _group(item: CSLItem) -> str:
     names = _csl.names(item, "author") or _csl.names(item, "editor")
     first = ""
@@ -303,8 +356,10 @@ def format_entries(
     fmt: str = "text",
     *,
     cache: EntryCache | None = None,
+    numbering: Numbering | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(citation key, label, body) of every entry, in bibliography order."""
+    """(citation key, label, body) of every entry, in bibliography order. ``numbering``:
+    a numeric style labels the entries with a numbered document's own numbers."""
     if fmt not in FORMATS:
         raise InputError(f"unknown bibliography format {fmt!r}: choose from {', '.join(FORMATS)}")
     loaded = style if isinstance(style, Style) else load_style(style)
@@ -321,7 +376,11 @@ def format_entries(
     if loaded.numeric and not loaded.reorders:
         result = _numeric(items, hashes, loaded, fmt, cache, prefix)
         if result is not None:
-            return [(keys[i], label, body) for i, label, body in result]
+            template, numbered = result
+            entries = [(keys[i], label, body) for i, label, body in numbered]
+            if numbering is not None and numbering.usable(len(entries)):
+                return renumber(entries, numbering, template)
+            return entries
     groups: dict[str, list[str]] = {}
     for item, digest in zip(items, hashes, strict=True):
         groups.setdefault(_group(item), []).append(digest)
@@ -389,8 +448,9 @@ def _numeric(
     fmt: str,
     cache: EntryCache,
     prefix: str,
-) -> list[tuple[int, str, str]] | None:
-    """Numeric styles: render only the entries not cached; None if labels are not templates."""
+) -> tuple[str, list[tuple[int, str, str]]] | None:
+    """Numeric styles: the label template ("\\0N\\0.") and the entries, rendering only those
+    not cached; None if labels are not templates."""
     entry_keys = [f"{prefix}|n|{h}" for h in hashes]
     label_key = f"{prefix}|label"
     found = cache.get_many([*entry_keys, label_key])
@@ -417,7 +477,8 @@ def _numeric(
         values[label_key] = template
         cache.put_many(values)
         found.update(values)
-    return [(i, template.replace(_NUMBER, str(i + 1)), found[k]) for i, k in enumerate(entry_keys)]
+    numbered = enumerate(entry_keys, start=1)
+    return template, [(n - 1, template.replace(_NUMBER, str(n)), found[k]) for n, k in numbered]
 
 
 def assemble(entries: Sequence[tuple[str, str, str]], fmt: str) -> str:
@@ -447,7 +508,9 @@ def format_bibliography(
     fmt: str = "text",
     *,
     cache: EntryCache | None = None,
+    numbering: Numbering | None = None,
 ) -> str:
     """The works' bibliography in CSL ``style`` (name or .csl path) as ``fmt``
-    (``text``, ``markdown`` or ``html``). Numeric styles keep the citation order given."""
-    return assemble(format_entries(works, style, fmt, cache=cache), fmt)
+    (``text``, ``markdown`` or ``html``). Numeric styles keep the citation order given, and
+    with ``numbering`` a numbered document's own numbers."""
+    return assemble(format_entries(works, style, fmt, cache=cache, numbering=numbering), fmt)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from refkeeper.bibfields import expand_pages
 from refkeeper.errors import InputError
 from refkeeper.export import _csl
 from refkeeper.models import Work
@@ -76,7 +77,7 @@ def ris_record(work: Work, key: str, *, journal: str = "full") -> list[str]:
         value = _csl.text(csl, var)
         if value:
             lines.append(_line(tag, value))
-    page = _csl.pages(csl)
+    page = expand_pages(_csl.pages(csl))  # RIS's EP is the last page in full
     if page:
         first, sep, last = page.partition("-")
         lines.append(_line("SP", first if sep and "," not in page else page))

@@ -3,8 +3,11 @@
     >>> from refkeeper.extract import extract_string
     >>> extraction = extract_string(text, kind="who")
 
-One extractor per input kind (``KINDS``); :func:`detect_kind` picks one from the file extension
-and the content, and every entry point lets the caller force it. Every claim and reference keeps
+One format adapter per input kind, registered in :mod:`refkeeper.extract.registry` (``KINDS``),
+over one shared assembly (:mod:`refkeeper.extract.assembly`: sentences -> clean claims -> links
+-> findings); :func:`detect_kind` picks a kind from the file extension and the content, and
+every entry point lets the caller force it. Adapters are pure; the bibliography files a
+document names are read here, at the edge, and handed to them. Every claim and reference keeps
 its raw text and its :class:`~refkeeper.models.Span` (1-based line, 0-based character offsets into
 ``Extraction.text``, the decoded text with ``\\n`` line endings).
 
@@ -21,75 +24,19 @@ an unknown kind, a library file that is not valid JSON or MEDLINE. Everything el
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
 from refkeeper.errors import DocumentError
-from refkeeper.models import Extraction, Reference
-
-KINDS: tuple[str, ...] = (
-    "who",
-    "markdown",
-    "latex",
-    "numbered",
-    "bibtex",
-    "csl-json",
-    "ris",
-    "medline",
+from refkeeper.extract.registry import (
+    KINDS,
+    LIBRARY_KINDS,
+    REGISTRY,
+    Adapter,
+    Inputs,
+    detect_kind,
 )
-LIBRARY_KINDS = frozenset({"bibtex", "csl-json", "ris", "medline"})
-
-_EXTENSIONS = {
-    ".bib": "bibtex",
-    ".bibtex": "bibtex",
-    ".json": "csl-json",
-    ".csljson": "csl-json",
-    ".ris": "ris",
-    ".nbib": "medline",
-    ".medline": "medline",
-    ".tex": "latex",
-    ".ltx": "latex",
-    ".latex": "latex",
-}
-_WHO = re.compile(
-    r"^\s*(?:Click to access Pubmed|Click for details|logo logo|WHO Classification of Tumours)\s*$",
-    re.M | re.I,
-)
-_PANDOC_CITE = re.compile(
-    r"\[[^\[\]\n]*?(?<![\w])-?@[\w{][^\[\]\n]*\](?!\()|(?<![\w@\\`])@[A-Za-z_][\w:.#$%&\-+?<>~/]*\w"
-)
-_LATEX = re.compile(
-    r"\\(?:documentclass|begin\{document\}|[A-Za-z]*cite[A-Za-z]*\*?\s*[\[{]|bibliography\{|addbibresource)"
-)
-
-
-def detect_kind(text: str, path: str | Path | None = None) -> str:
-    """The kind of a document from its extension, then its content."""
-    suffix = Path(path).suffix.lower() if path is not None else ""
-    if suffix in _EXTENSIONS:
-        return _EXTENSIONS[suffix]
-    head = text.lstrip("\ufeff \t\n")[:4096]
-    if head.startswith("@") and re.match(r"@\w+\s*[{(]", head):
-        return "bibtex"
-    if head[:1] in "[{" and suffix not in (".md", ".markdown", ".txt"):
-        return "csl-json"
-    if re.match(r"TY  - ", head):
-        return "ris"
-    if re.match(r"PMID- ", head):
-        return "medline"
-    sample = text[:200_000]
-    if _WHO.search(sample):
-        return "who"
-    if _LATEX.search(sample) and suffix not in (".md", ".markdown"):
-        return "latex"
-    from refkeeper.extract.numbered import has_numbered_list
-
-    if has_numbered_list(text):
-        return "numbered"
-    if _PANDOC_CITE.search(sample) or suffix in (".md", ".markdown", ".rmd", ".qmd"):
-        return "markdown"
-    return "numbered"
+from refkeeper.models import Extraction, Finding, Reference
 
 
 def extract_string(
@@ -102,7 +49,7 @@ def extract_string(
 ) -> Extraction:
     """Claims, references, links and findings of ``text``.
 
-    ``kind`` forces the extractor (one of ``KINDS``); ``base_dir`` is where relative
+    ``kind`` forces the adapter (one of ``KINDS``); ``base_dir`` is where relative
     bibliography paths named in the document are looked up (default: the working directory);
     ``bibliography`` is an extra library file for Markdown and LaTeX citations.
     """
@@ -112,14 +59,46 @@ def extract_string(
         raise DocumentError("empty document", source)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kind = kind or detect_kind(text, source if source != "<string>" else None)
-    extraction = _extract_kind(text, kind, source, base_dir, bibliography)
-    if kind in LIBRARY_KINDS:
+    adapter = REGISTRY[kind or detect_kind(text, source if source != "<string>" else None)]
+    return extract_with(adapter, text, source, read_inputs(adapter, text, base_dir, bibliography))
+
+
+def read_inputs(
+    adapter: Adapter, text: str, base_dir: Path | None, bibliography: Path | None
+) -> Inputs:
+    """The I/O of extraction: the extra library and the bibliographies the document names
+    (relative to ``base_dir``), read before the pure adapter runs."""
+    if adapter.library or adapter.names is None:
+        return Inputs()
+    from refkeeper.extract.libraries import load_bibliography, read_library
+    from refkeeper.extract.sentences import LineIndex
+
+    library: tuple[Reference, ...] = ()
+    if bibliography is not None:
+        refs, _ = read_library(bibliography)
+        library = tuple(refs)
+    named: dict[str, tuple[list[Reference], list[Finding]]] = {}
+    names = adapter.names(text)
+    index = LineIndex(text) if names else None
+    for name, at in names:
+        if name not in named and index is not None:
+            span = index.span(at, at) if adapter.kind == "latex" else None
+            named[name] = load_bibliography(name, base_dir, named_in=adapter.named_in, span=span)
+    return Inputs(library, named)
+
+
+def extract_with(adapter: Adapter, text: str, source: str, inputs: Inputs) -> Extraction:
+    """Run ``adapter`` (pure) and count the document's reference-like blocks: those no
+    reference covers become ``unread-reference-block`` findings."""
+    extraction = adapter.run(text, source, inputs)
+    if adapter.library:
         n = len(extraction.references)
         return replace(extraction, blocks_seen=n, blocks_read=n)
     from refkeeper.extract.blocks import block_findings, not_text_regions
 
-    seen, read, unread = block_findings(text, extraction.references, not_text_regions(text, kind))
+    seen, read, unread = block_findings(
+        text, extraction.references, not_text_regions(text, adapter.kind)
+    )
     return replace(
         extraction,
         findings=extraction.findings + tuple(unread),
@@ -128,41 +107,11 @@ def extract_string(
     )
 
 
-def _extract_kind(
-    text: str, kind: str, source: str, base_dir: Path | None, bibliography: Path | None
-) -> Extraction:
-    if kind in LIBRARY_KINDS:
-        from refkeeper.extract.libraries import extract_library
-
-        return extract_library(text, kind, source)
-    if kind == "who":
-        from refkeeper.extract.who import extract_who
-
-        return extract_who(text, source)
-    if kind == "numbered":
-        from refkeeper.extract.numbered import extract_numbered
-
-        return extract_numbered(text, source)
-    library: tuple[Reference, ...] = ()
-    if bibliography is not None:
-        from refkeeper.extract.libraries import read_library
-
-        refs, _ = read_library(bibliography)
-        library = tuple(refs)
-    if kind == "markdown":
-        from refkeeper.extract.markdown import extract_markdown
-
-        return extract_markdown(text, source, base_dir=base_dir, library=library)
-    from refkeeper.extract.latex import extract_latex
-
-    return extract_latex(text, source, base_dir=base_dir, library=library)
-
-
 def extract_file(
     path: str | Path, *, kind: str | None = None, bibliography: Path | None = None
 ) -> Extraction:
     """:func:`extract_string` on the file at ``path``; relative bibliographies named in the
-    document are looked up next to it. DocumentError when the file cannot be read."""
+    document are read from next to it. DocumentError when the file cannot be read."""
     from refkeeper.extract.documents import read_text
 
     p = Path(path)
@@ -175,4 +124,4 @@ def extract_file(
     )
 
 
-__all__ = ["KINDS", "detect_kind", "extract_file", "extract_string"]
+__all__ = ["KINDS", "LIBRARY_KINDS", "detect_kind", "extract_file", "extract_string"]

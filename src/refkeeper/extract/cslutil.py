@@ -51,7 +51,8 @@ def year_of(item: CSLItem) -> int | None:
 
 def name_from_sorted(text: str) -> dict[str, str]:
     """``'Timmons, Charles F'`` -> family/given; ``'Timmons CF'`` (MEDLINE AU) -> family
-    ``Timmons``, given ``CF``; a name without either form stays literal."""
+    ``Timmons``, given ``CF``; so are initials written with stops or spaces (``'Liu R.'``,
+    ``'Chan W. K.'`` -> given ``R``, ``WK``); a name without any of these forms stays literal."""
     text = " ".join(text.split()).strip().rstrip(",")
     if not text:
         return {"literal": ""}
@@ -61,9 +62,13 @@ def name_from_sorted(text: str) -> dict[str, str]:
         if given.strip():
             out["given"] = given.strip()
         return out
-    m = re.match(r"^(?P<family>.+?)\s+(?P<given>[A-Z]{1,4})$", text)
+    # Initials, bare or with stops, spaces or hyphens: "Timmons CF", "Liu R.", "Chan W. K.",
+    # "Lo L.-J.", "Reh T A".
+    m = re.match(r"^(?P<family>\S.*?)\s+(?P<given>[A-Z](?:\.?[\s-]*[A-Z]){0,3}\.?)$", text)
     if m:
-        return {"family": m.group("family"), "given": m.group("given")}
+        given = m.group("given")
+        compact = "".join(re.findall("[A-Z]", given)) if not given.isalpha() else given
+        return {"family": m.group("family"), "given": compact}
     return {"literal": text}
 
 

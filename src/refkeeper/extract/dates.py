@@ -36,6 +36,8 @@ DATE = (
     rf"|{_MON}(?:\s+{_DAY},?)?\s+{YEAR})"
 )
 """A date as references write it (no anchors; callers add their own context)."""
+MONTH_DAY = rf"{_MON}(?:\s+{_DAY})?(?:\s*-\s*{_DAY})?"
+"""A month and day without the year (Chicago's ``Journal, December 15.``)."""
 
 _DATE_RE = re.compile(DATE, re.IGNORECASE)
 _MONTH_FIRST_RE = re.compile(

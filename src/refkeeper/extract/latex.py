@@ -11,16 +11,18 @@ line; so is a key found in no bibliography.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
+from refkeeper.extract.assembly import assemble
 from refkeeper.extract.cslutil import latex_to_text
+from refkeeper.extract.libraries import LibraryResult, named_library
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
-from refkeeper.link import Citation, link
+from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
 CITE_COMMAND = re.compile(r"\\(?P<cmd>[A-Za-z]*cite[A-Za-z]*)(?P<star>\*?)(?![A-Za-z])")
+TEXTUAL_CITE = re.compile(r"\\(?:[Cc]itet|[Tt]extcite|[Cc]iteauthor)\b")
 NOT_CITES = frozenset({"citestyle", "citation", "citeindextrue", "citeindexfalse", "citesetup"})
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 _BEGIN_DOC = re.compile(r"\\begin\{document\}")
@@ -88,15 +90,31 @@ def _parse_cite(
     return out, i
 
 
+def bibliography_names(text: str) -> list[tuple[str, int]]:
+    """The ``.bib`` files named by ``\\bibliography{a,b}`` (``.bib`` added) and
+    ``\\addbibresource{refs.bib}`` outside comments, with the offset of the command."""
+    nocomment = mask(text, [(m.start(), m.end()) for m in _COMMENT.finditer(text)])
+    names: list[tuple[str, int]] = []
+    for m in BIBLIOGRAPHY.finditer(nocomment):
+        for name in m.group("names").split(","):
+            name = name.strip()
+            if name:
+                names.append((name if name.endswith(".bib") else name + ".bib", m.start()))
+    names.extend((m.group("name").strip(), m.start()) for m in ADDBIBRESOURCE.finditer(nocomment))
+    return names
+
+
 def extract_latex(
     text: str,
     source: str = "<string>",
     *,
-    base_dir: Path | None = None,
     library: Sequence[Reference] = (),
+    named: Mapping[str, LibraryResult] | None = None,
 ) -> Extraction:
-    """Claims, references and links of a LaTeX document."""
-    from refkeeper.extract.libraries import load_bibliography
+    """Claims, references and links of a LaTeX document.
+
+    Pure: the ``.bib`` files the document names (:func:`bibliography_names`) are read by the
+    caller and passed in ``named`` (name -> references and findings)."""
 
     index = LineIndex(text)
     findings: list[Finding] = []
@@ -113,17 +131,8 @@ def extract_latex(
     known: dict[str, Reference] = {}
     for ref in library:
         known.setdefault(ref.key or ref.id, ref)
-    names: list[tuple[str, int]] = []
-    for m in BIBLIOGRAPHY.finditer(nocomment):
-        for name in m.group("names").split(","):
-            name = name.strip()
-            if name:
-                names.append((name if name.endswith(".bib") else name + ".bib", m.start()))
-    names.extend((m.group("name").strip(), m.start()) for m in ADDBIBRESOURCE.finditer(nocomment))
-    for name, at in names:
-        refs, lib_findings = load_bibliography(
-            name, base_dir, named_in="bibliography", span=index.span(at, at)
-        )
+    for name, _ in bibliography_names(text):
+        refs, lib_findings = named_library(name, named, "bibliography")
         for ref in refs:
             known.setdefault(ref.key or ref.id, ref)
         findings.extend(lib_findings)
@@ -154,6 +163,8 @@ def extract_latex(
     regions += [(m.start(), m.end()) for m in _NOCITE.finditer(nocomment)]
     masked = mask(text, regions)
     spans = split_sentences(masked)
+    masked, row_spans = _table_rows(nocomment, masked)
+    spans = sorted(spans + row_spans)
     claims = [
         Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
     ]
@@ -227,21 +238,55 @@ def extract_latex(
     for key, ref in bibitems.items():
         if key not in cited:
             references.append(ref)
-    links, link_findings = link(claims, references, citations)
-    findings.extend(
-        f
-        for f in link_findings
-        if not (f.kind == "uncited-reference" and (nocite_all or f.reference_id in nocited))
-    )
-    return Extraction(
+    return assemble(
         source=source,
         kind="latex",
         text=text,
-        claims=tuple(claims),
-        references=tuple(references),
-        links=links,
-        findings=tuple(findings),
+        masked=masked,
+        claims=claims,
+        references=references,
+        citations=citations,
+        findings=findings,
+        latex=True,
+        keep=lambda c: bool(TEXTUAL_CITE.match(c.marker)),  # "\\citet{k} showed": the subject
+        link_filter=lambda f: (
+            not (f.kind == "uncited-reference" and (nocite_all or f.reference_id in nocited))
+        ),
     )
+
+
+_TABULAR = re.compile(
+    r"\\begin\{(?P<env>tabular[x*]?|longtable|tabulary)\}(?:\[[^\]]*\])?(?:\{[^{}]*\})*"
+    r"(?P<body>.*?)\\end\{(?P=env)\}",
+    re.S,
+)
+_ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
+
+
+def _table_rows(nocomment: str, masked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Table rows that cite: each becomes a claim of its own (cells joined by ``;``). Returns
+    the masked text with those rows put back, and their spans."""
+    spans: list[tuple[int, int]] = []
+    chars: list[str] | None = None
+    for tm in _TABULAR.finditer(nocomment):
+        pos = tm.start("body")
+        end = tm.end("body")
+        for row_end in [*_ROW_END.finditer(nocomment, pos, end), None]:
+            stop = row_end.start() if row_end else end
+            row = nocomment[pos:stop]
+            if CITE_COMMAND.search(row):
+                lead = len(row) - len(row.lstrip())
+                a, b = pos + lead, pos + len(row.rstrip())
+                if b > a:
+                    if chars is None:
+                        chars = list(masked)
+                    for k in range(a, b):
+                        chars[k] = ";" if nocomment[k] == "&" else nocomment[k]
+                    spans.append((a, b))
+            if row_end is None:
+                break
+            pos = row_end.end()
+    return ("".join(chars) if chars is not None else masked), spans
 
 
 def _plain(latex: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -627,6 +627,51 @@ def parse_medline(text: str) -> LibraryResult:
     return refs, findings
 
 
+# --------------------------------------------------------------------------- PMID lists
+
+PMID_LINE = re.compile(r"^[ \t]*(?:PMID:?[ \t]*)?(?P<pmid>\d{1,9})[ \t]*$", re.IGNORECASE)
+
+
+def parse_pmid_list(text: str) -> LibraryResult:
+    """PubMed's "PMID" export (Send to > File > PMID): one PMID per line. Each becomes a
+    reference ``pmid:<n>`` holding the identifier; a line that is not a PMID is a finding."""
+    index = LineIndex(text)
+    refs: list[Reference] = []
+    findings: list[Finding] = []
+    ids = _Ids()
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        m = PMID_LINE.match(line)
+        pmid = normalize_pmid(m.group("pmid")) if m else None
+        span = index.span(start, start + len(line))
+        if pmid is None:
+            findings.append(
+                Finding(
+                    kind="unparsable-entry",
+                    message=f"line {span.line}: {line.strip()[:60]!r} is not a PMID",
+                    severity=Severity.MAJOR,
+                    span=span,
+                    raw=line,
+                )
+            )
+            continue
+        key = f"pmid:{pmid}"
+        ref_id = ids.take(key, findings, line, index, start)
+        refs.append(Reference(ref_id, line.strip(), span, {"id": ref_id, "PMID": pmid}, key=key))
+    if not refs:
+        raise DocumentError("no PMID found (one PMID per line)", None, 1)
+    return refs, findings
+
+
+def looks_like_pmid_list(text: str) -> bool:
+    """Is every non-blank line of ``text`` a PMID (and there is one)?"""
+    lines = [s for s in text.split("\n", 5000) if s.strip()]
+    return bool(lines) and len(lines) < 5000 and all(PMID_LINE.match(s) for s in lines)
+
+
 # --------------------------------------------------------------------------- entry points
 
 PARSERS: dict[str, Callable[[str], LibraryResult]] = {
@@ -634,6 +679,7 @@ PARSERS: dict[str, Callable[[str], LibraryResult]] = {
     "csl-json": parse_csl_json,
     "ris": parse_ris,
     "medline": parse_medline,
+    "pmid-list": parse_pmid_list,
 }
 EXTENSIONS = {
     ".bib": "bibtex",
@@ -688,3 +734,19 @@ def load_bibliography(
             raw=name,
         )
         return [], [finding]
+
+
+def named_library(
+    name: str, named: Mapping[str, LibraryResult] | None, named_in: str
+) -> LibraryResult:
+    """The references of bibliography ``name`` as the caller read them into ``named``; a
+    ``missing-bibliography`` finding when the caller did not read it."""
+    if named is not None and name in named:
+        return named[name]
+    finding = Finding(
+        kind="missing-bibliography",
+        message=f"{named_in}: {name!r} was not read (extract the file with extract_file)",
+        severity=Severity.MAJOR,
+        raw=name,
+    )
+    return [], [finding]

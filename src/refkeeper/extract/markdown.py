@@ -15,14 +15,15 @@ the citation key.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from refkeeper.extract.assembly import assemble
+from refkeeper.extract.libraries import LibraryResult, named_library
 from refkeeper.extract.markdown_syntax import front_matter, prose_mask_regions
 from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
-from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
-from refkeeper.link import Citation, link
+from refkeeper.identifiers import identifier_key_fields
+from refkeeper.link import Citation
 from refkeeper.models import Claim, CSLItem, Extraction, Finding, Reference, Severity, Span
 
 _KEY = r"(?:\{[^{}\n]{1,300}\}|[\w][\w:.#$%&\-+?<>~/()]*)"
@@ -30,7 +31,17 @@ BRACKETED = re.compile(r"(?<![\\!])\[(?P<body>[^\[\]\n]*?@[^\[\]\n]*)\](?![(\[])
 ITEM = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{_KEY})(?P<suffix>.*)$", re.S)
 IN_TEXT = re.compile(rf"(?<![\w@\\`])@(?P<key>{_KEY})(?:\s*\[(?P<locator>[^\[\]\n@]*)\])?")
 UNCLOSED = re.compile(r"(?<![\\!])\[[^\[\]\n]*?-?@\w[^\[\]\n]*$", re.M)
-IDENTIFIER_KEY = re.compile(r"^(?P<prefix>doi|pmid|pmcid|pmc|isbn):(?P<value>.+)$", re.IGNORECASE)
+IDENTIFIER_KEY = re.compile(
+    r"^(?P<prefix>doi|pmid|pubmed|pmcid|pmc|isbn|arxiv|biorxiv|medrxiv|clinicaltrials|url|https?)"
+    r":(?P<value>.+)$",
+    re.IGNORECASE,
+)
+# pandoc-crossref labels: cross-references to figures, tables, sections, equations, listings.
+CROSSREF = re.compile(r"^(?:fig|tbl|sec|eq|lst):", re.IGNORECASE)
+# Manubot citation tags: "[@tag:x]: doi:10.1/..." (or "[@x]: pmid:1") defines a key; not prose.
+TAG_DEFINITION = re.compile(
+    r"^[ \t]{0,3}\[@?(?P<key>[^\[\]\s]+)\]:[ \t]*(?P<target>\S+)[ \t]*$", re.M
+)
 _TRAILING = ".,;:!?)"
 
 
@@ -53,18 +64,7 @@ def identifier_fields(key: str) -> CSLItem | None:
     m = IDENTIFIER_KEY.match(key)
     if not m:
         return None
-    prefix, value = m.group("prefix").lower(), m.group("value")
-    if prefix == "doi":
-        doi = normalize_doi(value)
-        return {"DOI": doi} if doi else {}
-    if prefix == "pmid":
-        pmid = normalize_pmid(value)
-        return {"PMID": pmid} if pmid else {}
-    if prefix in ("pmcid", "pmc"):
-        pmcid = normalize_pmcid(value if value.upper().startswith("PMC") else "PMC" + value)
-        return {"PMCID": pmcid} if pmcid else {}
-    isbn = normalize_isbn(value)
-    return {"ISBN": isbn} if isbn else {}
+    return identifier_key_fields(m.group("prefix"), m.group("value"))
 
 
 def _bibliography_paths(meta: dict[str, Any]) -> list[str]:
@@ -76,15 +76,24 @@ def _bibliography_paths(meta: dict[str, Any]) -> list[str]:
     return []
 
 
+def bibliography_names(text: str) -> list[tuple[str, int]]:
+    """The bibliography files the front matter names, with the offset of the front matter."""
+    meta, _, _ = front_matter(text)
+    return [(name, 0) for name in _bibliography_paths(meta)]
+
+
 def extract_markdown(
     text: str,
     source: str = "<string>",
     *,
-    base_dir: Path | None = None,
     library: Sequence[Reference] = (),
+    named: Mapping[str, LibraryResult] | None = None,
 ) -> Extraction:
-    """Claims, references and links of a Markdown document with pandoc citations."""
-    from refkeeper.extract.libraries import load_bibliography, parse_csl_json
+    """Claims, references and links of a Markdown document with pandoc citations.
+
+    Pure: the bibliographies the front matter names (:func:`bibliography_names`) are read by
+    the caller and passed in ``named`` (name as written -> references and findings)."""
+    from refkeeper.extract.libraries import parse_csl_json
 
     index = LineIndex(text)
     findings: list[Finding] = []
@@ -108,9 +117,7 @@ def extract_markdown(
 
     add(library)
     for name in _bibliography_paths(meta):
-        refs, lib_findings = load_bibliography(
-            name, base_dir, named_in="bibliography named in the front matter"
-        )
+        refs, lib_findings = named_library(name, named, "bibliography named in the front matter")
         add(refs)
         findings.extend(lib_findings)
     inline = meta.get("references")
@@ -121,8 +128,16 @@ def extract_markdown(
         add([Reference(r.id, r.raw, None, r.fields, key=r.key) for r in refs])
         findings.extend(lib_findings)
 
-    # Prose and citations.
+    # Manubot tag definitions.
+    definitions: dict[str, tuple[str, int, int]] = {}  # key -> (target, start, end)
     regions = prose_mask_regions(text)
+    from refkeeper.extract.blocks import not_text_regions
+
+    for dm in TAG_DEFINITION.finditer(mask(text, not_text_regions(text, "markdown"))):
+        definitions.setdefault(dm.group("key"), (dm.group("target"), dm.start(), dm.end()))
+        regions.append((dm.start(), dm.end()))
+
+    # Prose and citations.
     masked = mask(text, regions)
     found: list[tuple[int, int, str, str | None, bool]] = []  # start, end, key, locator, bracketed
     bracket_regions: list[tuple[int, int]] = []
@@ -171,6 +186,26 @@ def extract_markdown(
             return
         ref = known.get(key)
         ident = identifier_fields(key)
+        if key in definitions and ref is None:
+            target, dstart, dend = definitions[key]
+            ident = identifier_fields(target.removeprefix("@"))
+            raw = text[dstart:dend].strip()
+            dspan = index.span(dstart, dend)
+            if ident is None:
+                ident = {}
+            references[key] = Reference(key, raw, dspan, {"id": key, **ident}, key=key)
+            if not ident:
+                findings.append(
+                    Finding(
+                        kind="bad-identifier",
+                        message=f"tag @{key} is defined as {target!r}, not a valid identifier",
+                        severity=Severity.MAJOR,
+                        span=dspan,
+                        reference_id=key,
+                        raw=raw,
+                    )
+                )
+            return
         if ref is not None:
             fields = dict(ref.fields)
             if ident:
@@ -192,6 +227,8 @@ def extract_markdown(
                 )
 
     for start, end, key, locator, _bracketed in found:
+        if CROSSREF.match(key):
+            continue  # a pandoc-crossref label, not a citation
         span = index.span(start, end)
         reference_for(key, span)
         ci = containing(spans, start)
@@ -222,17 +259,17 @@ def extract_markdown(
                 severity=Severity.INFO,
             )
         )
-    ref_list = list(references.values())
-    links, link_findings = link(claims, ref_list, citations)
-    findings.extend(f for f in link_findings if f.kind != "uncited-reference")
-    return Extraction(
+    return assemble(
         source=source,
         kind="markdown",
         text=text,
-        claims=tuple(claims),
-        references=tuple(ref_list),
-        links=links,
-        findings=tuple(findings),
+        masked=masked,
+        claims=claims,
+        references=list(references.values()),
+        citations=citations,
+        findings=findings,
+        keep=lambda c: c.marker.startswith("@"),  # "As @key showed": the key stays, as a word
+        link_filter=lambda f: f.kind != "uncited-reference",
     )
 
 

@@ -30,7 +30,22 @@ def plain_headings(text: str) -> list[tuple[int, int]]:
         after = i + 1 >= len(lines) or not lines[i + 1][2].strip()
         if before and after:
             out.append((start, end))
+        elif before and _glued_heading(line, lines[i + 1][2]):
+            out.append((start, end))  # a heading with its paragraph right under it
     return out
+
+
+def _glued_heading(line: str, following: str) -> bool:
+    """A short capitalised line standing first in its paragraph, the next line starting a
+    sentence: "Epidemiology" over "Most patients are ...". A wrapped sentence's first line
+    is longer than this."""
+    text = line.strip()
+    return (
+        len(text) <= 60
+        and len(text.split()) <= 8
+        and text[:1].isupper()
+        and following.strip()[:1].isupper()
+    )
 
 
 _HTML_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][^<>\n]{0,200}>")

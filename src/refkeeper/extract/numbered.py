@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from refkeeper.extract.assembly import assemble
 from refkeeper.extract.markdown_syntax import prose_mask_regions
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import LineIndex, iter_lines, mask, split_sentences, squash
-from refkeeper.link import Citation, link
+from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
 _NUMS = r"\d{1,3}(?:\s*[-–,]\s*\d{1,3})*"
@@ -206,16 +207,15 @@ def extract_numbered(text: str, source: str = "<string>") -> Extraction:
         Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
     ]
     citations = number_citations(masked, spans, claims, index, prose_end, findings)
-    links, link_findings = link(claims, references, citations)
-    findings.extend(link_findings)
-    return Extraction(
+    return assemble(
         source=source,
         kind="numbered",
         text=text,
-        claims=tuple(claims),
-        references=tuple(references),
-        links=links,
-        findings=tuple(findings),
+        masked=masked,
+        claims=claims,
+        references=references,
+        citations=citations,
+        findings=findings,
     )
 
 

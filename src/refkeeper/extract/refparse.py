@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from refkeeper.extract import refsegments as seg
-from refkeeper.extract.dates import DATE, parse_date
+from refkeeper.extract.dates import DATE, MONTH_DAY, parse_date
 from refkeeper.extract.names import PARTICLES, NameList, parse_names, strip_editor_marker
 from refkeeper.extract.pages import parse_pages
 from refkeeper.extract.refbooks import has_publisher, is_date_piece, parse_book, parse_chapter
 from refkeeper.extract.refstate import (
     ParseState,
     is_abbreviated,
+    set_journal,
     set_title,
     split_title_journal,
     year_of,
@@ -136,7 +137,7 @@ def _accept(names: NameList | None, *, year_follows: bool) -> bool:
     """Full-name lists of one name are accepted only with a year after them, or initials."""
     if names is None or not names.names:
         return False
-    if names.style == "full" and len(names.names) == 1 and not year_follows:
+    if names.style == "full" and len(names.names) == 1 and not year_follows and not names.et_al:
         given = str(names.names[0].get("given", ""))
         return "." in given
     return True
@@ -190,7 +191,9 @@ def _take_authors(text: str, st: ParseState) -> str:
             names = None  # "Tuberculosis in the United States: prevalence": a title
         year_follows = False
         if names is not None and names.style == "full":
-            year_follows = bool(seg.YEAR_START_RE.match(text[end:].lstrip(" .,")))
+            after = text[end:].lstrip(" .,")
+            # MLA "Smith, John. “Title.”": a quoted title follows the one name
+            year_follows = after[:1] in "\"'" or bool(seg.YEAR_START_RE.match(after))
             if best is not None and best[1].style == "vancouver" and len(names.names) < 2:
                 # "Smith J. Liver Tumours": a title, not "Smith J. Liver" + "Tumours"
                 names = names if year_follows else None
@@ -332,7 +335,20 @@ def _parse_body(rest: str, st: ParseState) -> None:
     if m_in and m_in.start() > 0:
         parse_chapter(rest[: m_in.start()], rest[m_in.end() :], st)
         return
-    if _parse_journal(rest, st, volume_only=nature):
+    if rest[:1] in "\"'" and "title" not in st.fields:
+        # Chicago, MLA, Harvard, IEEE: the title in quotes, the journal after it
+        m_qt = (_DQ_TITLE_RE if rest[0] == '"' else _SQ_TITLE_RE).match(rest)
+        if m_qt and m_qt.group("rest"):
+            set_title(m_qt.group("title"), st)
+            rest = m_qt.group("rest").strip()
+            m_date = seg.TRAILING_PAREN_DATE_RE.search(rest, max(0, len(rest) - 40))
+            if m_date and m_date.start() > 0 and st.set_date(m_date.group("date")):
+                rest = rest[: m_date.start()].rstrip(" ,.")
+                nature = True
+    if "title" in st.fields and (m_mla := _MLA_LOCATOR_RE.search(rest)) and m_mla.start() > 0:
+        _mla_journal(rest, m_mla, st)
+        return
+    if not _ends_with_month_date(rest) and _parse_journal(rest, st, volume_only=nature):
         return
     if _parse_segments(rest, st):
         return
@@ -341,15 +357,33 @@ def _parse_body(rest: str, st: ParseState) -> None:
         st.fields["type"] = "article-journal"
         split_title_journal(rest, st)
         return
+    dated = False
+    if "title" not in st.fields:
+        undated = _strip_tail_dates(rest, st)
+        dated = undated != rest.rstrip(" .")
+        rest = undated
     segs = seg.split_sentences(rest)
     while len(segs) > 1 and is_date_piece(segs[-1]) and st.set_date(segs[-1].rstrip(". ")):
         segs.pop()
+        dated = True
     if "publisher" in st.fields:
         set_title(" ".join(segs), st)  # "Title (Publisher, 2023)": nothing else to read
         return
     m_year = _TRAILING_YEAR_RE.search(segs[-1])
     if m_year and st.set_date(m_year.group("y")):
         segs[-1] = segs[-1][: m_year.start()]  # "WHO. Noncommunicable disease; 2016."
+    if "title" in st.fields:
+        # the title was quoted; a journal without volume or pages (ahead of print)
+        journal = _strip_tail_dates(" ".join(segs), st)
+        if journal:
+            st.fields["type"] = "article-journal"
+            set_journal(journal, st)
+            return
+    if (dated or nature or "issued" in st.fields) and len(segs) > 1 and "author" in st.fields:
+        # ahead of print: "Title. J Strength Cond Res. 2019 Dec 4." (no volume, no pages)
+        st.fields["type"] = "article-journal"
+        split_title_journal(" ".join(segs), st)
+        return
     set_title(segs[0], st)
     if len(segs) > 1:
         unread = seg.snippet(" ".join(segs[1:]))
@@ -369,6 +403,9 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
         m_lab = seg.LABELLED_LOCATOR_RE.search(body, max(0, len(body) - 80))
         if m_lab and m_lab.start() > 0:
             return _labelled_journal(body, m_lab, st)
+    m_ty = _LOCATOR_YEAR_RE.search(body, max(0, len(body) - 40))
+    if m_ty and st.set_date(m_ty.group("y")):
+        body = body[: m_ty.start()]  # JCO "J Law Med 31:447-465, 2024"
     m = seg.LOCATOR_RE.search(body, max(0, len(body) - 100))
     while (
         m
@@ -411,7 +448,16 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
             else None
         )
         m3 = seg.VOLUME_ONLY_RE.search(body, max(0, len(body) - 12)) if volume_only else None
-        if m2:
+        m4 = _VOLUME_ISSUE_END_RE.search(body, max(0, len(body) - 30))
+        m5 = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60)) if ";" in body[-30:] else None
+        if m5 and m5.start() > 0:
+            # ahead of print: "Ecology. 2019 Dec 16;e02952.", "J Hazard Mater. 2019;121805."
+            st.set_pages(m5.group("pages"))
+            pre = body[: m5.start()] + m5.group("date")
+        elif m4 and m4.start() > 0 and not m2:
+            vol, iss = m4.group("vol"), m4.group("iss")  # APA "Journal, 11(1)." (no pages)
+            pre = body[: m4.start()]
+        elif m2:
             vol, iss = m2.group("vol"), m2.group("iss")
             pre = body[: m2.start()] + m2.group("date")
         elif m3 and m3.start() > 0:
@@ -499,7 +545,7 @@ def _parse_segments(rest: str, st: ParseState) -> bool:
         st.fields["type"] = "article-journal"
         split_title_journal(" ".join(head), st, head)
         return True
-    if has_publisher(segs) or seg.has_edition(rest):
+    if has_publisher(segs) or (seg.has_edition(rest) and seg.EDITION_RE.search(rest)):
         if nums:
             pages = nums[-2:] if len(nums) >= 2 else nums
             st.set_pages("-".join(pages))
@@ -511,6 +557,69 @@ def _parse_segments(rest: str, st: ParseState) -> bool:
 
 
 _YEAR_ANYWHERE_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+_DATE_ELOCATOR_RE = re.compile(
+    rf"(?P<date>{DATE})\s*;\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
+    re.IGNORECASE,
+)
+"""A date and an electronic locator or pages, without a volume; a lone number of up to four
+digits is a volume (``Cancer. 1995;76.``)."""
+_LOCATOR_YEAR_RE = re.compile(r"(?<=\d)[,;]\s*(?P<y>(?:1[5-9]|20)\d\d)$")
+_VOLUME_ISSUE_END_RE = re.compile(r",\s*(?P<vol>\d{1,5})\s*\((?P<iss>[^()]{1,20})\)$")
+_MONTH_DATE_END_RE = re.compile(rf"(?<=[.,]\s)(?P<date>{DATE})\.?$", re.IGNORECASE)
+
+
+_DQ_TITLE_RE = re.compile(r'^"(?P<title>[^"]{2,800}?)[,.]?"\s*[,.:;]?\s*(?P<rest>.*)$')
+_SQ_TITLE_RE = re.compile(r"^'(?P<title>.{2,800}?)[,.]?'(?=[,.;:]|\s*$)[,.:;]?\s*(?P<rest>.*)$")
+_MLA_LOCATOR_RE = re.compile(
+    rf"[,.]\s*vol\.\s*(?P<vol>[A-Za-z]?\d{{1,5}}[A-Za-z]?)(?:,\s*no\.\s*(?P<iss>[\w\-/]{{1,12}}))?"
+    rf"(?:,\s*(?P<date>{DATE}))?(?:,\s*pp?\.\s*(?P<pages>[\w\-]{{1,30}}))?\s*\.?$",
+    re.IGNORECASE,
+)
+"""MLA: ``Journal, vol. 8, no. 2, 2019, p. 118.`` (the date before the pages)."""
+_TAIL_DATES_RE = re.compile(
+    rf"(?:[,.;]?\s*\(?(?P<date>{DATE})\)?|,\s*(?P<md>{MONTH_DAY}))\s*\.?$", re.IGNORECASE
+)
+
+
+def _strip_tail_dates(text: str, st: ParseState) -> str:
+    """``Journal (2019).``, ``Journal. 2019 Dec 4.``, ``Journal, December 15.`` (the year
+    given after the authors): the text without its trailing date, which is recorded."""
+    body = text.rstrip(" .")
+    for _ in range(2):
+        m = _TAIL_DATES_RE.search(body, max(0, len(body) - 40))
+        if not m or m.start() == 0:
+            break
+        if m.group("date"):
+            if not st.set_date(m.group("date")):
+                break
+        elif "issued" not in st.fields:
+            break
+        body = body[: m.start()].rstrip(" .,;")
+    return body
+
+
+def _mla_journal(body: str, m: re.Match[str], st: ParseState) -> None:
+    st.fields["volume"] = m.group("vol")
+    if m.group("iss"):
+        st.fields["issue"] = m.group("iss")
+    if m.group("date"):
+        st.set_date(m.group("date"))
+    if m.group("pages"):
+        st.set_pages(m.group("pages"))
+    st.fields["type"] = "article-journal"
+    set_journal(body[: m.start()], st)
+
+
+def _ends_with_month_date(text: str) -> bool:
+    """Does ``text`` end with a date naming its month (``2019 Dec 4.``, ``December 4,
+    2019.``), so that the numbers there are no volume or pages?"""
+    tail = text.rstrip()[-60:]
+    m = _MONTH_DATE_END_RE.search(tail)
+    if not (m and any(c.isalpha() for c in m.group("date"))):
+        return False
+    before = tail[: m.start()]
+    # "Journal, December 16, 2019." yes; IEEE "pp. 45-67, Mar. 2001" no
+    return before.endswith(". ") or not any(c.isdigit() for c in before[-30:])
 
 
 def _tail_date(text: str) -> re.Match[str] | None:

@@ -16,6 +16,24 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 _NUM_DASH_RE = re.compile(rf"(?<=\d)\s*[-{_DASHES}]+\s*(?=[A-Za-z]{{0,2}}\d)")
+_MONTH_DASH_RE = re.compile(
+    rf"(?<=\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?:[a-z]{{0,6}}\.?)"
+    rf"\s*[{_DASHES}]\s*(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|(?:1[5-9]|20)\d\d)\b)"
+)
+"""A dash between months (``May–Jun``, ``Dec–2008 Jan``), written as a hyphen."""
+_ONLINE_RE = re.compile(
+    r"[.,;]?\s*\b(?:Published\s+online|Online\s+ahead\s+of\s+print|Epub)\b[:\s]*"
+    r"(?=(?:[A-Za-z]{3,9}\.?\s+)?(?:\d{1,2},?\s+)?(?:1[5-9]|20)\d\d\b)",
+    re.IGNORECASE,
+)
+"""AMA's ``Journal. Published online December 4, 2019.``: the date is the work's."""
+_ONLINE_TAIL_RE = re.compile(
+    r"[;,.]?\s*\b(?:published\s+online|online\s+ahead\s+of\s+print)(?:\s+[A-Za-z]{3,9}\.?"
+    r"(?:\s+\d{1,2})?)?\s*\.?$|\s*\[Preprint\]",
+    re.IGNORECASE,
+)
+"""The Lancet's ``Journal 2019; published online Dec 15.`` (the year stands before), and
+Harvard's ``[Preprint]``: nothing more to read there."""
 _QUOTES = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-"}
 )
@@ -177,6 +195,11 @@ def clean_text(raw: str) -> str:
     text = " ".join(text.split())
     if "-" in text or not text.isascii():
         text = _NUM_DASH_RE.sub("-", text)
+        if "-" not in text or not text.isascii():
+            text = _MONTH_DASH_RE.sub("-", text)
+    if "nline" in text or "Epub" in text or "[Preprint]" in text:
+        text = _ONLINE_TAIL_RE.sub("", text)
+        text = _ONLINE_RE.sub(". ", text).replace(". . ", ". ")
     return text
 
 

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from refkeeper.bibfields import expand_pages
+from refkeeper.extract.assembly import assemble
 from refkeeper.extract.numbered import BRACKET_MARKER, expand_numbers
 from refkeeper.extract.refs import build_reference
 from refkeeper.extract.sentences import (
@@ -34,7 +35,7 @@ from refkeeper.extract.sentences import (
     split_sentences,
     squash,
 )
-from refkeeper.link import Citation, link
+from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
 MARKER_LINE = re.compile(
@@ -297,7 +298,13 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
         s = lines[i][2].strip()
         nxt = next_nonblank(i)
         followed_by_block = nxt is not None and kinds[nxt] in ("block", "marker")
-        if not _TERMINAL.search(s) and len(s.split()) <= 10 and not followed_by_block:
+        ends_in_marker = _TRAILING_NUMBERS.search(s) is not None
+        if (
+            not _TERMINAL.search(s)
+            and len(s.split()) <= 10
+            and not followed_by_block
+            and not ends_in_marker
+        ):
             kinds[i] = "heading"
 
     # Attach blocks to the prose before them; bridge continuations across them.
@@ -349,6 +356,7 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
     citations: list[Citation] = []
     last_prose_line = max((i for i, k in enumerate(kinds) if k == "prose"), default=-1)
     refs_seen = 0
+    numbered_labels: set[str] = set()
     for bi, b in enumerate(scan.blocks):
         refs_seen += b.in_refs
         start = lines[b.first][0]
@@ -362,6 +370,15 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
         label = b.label
         if b.in_refs and label is None:
             label = str(refs_seen)
+        ci = preceding(spans, attached[bi]) if bi in attached else None
+        marked = False  # the claim ends in the block's number ("... parts 1"): codes.iarc.fr
+        if ci is not None and label is None:
+            cs, ce = spans[ci]
+            tail = _TRAILING_NUMBERS.search(masked, max(cs, ce - 40), ce)
+            if tail and tail.group(1).isdigit() and tail.group(1) not in numbered_labels:
+                label = tail.group(1)
+                numbered_labels.add(label)
+                marked = True
         ref, problems = build_reference(
             ref_id,
             text[start:end],
@@ -384,9 +401,7 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
                     raw=ref.raw,
                 )
             )
-        if bi in attached:
-            anchor = attached[bi]
-            ci = preceding(spans, anchor)
+        if bi in attached and not marked:
             if ci is not None:
                 mspan = (
                     index.span(lines[b.marker][0], lines[b.marker][1])
@@ -411,16 +426,15 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
     if any(r.label for r in references):
         citations.extend(_numbered_citations(masked, spans, claims, index))
     citations.sort(key=lambda c: c.span.start if c.span else -1)
-    links, link_findings = link(claims, references, citations)
-    findings.extend(link_findings)
-    return Extraction(
+    return assemble(
         source=source,
         kind="who",
         text=text,
-        claims=tuple(claims),
-        references=tuple(references),
-        links=links,
-        findings=tuple(findings),
+        masked=masked,
+        claims=claims,
+        references=references,
+        citations=citations,
+        findings=findings,
     )
 
 

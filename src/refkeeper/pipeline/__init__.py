@@ -6,7 +6,27 @@ No click and no printing here: the CLI is a thin layer over these functions.
     pipeline.ignore(settings, "key")
 """
 
+from refkeeper.errors import RefkeeperError, RetriesExhausted
+from refkeeper.models import CSLItem, Extraction, Reference, Resolution
 from refkeeper.pipeline.auditing import audit_project, resolutions_provider
+from refkeeper.pipeline.facade import (
+    audit_options,
+    export_text,
+    extract_kinds,
+    extract_one,
+    find_styles,
+    render_reports,
+    write_audit_pages,
+    write_output,
+    write_text,
+)
+from refkeeper.pipeline.guard import check_audit_output, check_export_output
+from refkeeper.pipeline.indexing import (
+    build_index,
+    index_stats,
+    resolve_file_on_dask,
+    update_index,
+)
 from refkeeper.pipeline.manual import (
     ExportSource,
     ignore,
@@ -17,7 +37,13 @@ from refkeeper.pipeline.manual import (
     pin,
     works_to_export,
 )
-from refkeeper.pipeline.outputs import audit_paths, render_audit, render_outputs, work_for_export
+from refkeeper.pipeline.outputs import (
+    audit_paths,
+    display_path,
+    render_audit,
+    render_outputs,
+    work_for_export,
+)
 from refkeeper.pipeline.project import (
     ClientFactory,
     extract_documents,
@@ -33,6 +59,27 @@ from refkeeper.pipeline.resolving import (
 from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
 
 __all__ = [
+    "build_index",
+    "index_stats",
+    "resolve_file_on_dask",
+    "update_index",
+    "CSLItem",
+    "Extraction",
+    "RefkeeperError",
+    "Reference",
+    "Resolution",
+    "RetriesExhausted",
+    "audit_options",
+    "check_audit_output",
+    "check_export_output",
+    "export_text",
+    "extract_kinds",
+    "extract_one",
+    "find_styles",
+    "render_reports",
+    "write_audit_pages",
+    "write_output",
+    "write_text",
     "reference_from_text",
     "references_from_file",
     "resolve_texts",
@@ -45,6 +92,7 @@ __all__ = [
     "Progress",
     "SyncResult",
     "audit_paths",
+    "display_path",
     "extract_documents",
     "find_documents",
     "ignore",

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from refkeeper.config import Settings
 from refkeeper.library import read_lock
 from refkeeper.models import Extraction, Resolution
-from refkeeper.pipeline.project import make_client
+from refkeeper.pipeline.project import close_sources, make_sources
 
 if TYPE_CHECKING:
     from refkeeper.audit import AuditOptions, AuditReport
-    from refkeeper.audit.run import ResolutionsProvider
+    from refkeeper.pipeline.providers import ResolutionsProvider
 
 
 def resolutions_provider(
@@ -22,13 +22,17 @@ def resolutions_provider(
 ) -> ResolutionsProvider:
     """``resolutions_file`` when given; else the project's lock, then (unless ``offline``)
     the cache and the network for what the lock does not hold."""
-    from refkeeper.audit.run import json_provider, lock_provider, network_provider
+    from refkeeper.pipeline.providers import json_provider, lock_provider, network_provider
 
     if resolutions_file is not None:
         return json_provider(resolutions_file)
 
     def online(extraction: Extraction) -> Mapping[str, Resolution]:
-        return network_provider(make_client(settings, offline=offline))(extraction)
+        sources = make_sources(settings, offline=offline)
+        try:
+            return network_provider(sources)(extraction)
+        finally:
+            close_sources(sources)
 
     return lock_provider(read_lock(settings.lock_path), None if offline else online)
 
@@ -42,7 +46,7 @@ def audit_project(
     offline: bool = False,
 ) -> list[AuditReport]:
     """One audit report per document."""
-    from refkeeper.audit.run import audit_documents
+    from refkeeper.pipeline.providers import audit_documents
 
     provider = resolutions_provider(settings, resolutions_file=resolutions_file, offline=offline)
     return audit_documents(documents, provider, options=options)

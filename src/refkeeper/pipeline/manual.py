@@ -23,7 +23,13 @@ from refkeeper.library import (
 )
 from refkeeper.models import Resolution, Status, Work
 from refkeeper.pipeline.outputs import work_for_export
-from refkeeper.pipeline.project import FLOCK_NAME, ClientFactory, make_client, project_lock
+from refkeeper.pipeline.project import (
+    FLOCK_NAME,
+    ClientFactory,
+    find_documents,
+    make_sources,
+    project_lock,
+)
 from refkeeper.pipeline.state import STATE_NAME
 
 if TYPE_CHECKING:
@@ -79,10 +85,10 @@ def pin(
     with project_lock(settings.root):
         lock = read_lock(settings.lock_path)
         entry = _lookup_entry(lock, ref, settings)
-        client = client_factory() if client_factory else make_client(settings, offline=offline)
+        sources = make_sources(settings, offline=offline, client_factory=client_factory)
         from refkeeper.resolve import resolve_identifier
 
-        resolution = resolve_identifier(ident, client)
+        resolution = resolve_identifier(ident, sources)
         if resolution.work is None and ident.startswith("isbn:"):
             resolution = manual_book(entry.fields, ident, today)
         if resolution.work is None:
@@ -129,11 +135,15 @@ LOCAL_FILES = (STATE_NAME, FLOCK_NAME)
 def init_project(directory: Path, *, force: bool = False) -> Path:
     """Write a commented starter refkeeper.toml, and keep refkeeper's machine-local files
     out of git (.gitignore); refkeeper.lock itself is meant to be committed."""
-    from refkeeper.config import CONFIG_NAME, STARTER_CONFIG
+    from refkeeper.config import CONFIG_NAME, STARTER_CONFIG, parse_config
+    from refkeeper.pipeline import guard
 
     path = directory / CONFIG_NAME
     if path.exists() and not force:
         raise InputError(f"{CONFIG_NAME} already exists (use --force to overwrite)", str(path))
+    # The starter's outputs must not land on a file the documents there are or name.
+    settings = parse_config(STARTER_CONFIG, root=directory.resolve(), environ={})
+    guard.check_outputs(settings, find_documents(settings, strict=False))
     atomic_write_text(path, STARTER_CONFIG)
     ignore_file = directory / ".gitignore"
     present = ignore_file.read_text(encoding="utf-8") if ignore_file.exists() else ""
@@ -163,7 +173,8 @@ class ExportSource:
 def works_to_export(source: Path | None, start: Path) -> ExportSource:
     """The works of ``source`` (a refkeeper.lock, a CSL-JSON file, or a BibTeX/RIS/MEDLINE
     library as written), or of the lock of the project found from ``start``."""
-    from refkeeper.export import csljson, default_cache_path
+    from refkeeper.config import default_entry_cache_path
+    from refkeeper.export import csljson
 
     if source is not None and source.suffix.lower() == ".json":
         try:
@@ -173,7 +184,7 @@ def works_to_export(source: Path | None, start: Path) -> ExportSource:
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", str(source)) from exc
         works = list(csljson.parse_csl_json(text, str(source)))
-        return ExportSource(works, None, None, default_cache_path())
+        return ExportSource(works, None, None, default_entry_cache_path())
     if source is not None and source.name != "refkeeper.lock":
         from refkeeper.extract import extract_file
 
@@ -181,15 +192,14 @@ def works_to_export(source: Path | None, start: Path) -> ExportSource:
         for ref in extract_file(source).references:
             key = ref.key or ref.id
             works.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
-        return ExportSource(works, None, None, default_cache_path())
+        return ExportSource(works, None, None, default_entry_cache_path())
     if source is not None:
-        return ExportSource(
-            locked_works(Settings(root=source.resolve().parent)), None, None, default_cache_path()
-        )
+        settings = Settings(root=source.resolve().parent)
+        return ExportSource(locked_works(settings), None, None, settings.entry_cache_path)
     settings = load_settings(start)
     return ExportSource(
         locked_works(settings),
         settings.outputs.style,
         settings.outputs.journal,
-        settings.cache_path.parent / "bibliography.sqlite",
+        settings.entry_cache_path,
     )

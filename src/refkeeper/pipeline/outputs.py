@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from refkeeper.models import Work
 
 if TYPE_CHECKING:
     from refkeeper.audit import AuditReport
+    from refkeeper.export import Numbering
 
 
 def work_for_export(entry: LockEntry) -> Work:
@@ -24,15 +26,18 @@ def work_for_export(entry: LockEntry) -> Work:
     return Work(id=entry.key, source="document", csl={**entry.fields, "id": entry.key})
 
 
-def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Path, str]:
-    """Every configured export rendered in memory, in citation order."""
+def render_outputs(
+    settings: Settings, entries: Sequence[LockEntry], numbering: Numbering | None = None
+) -> dict[Path, str]:
+    """Every configured export rendered in memory, in citation order; the formatted
+    bibliography keeps a numbered document's own ``numbering`` (numeric styles)."""
     from refkeeper.export import EntryCache, export_string
 
     works = [work_for_export(e) for e in entries]
     out = settings.outputs
     # Formatted entries are kept per record and style: a repeat run formats only what changed.
     cache = (
-        EntryCache(settings.cache_path.parent / "bibliography.sqlite") if out.bibliography else None
+        EntryCache(settings.entry_cache_path) if out.bibliography else None
     )
     targets = (
         (out.bibtex, "bibtex"),
@@ -45,9 +50,28 @@ def render_outputs(settings: Settings, entries: Sequence[LockEntry]) -> dict[Pat
     for name, fmt in targets:
         if name:
             rendered[settings.root / name] = export_string(
-                works, fmt, style=out.style, journal=out.journal, cache=cache
+                works,
+                fmt,
+                style=out.style,
+                journal=out.journal,
+                ascii=out.ascii,
+                cache=cache,
+                numbering=numbering,
             )
     return rendered
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to the project root when inside it (``refkeeper-out/audit.html``),
+    else as ``os.path.relpath`` gives it, or absolute when on another drive."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        pass
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return str(path)
 
 
 def format_for(path: str) -> str:
@@ -99,7 +123,10 @@ def audit_paths(settings: Settings, documents: Sequence[Path]) -> list[Path]:
     path = settings.root / name
     if len(documents) <= 1:
         return [path]
-    stems = [str(d.relative_to(settings.root).with_suffix("")).replace("/", "_") for d in documents]
+    stems = [
+        display_path(d.with_suffix(""), settings.root).replace("../", "").replace("/", "_")
+        for d in documents
+    ]
     return [path.with_name(f"{path.stem}-{stem}{path.suffix}") for stem in stems]
 
 

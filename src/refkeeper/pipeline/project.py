@@ -15,10 +15,10 @@ from refkeeper.config import Settings
 from refkeeper.errors import InputError, ProjectBusy
 from refkeeper.models import Extraction
 from refkeeper.pipeline.outputs import is_output, output_paths
-from refkeeper.pipeline.state import STATE_NAME
+from refkeeper.pipeline.state import STATE_NAME, read_state
 
 if TYPE_CHECKING:
-    from refkeeper.resolve import EntrezClient
+    from refkeeper.resolve import EntrezClient, Source
 
 FLOCK_NAME = ".refkeeper.lock.flock"
 """The file two runs on one project lock (flock) so that they never interleave."""
@@ -50,28 +50,38 @@ def project_lock(root: Path, timeout: float = 120.0) -> Iterator[None]:
         handle.close()
 
 
-def find_documents(settings: Settings) -> list[Path]:
-    """The documents the config names (globs relative to the project root), sorted."""
-    if not settings.documents:
+def find_documents(settings: Settings, *, strict: bool = True) -> list[Path]:
+    """The documents the config names (globs relative to the project root), sorted.
+    ``strict=False``: whatever matches now, and no error when nothing does."""
+    if not settings.documents and strict:
         raise InputError("no documents configured ([project] documents)", str(settings.config_path))
     found: dict[Path, None] = {}
+    ours = _written_by_refkeeper(settings)
     for pattern in settings.documents:
         matches = sorted(glob.glob(pattern, root_dir=settings.root, recursive=True))
-        if not matches:
+        if not matches and strict:
             raise InputError(
                 f"no document matches {pattern!r} (relative to {settings.root})",
                 str(settings.config_path),
             )
         for match in matches:
             path = settings.root / match
-            if path.is_file() and not is_output(settings, path):
+            # A file at an output path that refkeeper did not write is the user's: it stays
+            # a document, and the output guard refuses to overwrite it.
+            if path.is_file() and not (is_output(settings, path) and match in ours):
                 found[path] = None
-    if not found:
+    if not found and strict:
         raise InputError(
             "the documents configured match only refkeeper's own outputs",
             str(settings.config_path),
         )
     return list(found)
+
+
+def _written_by_refkeeper(settings: Settings) -> set[str]:
+    """The outputs the last sync wrote (as recorded in .refkeeper.state), and the lock."""
+    recorded = read_state(settings).get("outputs")
+    return {*(recorded if isinstance(recorded, dict) else ()), settings.lock_path.name}
 
 
 def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[Extraction]:
@@ -101,7 +111,34 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
         email=settings.email,
         tool=settings.tool,
         offline=offline,
+        trusted_hosts=settings.trusted_hosts,
+        give_up_after=settings.give_up_after,
+        max_answer_mb=settings.max_answer_mb,
     )
+
+
+def make_sources(
+    settings: Settings, *, offline: bool = False, client_factory: ClientFactory | None = None
+) -> list[Source]:
+    """The sources these settings name, in the order they are asked: the local PubMed index
+    (``[sources] pubmed-index``) first, the E-utilities (through ``client_factory``'s client
+    when given; offline, the cache only) last."""
+    from refkeeper.resolve import EntrezSource
+
+    sources: list[Source] = []
+    if settings.pubmed_index is not None:
+        from refkeeper.resolve.local import LocalPubMedSource
+
+        sources.append(LocalPubMedSource(settings.pubmed_index))
+    client = client_factory() if client_factory else make_client(settings, offline=offline)
+    sources.append(EntrezSource(client))
+    return sources
+
+
+def close_sources(sources: Sequence[Source]) -> None:
+    """Release what the sources hold open."""
+    for source in sources:
+        source.close()
 
 
 def remove_stale_temp_files(settings: Settings, documents: Sequence[Path]) -> None:

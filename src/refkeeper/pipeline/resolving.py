@@ -8,7 +8,7 @@ from pathlib import Path
 from refkeeper.config import Settings
 from refkeeper.errors import DocumentError
 from refkeeper.models import Reference, Resolution, Span
-from refkeeper.pipeline.project import make_client
+from refkeeper.pipeline.project import close_sources, make_sources
 
 
 def reference_from_text(ref_id: str, raw: str, line: int | None = None) -> Reference:
@@ -46,10 +46,10 @@ def resolve_texts(
     from refkeeper.resolve import resolve_identifier, resolve_references
     from refkeeper.resolve.strategy import is_identifier
 
-    client = make_client(settings, offline=offline)
+    sources = make_sources(settings, offline=offline)
     try:
         if len(refs) == 1 and is_identifier(refs[0].raw):
-            return [resolve_identifier(refs[0].raw, client)]
-        return resolve_references(refs, client)
+            return [resolve_identifier(refs[0].raw, sources)]
+        return resolve_references(refs, sources)
     finally:
-        client.session.close()
+        close_sources(sources)

@@ -12,7 +12,7 @@ from typing import Any
 from refkeeper.config import Settings
 from refkeeper.fsutil import atomic_write_text
 from refkeeper.models import Extraction
-from refkeeper.pipeline.outputs import output_paths
+from refkeeper.pipeline.outputs import display_path, output_paths
 
 STATE_NAME = ".refkeeper.state"
 
@@ -33,7 +33,7 @@ def inputs_digest(settings: Settings, documents: Sequence[Path], lock_bytes: byt
     h.update(repr((settings.outputs, settings.key_pattern)).encode())
     h.update(hashlib.sha256(lock_bytes).digest())
     for path in documents:
-        h.update(b"\0" + str(path.relative_to(settings.root)).encode() + b"\0")
+        h.update(b"\0" + display_path(path, settings.root).encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
@@ -61,7 +61,7 @@ def outputs_current(
     """True when the outputs are as the last sync wrote them (untouched since), and, given
     ``inputs``, that sync was made from exactly these inputs."""
     recorded = state.get("outputs")
-    expected = {str(p.relative_to(settings.root)) for p in output_paths(settings, documents)[1:]}
+    expected = {display_path(p, settings.root) for p in output_paths(settings, documents)[1:]}
     return (
         (inputs is None or state.get("inputs") == inputs)
         and isinstance(recorded, dict)
@@ -87,10 +87,11 @@ def write_state(
     counts: Mapping[str, int],
     reasons: Mapping[str, list[str]],
     retry: bool,
+    notes: Sequence[Mapping[str, str]] = (),
 ) -> None:
     """Remember what this sync was made from, what it wrote and what it found."""
     outputs = {
-        str(p.relative_to(settings.root)): file_digest(p)
+        display_path(p, settings.root): file_digest(p)
         for p in output_paths(settings, documents)[1:]
     }
     state = {
@@ -100,5 +101,6 @@ def write_state(
         "counts": dict(counts),
         "reasons": dict(reasons),
         "retry": retry,
+        "notes": [dict(n) for n in notes],
     }
     atomic_write_text(settings.root / STATE_NAME, json.dumps(state, indent=1, sort_keys=True))

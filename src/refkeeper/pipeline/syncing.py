@@ -23,9 +23,12 @@ from refkeeper.library import (
     canonical,
     dumps_lock,
     lock_from_bytes,
+    read_lock_file,
     write_lock,
 )
 from refkeeper.models import Extraction, Reference, Resolution, Severity, Status, Work
+from refkeeper.pipeline import guard
+from refkeeper.pipeline.numbering import Duplicate, document_numbering
 from refkeeper.pipeline.outputs import (
     audit_paths,
     format_for,
@@ -37,7 +40,7 @@ from refkeeper.pipeline.project import (
     ClientFactory,
     extract_documents,
     find_documents,
-    make_client,
+    make_sources,
     project_lock,
     remove_stale_temp_files,
 )
@@ -51,7 +54,7 @@ from refkeeper.pipeline.state import (
 
 if TYPE_CHECKING:
     from refkeeper.audit import AuditReport
-    from refkeeper.resolve import EntrezClient
+    from refkeeper.resolve import Source
 
 Progress = Callable[[int, int], None]
 
@@ -80,6 +83,7 @@ class SyncResult:
     audits: tuple[AuditReport, ...] = ()
     resolved_now: int = 0
     memoized: bool = False
+    duplicates: tuple[Duplicate, ...] = ()
 
 
 @dataclass(slots=True)
@@ -110,8 +114,10 @@ def sync(
     fail_level = fail_on or settings.fail_on
     with project_lock(settings.root):
         documents = find_documents(settings)
+        roles = guard.input_roles(settings, documents)
+        guard.check_outputs(settings, documents, roles)  # before anything is resolved
         remove_stale_temp_files(settings, documents)
-        lock_bytes = settings.lock_path.read_bytes() if settings.lock_path.exists() else b""
+        lock_bytes = read_lock_file(settings.lock_path)
         inputs = inputs_digest(settings, documents, lock_bytes)
         state = read_state(settings)
         memo = (
@@ -121,15 +127,13 @@ def sync(
             return memo
         old_lock = lock_from_bytes(lock_bytes, str(settings.lock_path))
         extractions = extract_documents(documents, settings.root)
-        client: EntrezClient | None = None
+        sources: list[Source] | None = None
 
-        def get_client() -> EntrezClient:
-            nonlocal client
-            if client is None:
-                client = (
-                    client_factory() if client_factory else make_client(settings, offline=offline)
-                )
-            return client
+        def get_sources() -> list[Source]:
+            nonlocal sources
+            if sources is None:
+                sources = make_sources(settings, offline=offline, client_factory=client_factory)
+            return sources
 
         old_index = old_lock.index()  # built once: by key, fingerprint and identifier
         plan, pending = _match(extractions, old_index, offline)
@@ -143,12 +147,12 @@ def sync(
                 old_lock,
                 old_index,
                 settings,
-                get_client,
+                get_sources,
                 progress,
                 changes,
             )
         if refresh:
-            changes += _refresh(plan, get_client(), today)
+            changes += _refresh(plan, get_sources(), today)
         changes += _settle(plan, old_lock)
 
         order = list(dict.fromkeys(plan.order))
@@ -160,7 +164,12 @@ def sync(
         # when none changed and the files are as last written, nothing is rendered again.
         # (an unchanged lock is the bytes on disk: no need to serialise it again)
         new_bytes = dumps_lock(new_lock).encode() if lock_changed else lock_bytes
-        rendered_from = rendered_digest(settings, new_bytes, order, extractions)
+        numbering, duplicates = document_numbering(
+            extractions, plan.ref_entry, [e.key for e in cited]
+        )
+        rendered_from = rendered_digest(
+            settings, new_bytes, [*order, repr(numbering)], extractions
+        )
         up_to_date = state.get("rendered") == rendered_from and outputs_current(
             settings, documents, state, None
         )
@@ -173,12 +182,16 @@ def sync(
         if up_to_date:
             unchanged += output_paths(settings, documents)[1:]
         else:
-            rendered = render_outputs(settings, cited)
+            rendered = render_outputs(settings, cited, numbering)
             for path, report in zip(audit_paths(settings, documents), audits or (), strict=False):
                 rendered[path] = render_audit(report, format_for(path.name))
+            keys = {path: what for what, path in guard.output_targets(settings, documents)}
             for path, text in rendered.items():
+                guard.check_write(settings, keys.get(path, "an output"), path, roles)
                 (written if atomic_write_text(path, text) else unchanged).append(path)
         # The lock last: a failure above leaves the previous lock in place.
+        if lock_changed:
+            guard.check_lock(settings, roles)
         if lock_changed and write_lock(settings.lock_path, new_lock):
             written.append(settings.lock_path)
         else:
@@ -202,6 +215,7 @@ def sync(
             rendered=rendered_from,
             counts=counts,
             reasons=reasons_by_level,
+            notes=[d.to_json() for d in duplicates],
             retry=any(e.status is Status.UNRESOLVED for e in live),
         )
         reasons = reasons_by_level[fail_level]
@@ -215,6 +229,7 @@ def sync(
             fail_reasons=tuple(reasons),
             audits=tuple(audits or ()),
             resolved_now=resolved_now,
+            duplicates=tuple(duplicates),
         )
 
 
@@ -248,7 +263,7 @@ def _resolve_pending(
     old_lock: Lock,
     index: LockIndex,
     settings: Settings,
-    get_client: Callable[[], EntrezClient],
+    get_sources: Callable[[], list[Source]],
     progress: Progress | None,
     changes: list[Change],
 ) -> int:
@@ -257,7 +272,7 @@ def _resolve_pending(
     unique: dict[str, Reference] = {}
     for _, ref, fp, _ in pending:
         unique.setdefault(fp, ref)
-    resolutions = _resolve(list(unique.values()), get_client(), progress)
+    resolutions = _resolve(list(unique.values()), get_sources(), progress)
     by_fp = dict(zip(unique.keys(), resolutions, strict=True))
     taken = set(old_lock.entries) | set(plan.entries)
     work_key: dict[str, str] = {
@@ -391,15 +406,16 @@ def _fail_reasons(
 
 
 def _resolve(
-    refs: Sequence[Reference], client: EntrezClient, progress: Progress | None
+    refs: Sequence[Reference], sources: Sequence[Source], progress: Progress | None
 ) -> list[Resolution]:
     from refkeeper.resolve import resolve_references
 
-    return resolve_references(refs, client, progress=progress)
+    return resolve_references(refs, sources, progress=progress)
 
 
-def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Change]:
-    """Re-fetch every PubMed record in use and report what changed upstream; look books
+def _refresh(plan: _Plan, sources: Sequence[Source], today: date | None) -> list[Change]:
+    """Re-fetch every PubMed record in use (from the first source that holds it: a local
+    index answers with its newest version) and report what changed upstream; look books
     pinned only by their ISBN up in the NLM Catalog again."""
     by_pmid = {e.work.pmid: e for e in plan.entries.values() if e.work is not None and e.work.pmid}
     by_isbn = [
@@ -408,12 +424,13 @@ def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Chan
         if e.work is not None and e.work.source == "manual" and (e.pinned or "").startswith("isbn:")
     ]
     changes: list[Change] = []
-    client.refresh = True  # past the cache: the point is to see what changed upstream
-    try:
-        fresh = {w.pmid: w for w in client.fetch_pubmed(sorted(by_pmid)) if w.pmid}
-        catalogued = {e.key: _catalogue_lookup(e, client) for e in by_isbn}
-    finally:
-        client.refresh = False
+    # past the cache: the point is to see what changed upstream
+    fresh: dict[str, Work] = {}
+    for source in sources:
+        missing = [p for p in sorted(by_pmid) if p not in fresh]
+        if missing:
+            fresh.update((w.pmid, w) for w in source.fetch(missing, refresh=True) if w.pmid)
+    catalogued = {e.key: _catalogue_lookup(e, sources) for e in by_isbn}
     for pmid, entry in by_pmid.items():
         new = fresh.get(pmid)
         old = entry.work
@@ -437,11 +454,11 @@ def _refresh(plan: _Plan, client: EntrezClient, today: date | None) -> list[Chan
     return changes
 
 
-def _catalogue_lookup(entry: LockEntry, client: EntrezClient) -> Resolution | None:
+def _catalogue_lookup(entry: LockEntry, sources: Sequence[Source]) -> Resolution | None:
     """The NLM Catalog record of a book pinned by ISBN, when the catalogue now has it."""
     from refkeeper.resolve import resolve_identifier
 
-    resolution = resolve_identifier(entry.pinned or "", client)
+    resolution = resolve_identifier(entry.pinned or "", sources, refresh=True)
     return resolution if resolution.work is not None else None
 
 
@@ -486,4 +503,9 @@ def _memoized(
         exit_code=1 if reasons else 0,
         fail_reasons=tuple(str(r) for r in reasons),
         memoized=True,
+        duplicates=tuple(
+            Duplicate(str(n["source"]), str(n["number"]), str(n["same_as"]), str(n["key"]))
+            for n in state.get("notes", ())
+            if isinstance(n, dict) and {"source", "number", "same_as", "key"} <= n.keys()
+        ),
     )

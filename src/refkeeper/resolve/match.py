@@ -19,7 +19,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from refkeeper.bibfields import edition_number, year_of
+from refkeeper.align import ABSENT, Alignment, align, reference_text, tokenize, words_of
+from refkeeper.bibfields import MONTHS, edition_number, year_of
 from refkeeper.models import Candidate, CSLItem, Status, Work
 
 ACCEPT = 0.80
@@ -33,10 +34,12 @@ WEIGHTS: dict[str, float] = {
     "identifier": 3.0,
     "title": 4.0,
     "first_author": 2.0,
+    "authors": 1.0,
     "author_count": 0.5,
     "year": 1.5,
     "journal": 1.5,
     "volume": 1.0,
+    "issue": 0.5,
     "page": 1.5,
     "edition": 2.0,
 }
@@ -69,18 +72,12 @@ def first_page(value: object, *, keep_zeros: bool = False) -> str:
     return text if keep_zeros else (text.lstrip("0") or text)
 
 
-
-
 def _names(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     for role in ("author", "editor"):
         names = item.get(role)
         if isinstance(names, list) and names:
             return [n for n in names if isinstance(n, Mapping)]
     return []
-
-
-def _family(name: Mapping[str, Any]) -> str:
-    return norm_text(name.get("family") or name.get("literal") or "")
 
 
 def _initials(name: Mapping[str, Any]) -> str:
@@ -109,23 +106,6 @@ def title_similarity(a: object, b: object) -> float:
     return best
 
 
-def name_similarity(ref: Mapping[str, Any], cand: Mapping[str, Any]) -> float:
-    a, b = _family(ref), _family(cand)
-    if not a or not b:
-        return 0.0
-    if a == b or a.replace(" ", "") == b.replace(" ", ""):
-        score = 1.0
-    elif set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()):
-        score = 0.9  # compound names: "Garcia" vs "Garcia Lopez", "van der Berg" vs "Berg"
-    else:
-        ratio = fuzz.ratio(a, b) / 100
-        score = ratio if ratio >= 0.8 else 0.0
-    ia, ib = _initials(ref), _initials(cand)
-    if score and ia and ib and ia[0] != ib[0]:
-        score *= 0.8
-    return score
-
-
 def journal_abbreviates(abbrev: str, full: str) -> bool:
     """Does ``abbrev`` ("am j surg pathol") abbreviate ``full`` ("the american journal of
     surgical pathology")? Each abbreviated word is a prefix of the next significant word."""
@@ -134,34 +114,6 @@ def journal_abbreviates(abbrev: str, full: str) -> bool:
     if not short or len(short) != len(words):
         return False
     return all(w.startswith(s) for s, w in zip(short, words, strict=True))
-
-
-def journal_similarity(ref: Mapping[str, Any], work: Work) -> float | None:
-    mine = {norm_text(ref.get(k)) for k in ("container-title", "container-title-short")}
-    mine.discard("")
-    theirs = {
-        norm_text(v)
-        for v in (
-            work.journal_iso,
-            work.journal_full,
-            work.csl.get("container-title"),
-            work.csl.get("container-title-short"),
-        )
-    }
-    theirs.discard("")
-    if not mine or not theirs:
-        return None
-    if mine & theirs:
-        return 1.0
-    squash = {t.replace(" ", "") for t in theirs}
-    if any(m.replace(" ", "") in squash for m in mine):
-        return 1.0
-    for m in mine:
-        for t in theirs:
-            if journal_abbreviates(m, t) or journal_abbreviates(t, m):
-                return 0.95
-    best = max(fuzz.ratio(m, t) / 100 for m in mine for t in theirs)
-    return best if best >= 0.85 else 0.0
 
 
 # ---------------------------------------------------------------------- scoring
@@ -219,48 +171,90 @@ def _identifier_agreement(ref: Mapping[str, Any], work: Work) -> float | None:
     return result
 
 
+def _quick_overlap(text: str, work: Work) -> bool:
+    """Worth aligning: some of the record's title words, or its first author and a number,
+    are in the reference at all (most candidates of a batched search are not)."""
+    words = set(words_of(text))
+    title = [w for w in words_of(work.csl.get("title")) if len(w) > 3]
+    if title and sum(w in words for w in title) >= max(1, 0.3 * len(title)):
+        return True
+    names = _names(work.csl)
+    family = words_of(names[0].get("family") or names[0].get("literal")) if names else []
+    numbers = {str(work.csl.get(k) or "").split("-")[0] for k in ("volume", "page")}
+    return bool(family) and family[-1] in words and bool(numbers & words)
+
+
+def _title_written(al: Alignment, text: str) -> bool:
+    """Does the reference write a title at all? Words that are neither the record's names,
+    journal nor labels: three or more of them are a title (of this record or another)."""
+    if al.title is not None and al.title.similarity >= 0.5:
+        return True
+    explained = {w for a in al.authors if a.written for w in words_of(a.written)}
+    explained |= set(words_of(al.journal.written)) if al.journal.agree else set()
+    loose = [
+        t
+        for t in tokenize(text)
+        if len(t.norm) >= 4
+        and not t.is_number
+        and t.norm not in explained
+        and not (t.text.isupper() and len(t.text) <= 6)
+        and t.norm not in MONTHS
+        and t.norm not in ("etal",)
+    ]
+    return len(loose) >= 3
+
+
 def score_candidate(ref: CSLItem, work: Work) -> Score:
-    """Score one candidate record against a reference's fields. Pure."""
-    csl = work.csl
+    """Score one candidate record against a reference. Pure.
+
+    The reference's text (``_raw``, or its fields rendered) is aligned with the record
+    (:func:`refkeeper.align.align`); parsed fields only help where the text is unclear."""
     fields: dict[str, float] = {}
     blockers: list[str] = []
-
     ident = _identifier_agreement(ref, work)
     if ident is not None:
         fields["identifier"] = ident
-
-    if ref.get("title") and csl.get("title"):
-        fields["title"] = title_similarity(ref["title"], csl["title"])
-    if csl.get("title") and fields.get("title", 0.0) < 0.95 and ref.get("_raw"):
-        # the parser may have cut the title wrongly; the record's whole title written in the
-        # reference is as good as a parsed one
-        theirs = norm_text(csl["title"])
-        if len(theirs.split()) >= 4 and f" {theirs} " in f" {norm_text(ref['_raw'])} ":
-            fields["title"] = 0.98
-
-    ref_names, cand_names = _names(ref), _names(csl)
-    if ref_names and cand_names:
-        fields["first_author"] = name_similarity(ref_names[0], cand_names[0])
-        if not ref.get("_et_al") and len(ref_names) > 1:
-            diff = abs(len(ref_names) - len(cand_names))
+    text = reference_text(ref)
+    if not text or (ident is None and not _quick_overlap(text, work)):
+        if text and work.csl.get("title"):
+            fields["title"] = 0.0
+            blockers.append("title differs (0.00)")
+        score = (
+            sum(WEIGHTS[k] * v for k, v in fields.items())
+            / max(sum(WEIGHTS[k] for k in fields), 1e-9)
+            if fields
+            else 0.0
+        )
+        return Score(work, score, fields, tuple(blockers))
+    al = align(text, work, ref)
+    csl = work.csl
+    title_sim: float | None = None
+    if al.title is not None and _title_written(al, text):
+        title_sim = al.title.similarity
+        if ref.get("title") and csl.get("title"):
+            title_sim = max(title_sim, title_similarity(ref["title"], csl["title"]))
+        fields["title"] = title_sim
+    if al.first_author is not None:
+        fields["first_author"] = al.first_author
+    if al.authors_share is not None:
+        fields["authors"] = al.authors_share
+        if al.authors and not al.authors[0].initials_ok:
+            fields["first_author"] = fields.get("first_author", 0.0) * 0.8
+        written = sum(1 for a in al.authors if a.position is not None) + len(al.unmatched_names)
+        if not al.et_al and written > 1:
+            diff = abs(written - len(al.authors))
             fields["author_count"] = 1.0 if diff == 0 else 0.5 if diff == 1 else 0.0
-        elif len(ref_names) > len(cand_names):
+        elif written > len(al.authors):
             fields["author_count"] = 0.0
-
-    ry, cy = year_of(ref), year_of(csl)
-    if ry and cy:
-        fields["year"] = 1.0 if ry == cy else 0.6 if abs(ry - cy) == 1 else 0.0
-
-    journal = journal_similarity(ref, work)
-    if journal is not None and work.source == "pubmed":
-        fields["journal"] = journal
-
-    if ref.get("volume") and csl.get("volume"):
-        fields["volume"] = 1.0 if norm_text(ref["volume"]) == norm_text(csl["volume"]) else 0.0
-
-    if ref.get("page") and csl.get("page"):
-        fields["page"] = 1.0 if first_page(ref["page"]) == first_page(csl["page"]) else 0.0
-
+    for name, match in (
+        ("year", al.year),
+        ("journal", al.journal if work.source == "pubmed" else ABSENT),
+        ("volume", al.volume),
+        ("issue", al.issue),
+        ("page", al.page),
+    ):
+        if match.agree is not None:
+            fields[name] = match.agree
     re_, ce = edition_number(ref.get("edition")), edition_number(csl.get("edition"))
     if re_ and ce:
         fields["edition"] = 1.0 if re_ == ce else 0.0
@@ -268,34 +262,52 @@ def score_candidate(ref: CSLItem, work: Work) -> Score:
     total = sum(WEIGHTS[k] for k in fields)
     score = sum(WEIGHTS[k] * v for k, v in fields.items()) / total if total else 0.0
 
-    # Hard checks: however high the sum, these contradictions block acceptance.
     if fields.get("identifier") == 1.0:
         # the identifier decides unless the rest contradicts it (a mistyped PMID/DOI)
-        if "title" in fields and fields["title"] < 0.5 and fields.get("first_author", 0) < 0.9:
+        others = sum(
+            1 for k in ("first_author", "year", "journal", "volume", "page") if fields.get(k) == 0
+        )
+        title = fields.get("title", 1.0)
+        if (title < 0.5 and fields.get("first_author", 0) < 0.8) or (title < 0.8 and others >= 2):
             blockers.append("the identifier's record has a different title")
-    else:
-        if "title" in fields and fields["title"] < 0.8:
-            blockers.append(f"title differs ({fields['title']:.2f})")
-        if "title" not in fields and not all(
-            fields.get(k, 0.0) >= 0.9 for k in ("first_author", "year", "volume", "page")
-        ):
-            blockers.append("no title to compare and the citation fields do not all agree")
-        if "title" in fields and not (
-            fields.get("first_author", 0.0) >= 0.7
-            or fields.get("year", 0.0) >= 1.0
-            or ("first_author" not in fields and "year" not in fields)
-        ):
-            blockers.append("neither first author nor year agrees")
-        if fields.get("identifier") == 0.0:
-            blockers.append("the reference's identifier belongs to another record")
-    if fields.get("year") == 0.0:
-        blockers.append(f"year differs ({ry} vs {cy})")
-    if "first_author" in fields and fields["first_author"] < 0.7:
-        blockers.append("first author differs")
+        return Score(work, score, fields, tuple(blockers))
+    if fields.get("identifier") == 0.0:
+        blockers.append("the reference's identifier belongs to another record")
     if fields.get("edition") == 0.0:
         blockers.append("edition differs")
-    if fields.get("volume") == 0.0 and fields.get("page") == 0.0:
-        blockers.append("volume and page both differ")
+    # Disagreements: one is a citation error, two are another work.
+    differ: list[str] = []
+    if "title" in fields:
+        if fields["title"] < 0.8:
+            blockers.append(f"title differs ({fields['title']:.2f})")
+        elif al.title is not None and (al.title.distinct or fields["title"] < 0.9):
+            differ.append(f"title words differ ({fields['title']:.2f})")
+    elif not all(fields.get(k, 0.0) >= 0.9 for k in ("first_author", "year", "volume", "page")):
+        blockers.append("no title to compare and the citation fields do not all agree")
+    if fields.get("first_author") == 0.0:
+        differ.append("first author differs")
+    if "year" in fields and fields["year"] < 1.0:
+        differ.append(f"year differs ({al.year.written} vs {al.year.record})")
+    if fields.get("journal") == 0.0:
+        differ.append("journal differs")
+    if fields.get("volume") == 0.0:
+        differ.append("volume differs")
+    if fields.get("page") == 0.0:
+        differ.append("first page differs")
+    if fields.get("issue") == 0.0 and differ:
+        differ.append("issue differs")
+    agreeing = sum(
+        1
+        for k in ("first_author", "year", "journal", "volume", "page")
+        if fields.get(k, 0.0) >= 0.8
+    )
+    if len(differ) >= 2:
+        blockers.extend(differ)
+    elif differ and (agreeing < 3 or fields.get("title", 1.0) < 0.9):
+        blockers.extend(differ)
+        blockers.append("too few other fields agree")
+    elif not differ and "title" in fields and agreeing == 0 and fields.get("authors", 0) < 0.5:
+        blockers.append("neither first author nor year agrees")
     return Score(work, score, fields, tuple(blockers))
 
 

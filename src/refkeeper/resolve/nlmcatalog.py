@@ -8,12 +8,13 @@ edition, publisher, place, year and the ISBN normalised to 13 digits.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from refkeeper.errors import ResponseError
 from refkeeper.identifiers import normalize_isbn
 from refkeeper.models import CSLItem, Work
-from refkeeper.resolve.xmlsafe import flat_text, parse_xml, text_of
+from refkeeper.resolve.xmlsafe import flat_text, parse_xml, text_of, unsafe_characters
 
 __all__ = ["parse_nlmcatalog_xml"]
 
@@ -145,4 +146,9 @@ def parse_nlmcatalog_xml(data: bytes) -> list[Work]:
     Raises ResponseError for an HTML page, an ``<ERROR>`` answer or malformed/truncated XML.
     """
     root = parse_xml(data, what="NLM Catalog efetch answer", root="NLMCatalogRecordSet")
-    return [_record(r) for r in root.iterfind("NLMCatalogRecord")]
+    works = []
+    for record in root.iterfind("NLMCatalogRecord"):
+        work = _record(record)
+        removed = unsafe_characters(record)
+        works.append(replace(work, removed_characters=removed) if removed else work)
+    return works

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from refkeeper.bibfields import MONTHS, expand_pages
 from refkeeper.errors import ResponseError
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid
 from refkeeper.models import AbstractSection, Comment, CSLItem, Work, abstract_csl
-from refkeeper.resolve.xmlsafe import flat_text, parse_xml, text_of
+from refkeeper.resolve.xmlsafe import (
+    clean_text,
+    flat_text,
+    parse_xml,
+    text_of,
+    unsafe_characters,
+)
 
 __all__ = [
     "parse_pubmed_xml",
@@ -181,7 +187,7 @@ def _own_ids(article_id_list: Any) -> dict[str, str]:
         return ids
     for node in article_id_list.iterfind("ArticleId"):
         kind = node.get("IdType", "pubmed")
-        value = (node.text or "").strip()
+        value = clean_text(node.text or "").strip()
         if value and kind not in ids:
             ids[kind] = value
     return ids
@@ -371,10 +377,13 @@ def work_from_element(record: Any) -> Work | None:
     """One parsed ``PubmedArticle`` / ``PubmedBookArticle`` element -> Work (None for other
     elements). For callers that hold the lxml tree already (the fake E-utilities server)."""
     if record.tag == "PubmedArticle":
-        return _article(record)
-    if record.tag == "PubmedBookArticle":
-        return _book_article(record)
-    return None
+        work = _article(record)
+    elif record.tag == "PubmedBookArticle":
+        work = _book_article(record)
+    else:
+        return None
+    removed = unsafe_characters(record)
+    return replace(work, removed_characters=removed) if removed else work
 
 
 def parse_pubmed_xml(data: bytes) -> list[Work]:

@@ -1,7 +1,7 @@
 """The cached HTTP session refkeeper talks to the E-utilities through.
 
-``make_session`` builds a :class:`requests_cache.CachedSession` (SQLite in the user's cache
-directory by default, or Redis for a team's shared cache) with:
+``make_session`` builds a :class:`requests_cache.CachedSession` (SQLite at the path the caller
+gives, Redis for a team's shared cache, or memory) with:
 
 - an expiry per endpoint: records (efetch, esummary) for weeks, searches (esearch, ecitmatch)
   for days;
@@ -28,8 +28,8 @@ from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.cache_keys import create_key
 
-from refkeeper.config import default_cache_path
 from refkeeper.errors import ConfigError
+from refkeeper.fsutil import usable_sqlite_cache
 from refkeeper.resolve.xmlsafe import safe_parser
 
 IGNORED_PARAMETERS = ("api_key", "email", "tool")
@@ -47,6 +47,26 @@ URLS_EXPIRE_AFTER: dict[str, timedelta] = {
 }
 
 BACKENDS = ("sqlite", "redis", "memory")
+
+# Limits on what one answer may hold, far above anything real (the largest of 1,648 real
+# records: a 308-character title, a 6,812-character abstract, 93 authors; a batch of 200
+# records is a few MB). An answer over a limit is refused whole: never stored, never retried.
+MAX_ANSWER_MB = 32
+"""Default size limit of one answer, decoded (``[ncbi] max-answer-mb``)."""
+MAX_RECORDS_PER_FETCH = 500
+"""Records in one EFetch answer (refkeeper asks for 200 at most)."""
+MAX_RECORDS_PER_ANSWER = 100_000
+"""Ids or summaries in one answer of another utility (ESearch asks for 10,000 at most)."""
+MAX_TITLE_CHARS = 5_000
+MAX_ABSTRACT_CHARS = 100_000
+MAX_AUTHORS = 25_000
+OVER_LIMIT = "over a limit: "
+"""How :func:`response_problem` starts the problem of an answer over a limit."""
+
+_FETCH_RECORDS = (b"<PubmedArticle>", b"<PubmedArticle ", b"<PubmedBookArticle>",
+                  b"<PubmedBookArticle ", b"<NLMCatalogRecord>", b"<NLMCatalogRecord ")
+_OTHER_RECORDS = (b"<Id>", b"<DocSum>")
+_TITLE_TAGS = ("ArticleTitle", "VernacularTitle", "BookTitle", "TitleMain")
 
 
 
@@ -81,6 +101,9 @@ def response_problem(
         if isinstance(data, dict) and ("error" in data or "ERROR" in data):
             return f"error in answer: {data.get('error') or data.get('ERROR')}"
         return None
+    too_many = too_many_records(utility, body)
+    if too_many:
+        return OVER_LIMIT + too_many
     try:
         root = etree.fromstring(body, safe_parser())
     except etree.XMLSyntaxError as exc:
@@ -94,6 +117,35 @@ def response_problem(
     if error_list is not None and not partial_ok:
         texts = [f"{el.tag}: {(el.text or '').strip()}" for el in error_list]
         return "ErrorList in answer (" + "; ".join(texts) + ")"
+    over = over_limit(root)
+    return OVER_LIMIT + over if over else None
+
+
+def too_many_records(utility: str, body: bytes) -> str | None:
+    """More records than an answer may hold, counted in the bytes before any parsing (so a
+    flood of records never becomes a tree in memory). Pure."""
+    fetch = utility == "efetch.fcgi"
+    limit = MAX_RECORDS_PER_FETCH if fetch else MAX_RECORDS_PER_ANSWER
+    records = sum(body.count(tag) for tag in (_FETCH_RECORDS if fetch else _OTHER_RECORDS))
+    if records > limit:
+        return f"{records:,} records in one answer (limit {limit:,})"
+    return None
+
+
+def over_limit(root: Any) -> str | None:
+    """Which field limit a parsed answer exceeds (a title's or an abstract's length, authors
+    per record), or None. Pure."""
+    for node in root.iter(*_TITLE_TAGS):
+        size = sum(len(t) for t in node.itertext())
+        if size > MAX_TITLE_CHARS:
+            return f"a {size:,}-character {node.tag} (limit {MAX_TITLE_CHARS:,})"
+    for node in root.iter("Abstract", "OtherAbstract"):
+        size = sum(len(t) for t in node.itertext())
+        if size > MAX_ABSTRACT_CHARS:
+            return f"a {size:,}-character abstract (limit {MAX_ABSTRACT_CHARS:,})"
+    for node in root.iter("AuthorList"):
+        if len(node) > MAX_AUTHORS:
+            return f"{len(node):,} authors in one record (limit {MAX_AUTHORS:,})"
     return None
 
 
@@ -118,15 +170,22 @@ def _strip_params(text: str) -> str:
 
 def cache_key(request: Any, **kwargs: Any) -> str:
     """requests-cache's key with ``api_key``, ``email`` and ``tool`` removed entirely (not
-    merely redacted), so a request with an API key and one without share one cache entry."""
+    merely redacted), so a request with an API key and one without share one cache entry;
+    a form POST is keyed as the GET with the same parameters (a client with an API key
+    sends everything by POST), so both share it too."""
     stripped = request.copy()
     parts = urlsplit(stripped.url or "")
-    stripped.url = urlunsplit(parts._replace(query=_strip_params(parts.query)))
+    query = parts.query
     body = stripped.body
     content_type = str(stripped.headers.get("Content-Type", ""))
     if body and "x-www-form-urlencoded" in content_type:
         text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
-        stripped.body = _strip_params(text)
+        query = "&".join(q for q in (query, text) if q)
+        stripped.method = "GET"
+        stripped.body = None
+        stripped.headers.pop("Content-Type", None)
+        stripped.headers.pop("Content-Length", None)
+    stripped.url = urlunsplit(parts._replace(query=_strip_params(query)))
     return str(create_key(stripped, **kwargs))
 
 
@@ -156,7 +215,8 @@ def make_session(
 ) -> requests_cache.CachedSession:
     """A cached session for the E-utilities.
 
-    ``backend``: ``"sqlite"`` (default; file at ``cache_path`` or :func:`default_cache_path`),
+    ``backend``: ``"sqlite"`` (default; file at ``cache_path``: without one the answers are
+    kept in memory for this session only: the caller says where a lasting cache lives),
     ``"redis"`` (``redis_url`` such as ``redis://127.0.0.1:6379/0``; ``cache_path`` is then
     used as the key namespace) or ``"memory"`` (tests, one-off runs).
     """
@@ -172,9 +232,12 @@ def make_session(
         "stale_if_error": False,
         "cache_control": False,
     }
+    if backend == "sqlite" and cache_path is None:
+        backend = "memory"
     if backend == "sqlite":
-        path = Path(cache_path) if cache_path is not None else default_cache_path()
+        path = Path(str(cache_path))
         path.parent.mkdir(parents=True, exist_ok=True)
+        usable_sqlite_cache(path, "response cache")
         cache: Any = SQLiteCache(str(path), wal=True, busy_timeout=30_000)
     elif backend == "redis":
         try:

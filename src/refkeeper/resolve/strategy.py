@@ -1,6 +1,6 @@
-"""The resolution strategy: many references, few requests, every answer verified.
+"""The E-utilities source: many references, few requests (the rounds of :class:`EntrezSource`).
 
-Stages, each batched over all references still open:
+Rounds, each batched over all references still open:
 
 1. identifiers written in the reference or its citation key: PMIDs are fetched directly; DOIs
    and PMCIDs are looked up with ESearch (``"..."[doi] OR ...``, many per request); ISBNs in the
@@ -13,35 +13,49 @@ Stages, each batched over all references still open:
    words and first author; first author, year and journal; title words alone), the queries of
    many references joined with ``OR`` in one request;
 
-after each stage all new candidate PMIDs are fetched with EFetch (200 per POST) and every
-candidate is verified against the reference as written (:func:`refkeeper.resolve.match.decide`).
-What stays open at the end is ambiguous (candidates and scores kept) or not found (what was
-tried kept). Offline, requests not in the cache leave their references unresolved with the
-reason; a network failure stops the run with :class:`RetriesExhausted` carrying the
-resolutions so far.
+after each round all new candidate PMIDs are fetched with EFetch (200 per POST); the loop of
+:mod:`refkeeper.resolve.source` then verifies every candidate against the reference as written
+(:func:`refkeeper.resolve.match.decide`). What stays open at the end is ambiguous (candidates
+and scores kept) or not found (what was tried kept). Offline, requests not in the cache leave
+their references unresolved with the reason; a network failure stops the run with
+:class:`RetriesExhausted` carrying the resolutions so far.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from refkeeper.bibfields import year_of
-from refkeeper.errors import InputError, NetworkError, ResponseError, RetriesExhausted
-from refkeeper.identifiers import (
-    find_identifiers,
-    normalize_doi,
-    normalize_isbn,
-    normalize_pmcid,
-    normalize_pmid,
-)
+from refkeeper.errors import InputError
+from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
 from refkeeper.models import Candidate, CSLItem, Reference, Resolution, Status, Work
 from refkeeper.resolve.client import CitationQuery, EntrezClient, NotCached
-from refkeeper.resolve.match import decide, first_page, label_of, norm_text
+from refkeeper.resolve.match import first_page, label_of, norm_text
+from refkeeper.resolve.source import (
+    Probe,
+    Progress,
+    Source,
+    open_probes,
+    reference_fields,
+    resolve_with,
+)
 
-Progress = Callable[[int, int], None]
+__all__ = [
+    "EntrezSource",
+    "Sources",
+    "as_sources",
+    "citation_query",
+    "is_identifier",
+    "reference_fields",
+    "resolve_identifier",
+    "resolve_references",
+    "title_words",
+]
+
+Sources = EntrezClient | Source | Sequence[Source]
+"""What the entry points accept: sources in order, one source, or an Entrez client."""
 
 IDS_PER_SEARCH = 50
 """Identifiers OR-combined in one ESearch."""
@@ -60,94 +74,60 @@ _TITLE_STOP = frozenset(
 )
 
 
-@dataclass
-class _Open:
-    """A reference being resolved: its fields, the candidates found so far and by what."""
+class EntrezSource:
+    """PubMed and the NLM Catalog through the E-utilities (:class:`EntrezClient`): the
+    rounds of the module docstring, batched over every reference still open."""
 
-    index: int
-    ref: Reference
-    fields: CSLItem
-    candidates: dict[str, Work] = field(default_factory=dict)
-    found_by: dict[str, str] = field(default_factory=dict)
-    tried: list[str] = field(default_factory=list)
-    pending: set[str] = field(default_factory=set)  # PMIDs to fetch
-    offline_misses: list[str] = field(default_factory=list)
-    result: Resolution | None = None
+    name = "eutils"
 
-    @property
-    def is_book(self) -> bool:
-        kind = self.fields.get("type")
-        if kind == "book":
-            return True
-        return bool(self.fields.get("ISBN")) and not self.fields.get("container-title")
+    def __init__(self, client: EntrezClient) -> None:
+        self.client = client
 
-    def add(self, work: Work, strategy: str) -> None:
-        self.candidates.setdefault(work.id, work)
-        self.found_by.setdefault(work.id, strategy)
+    def __repr__(self) -> str:
+        return f"EntrezSource({self.client!r})"
 
+    def find(self, probes: Sequence[Probe]) -> Iterator[str]:
+        run = _Run(probes, self.client)
+        run.identifiers()
+        yield "identifiers"
+        run.books_by_isbn()
+        yield "nlmcatalog-isbn"
+        if run.ecitmatch():
+            yield "ecitmatch"
+        if run.books_by_title():
+            yield "nlmcatalog-title"
+        yield from run.searches()  # articles, and books the NLM Catalog did not hold
 
-def reference_fields(ref: Reference) -> CSLItem:
-    """The reference's CSL fields, with identifiers from its raw text and key added (and the
-    raw text itself as ``_raw``, for verification). Pure."""
-    fields = dict(ref.fields)
-    if ref.raw:
-        fields.setdefault("_raw", ref.raw)
-    found = find_identifiers(ref.raw or "")
-    for name, value in found.items():
-        fields.setdefault(name, value)
-    if ref.key:
-        prefix, _, value = ref.key.partition(":")
-        key_ids = {"pmid": "PMID", "doi": "DOI", "pmcid": "PMCID", "isbn": "ISBN"}
-        if value and prefix.lower() in key_ids:
-            fields.setdefault(key_ids[prefix.lower()], value)
-    normalizers = {
-        "PMID": normalize_pmid,
-        "DOI": normalize_doi,
-        "PMCID": normalize_pmcid,
-        "ISBN": normalize_isbn,
-    }
-    for name, normalize in normalizers.items():
-        if fields.get(name):
-            normalized = normalize(str(fields[name]))
-            if normalized:
-                fields[name] = normalized
-            else:
-                del fields[name]
-    return fields
+    def lookup(
+        self, kind: str, values: Sequence[str], *, refresh: bool = False
+    ) -> dict[str, list[Work]]:
+        return {v: _lookup(kind, v, self.client, refresh=refresh) for v in dict.fromkeys(values)}
+
+    def fetch(self, ids: Sequence[str], *, refresh: bool = False) -> list[Work]:
+        return self.client.fetch_pubmed(ids, refresh=refresh)
+
+    def close(self) -> None:
+        self.client.session.close()
 
 
 class _Run:
-    def __init__(
-        self, refs: Sequence[Reference], client: EntrezClient, progress: Progress | None
-    ) -> None:
+    """One pass of the E-utilities rounds over the probes of a resolution run."""
+
+    def __init__(self, probes: Sequence[Probe], client: EntrezClient) -> None:
         self.client = client
-        self.progress = progress
-        self.states = [_Open(i, r, reference_fields(r)) for i, r in enumerate(refs)]
+        self.states = probes
         self.works: dict[str, Work] = {}  # pmid -> record, fetched this run
 
     # -------------------------------------------------------------------- bookkeeping
 
-    def open_states(self, *, books: bool | None = None) -> list[_Open]:
-        return [
-            s
-            for s in self.states
-            if s.result is None and not s.offline_misses and (books is None or s.is_book == books)
-        ]
+    def open_states(self, *, books: bool | None = None) -> list[Probe]:
+        return open_probes(self.states, books=books)
 
-    def unsettled(self) -> list[_Open]:
-        """No result yet (an offline miss included: what the cache held may settle it)."""
-        return [s for s in self.states if s.result is None]
-
-    def report(self) -> None:
-        if self.progress is not None:
-            done = sum(1 for s in self.states if s.result is not None or s.offline_misses)
-            self.progress(done, len(self.states))
-
-    def offline_guard(self, states: Iterable[_Open], what: str, exc: NotCached) -> None:
+    def offline_guard(self, states: Iterable[Probe], what: str, exc: NotCached) -> None:
         for s in states:
             s.offline_misses.append(f"{what}: {exc}")
 
-    # -------------------------------------------------------------------- fetching + deciding
+    # -------------------------------------------------------------------- fetching
 
     def fetch_pending(self) -> None:
         wanted = {p for s in self.states for p in s.pending if p not in self.works}
@@ -169,53 +149,10 @@ class _Run:
                     s.tried.append(f"efetch: no PubMed record {pmid}")
             s.pending.clear()
 
-    def mark(self, s: _Open, pmids: Iterable[str], strategy: str) -> None:
+    def mark(self, s: Probe, pmids: Iterable[str], strategy: str) -> None:
         for pmid in pmids:
             s.pending.add(pmid)
             s.found_by.setdefault(f"pmid:{pmid}", strategy)
-
-    def verify(self, states: Iterable[_Open]) -> None:
-        for s in states:
-            if s.result is not None or not s.candidates:
-                continue
-            decision = decide(s.fields, list(s.candidates.values()))
-            if decision.status is Status.RESOLVED and decision.best is not None:
-                work = decision.best.work
-                s.result = Resolution(
-                    status=Status.RESOLVED,
-                    work=work,
-                    strategy=s.found_by.get(work.id, "search"),
-                    score=decision.best.score,
-                    candidates=decision.candidates,
-                    tried=tuple(s.tried),
-                )
-        self.report()
-
-    def finish(self) -> list[Resolution]:
-        out: list[Resolution] = []
-        for s in self.states:
-            if s.result is None:
-                s.result = self.final(s)
-            out.append(s.result)
-        self.report()
-        return out
-
-    def final(self, s: _Open, error: str | None = None) -> Resolution:
-        if error is not None or s.offline_misses:
-            reason = error or "offline: " + "; ".join(dict.fromkeys(s.offline_misses))
-            return Resolution(Status.UNRESOLVED, tried=tuple(s.tried), reason=reason)
-        decision = decide(s.fields, list(s.candidates.values()))
-        if decision.status is Status.RESOLVED:  # pragma: no cover - settled in verify()
-            decision = decide(s.fields, [])
-        if decision.status is Status.NOT_FOUND and not s.candidates:
-            reason = "no candidate record found" + (
-                f" (tried: {'; '.join(s.tried)})" if s.tried else " (nothing to search with)"
-            )
-        else:
-            reason = decision.reason
-        return Resolution(
-            decision.status, candidates=decision.candidates, tried=tuple(s.tried), reason=reason
-        )
 
     # -------------------------------------------------------------------- stage 1: identifiers
 
@@ -240,7 +177,6 @@ class _Run:
                     # which hit carries which identifier is known after the fetch
                     self.mark(s, result.ids, tag)
         self.fetch_pending()
-        self.verify(self.unsettled())
 
     def books_by_isbn(self) -> None:
         states = [s for s in self.open_states() if s.fields.get("ISBN")]
@@ -259,23 +195,23 @@ class _Run:
                     isbns = re.findall(r"[\dXx]{10,13}", str(work.csl.get("ISBN") or work.isbn))
                     if len(group) == 1 or s.fields["ISBN"] in isbns:
                         s.add(work, "nlmcatalog-isbn")
-        self.verify(self.unsettled())
 
     # -------------------------------------------------------------------- stage 2: ECitMatch
 
-    def ecitmatch(self) -> None:
-        queries: dict[str, tuple[_Open, CitationQuery]] = {}
+    def ecitmatch(self) -> bool:
+        """False when no reference could be asked (nothing to verify)."""
+        queries: dict[str, tuple[Probe, CitationQuery]] = {}
         for s in self.open_states(books=False):
             query = citation_query(s)
             if query is not None:
                 queries[query.key] = (s, query)
         if not queries:
-            return
+            return False
         try:
             answers = self.client.ecitmatch([q for _, q in queries.values()])
         except NotCached as exc:
             self.offline_guard([s for s, _ in queries.values()], "ecitmatch", exc)
-            return
+            return False
         for key, (s, _query) in queries.items():
             answer = answers.get(key)
             if answer is None:
@@ -286,15 +222,16 @@ class _Run:
             else:
                 s.tried.append(f"ecitmatch: {answer.status}")
         self.fetch_pending()
-        self.verify(self.unsettled())
+        return True
 
     # -------------------------------------------------------------------- stage 3: ESearch
 
-    def searches(self) -> None:
+    def searches(self) -> Iterator[str]:
+        """The field-tag search tiers; yields after each tier that searched."""
         for tier, build in enumerate(
             (_query_title_author, _query_citation, _query_title_only), start=1
         ):
-            todo: list[tuple[_Open, str]] = []
+            todo: list[tuple[Probe, str]] = []
             for s in self.open_states():
                 query = build(s.fields)
                 if query and query not in s.tried:
@@ -303,16 +240,16 @@ class _Run:
                 continue
             self._search_groups(todo, f"esearch-{tier}")
             self.fetch_pending()
-            self.verify(self.unsettled())
+            yield f"esearch-{tier}"
 
     def _search_groups(
-        self, todo: list[tuple[_Open, str]], strategy: str, db: str = "pubmed"
+        self, todo: list[tuple[Probe, str]], strategy: str, db: str = "pubmed"
     ) -> None:
         for group in _chunks(todo, QUERIES_PER_SEARCH):
             self._search_group(group, strategy, db)
 
     def _search_group(
-        self, group: list[tuple[_Open, str]], strategy: str, db: str, *, retry: bool = True
+        self, group: list[tuple[Probe, str]], strategy: str, db: str, *, retry: bool = True
     ) -> None:
         term = " OR ".join(f"({q})" for _, q in group) if len(group) > 1 else group[0][1]
         try:
@@ -355,37 +292,17 @@ class _Run:
 
     # -------------------------------------------------------------------- stage 4: books
 
-    def books_by_title(self) -> None:
+    def books_by_title(self) -> bool:
+        """False when no book had title words to search with."""
         todo = []
         for s in self.open_states(books=True):
             words = title_words(s.fields.get("title"), limit=6)
             if words:
                 todo.append((s, " AND ".join(f"{w}[ti]" for w in words)))
-        if todo:
-            self._search_groups(todo, "nlmcatalog-title", db="nlmcatalog")
-            self.verify(self.unsettled())
-
-    # -------------------------------------------------------------------- the whole run
-
-    def run(self) -> list[Resolution]:
-        self.report()
-        try:
-            self.identifiers()
-            self.books_by_isbn()
-            self.ecitmatch()
-            self.books_by_title()
-            self.searches()  # articles, and books the NLM Catalog did not hold (Bookshelf)
-        except (NetworkError, ResponseError) as exc:
-            done = sum(1 for s in self.states if s.result is not None)
-            partial = [
-                s.result if s.result is not None else self.final(s, error=f"stopped: {exc}")
-                for s in self.states
-            ]
-            raise RetriesExhausted(
-                f"{exc} ({done} of {len(self.states)} references resolved before the failure)",
-                partial=partial,
-            ) from exc
-        return self.finish()
+        if not todo:
+            return False
+        self._search_groups(todo, "nlmcatalog-title", db="nlmcatalog")
+        return True
 
 
 # ---------------------------------------------------------------------- pure query builders
@@ -438,7 +355,7 @@ def _initials(given: str) -> str:
     return "".join(p[0] for p in parts).lower()
 
 
-def citation_query(s: _Open) -> CitationQuery | None:
+def citation_query(s: Probe) -> CitationQuery | None:
     """The ECitMatch line for a journal article, or None when a field is missing. Pure."""
     f = s.fields
     journal = f.get("container-title-short") or f.get("container-title")
@@ -534,18 +451,26 @@ def _query_title_only(fields: CSLItem) -> str | None:
 # ---------------------------------------------------------------------- public entry points
 
 
+def as_sources(sources: Sources) -> list[Source]:
+    """The ordered list of sources ``sources`` stands for (an Entrez client is wrapped)."""
+    if isinstance(sources, EntrezClient):
+        return [EntrezSource(sources)]
+    if isinstance(sources, Source):
+        return [sources]
+    return list(sources)
+
+
 def resolve_references(
-    refs: Sequence[Reference], client: EntrezClient, *, progress: Progress | None = None
+    refs: Sequence[Reference], sources: Sources, *, progress: Progress | None = None
 ) -> list[Resolution]:
-    """Resolve every reference (same order as ``refs``) with as few requests as possible.
+    """Resolve every reference (same order as ``refs``) with as few requests as possible,
+    through ``sources`` in order (see :func:`refkeeper.resolve.source.resolve_with`).
 
     ``progress(done, total)`` is called as references settle. Raises
     :class:`~refkeeper.errors.RetriesExhausted` (``partial``: a list of Resolution, the
-    unfinished ones UNRESOLVED with the reason) when the E-utilities keep failing.
+    unfinished ones UNRESOLVED with the reason) when a source keeps failing.
     """
-    if not refs:
-        return []
-    return _Run(refs, client, progress).run()
+    return resolve_with(refs, as_sources(sources), progress=progress)
 
 
 _IDENT_RE = re.compile(r"^\s*(pmid|doi|pmcid|isbn)\s*:\s*(\S.*?)\s*$", re.IGNORECASE)
@@ -556,8 +481,9 @@ def is_identifier(text: str) -> bool:
     return _IDENT_RE.match(text) is not None and len(text.split()) <= 2
 
 
-def resolve_identifier(ident: str, client: EntrezClient) -> Resolution:
-    """Resolve ``pmid:..``, ``doi:..``, ``pmcid:..`` or ``isbn:..`` to its record.
+def resolve_identifier(ident: str, sources: Sources, *, refresh: bool = False) -> Resolution:
+    """Resolve ``pmid:..``, ``doi:..``, ``pmcid:..`` or ``isbn:..`` to its record: the first
+    source (in order) that holds it answers; ``refresh`` goes past caches.
 
     Raises InputError for something that is not such an identifier.
     """
@@ -574,8 +500,12 @@ def resolve_identifier(ident: str, client: EntrezClient) -> Resolution:
     value = normalize(raw)
     if not value:
         raise InputError(f"not a valid {kind.upper()}: {raw!r}")
+    works: list[Work] = []
     try:
-        works = _lookup(kind, value, client)
+        for source in as_sources(sources):
+            works = source.lookup(kind, [value], refresh=refresh).get(value) or []
+            if works:
+                break
     except NotCached as exc:
         return Resolution(Status.UNRESOLVED, tried=(f"{kind}:{value}",), reason=str(exc))
     tried = (f"{kind}:{value}",)
@@ -595,14 +525,16 @@ def resolve_identifier(ident: str, client: EntrezClient) -> Resolution:
     )
 
 
-def _lookup(kind: str, value: str, client: EntrezClient) -> list[Work]:
+def _lookup(kind: str, value: str, client: EntrezClient, *, refresh: bool = False) -> list[Work]:
     if kind == "pmid":
-        return client.fetch_pubmed([value])
+        return client.fetch_pubmed([value], refresh=refresh)
     if kind == "isbn":
-        ids = client.esearch(f"{value}[isbn]", db="nlmcatalog").ids
-        works = client.fetch_nlmcatalog(ids) if ids else []
+        ids = client.esearch(f"{value}[isbn]", db="nlmcatalog", refresh=refresh).ids
+        works = client.fetch_nlmcatalog(ids, refresh=refresh) if ids else []
         return [w for w in works if value in re.findall(r"[\dXx]{10,13}", str(w.csl.get("ISBN")))]
-    ids = client.esearch(f'"{value}"[{kind}]').ids
-    works = client.fetch_pubmed(ids) if ids else []
+    if kind not in ("doi", "pmcid"):
+        return []
+    ids = client.esearch(f'"{value}"[{kind}]', refresh=refresh).ids
+    works = client.fetch_pubmed(ids, refresh=refresh) if ids else []
     attr = "doi" if kind == "doi" else "pmcid"
     return [w for w in works if (getattr(w, attr) or "").lower() == value.lower()]

@@ -16,6 +16,8 @@ from lxml import etree
 from refkeeper.errors import ResponseError
 
 __all__ = [
+    "clean_text",
+    "unsafe_characters",
     "parse_xml",
     "safe_parser",
     "text_of",
@@ -27,6 +29,23 @@ __all__ = [
 _HTML_RE = re.compile(
     rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE\s+html|<html\b|<head\b|<body\b)", re.I
 )
+
+
+# C0 controls other than whitespace, DEL, C1 controls (U+009B is a terminal's CSI), and the
+# bidi embeddings, overrides and isolates that reorder what a reader sees.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters and bidi overrides (pure)."""
+    return _UNSAFE.sub("", text)
+
+
+def unsafe_characters(element: Any) -> tuple[str, ...]:
+    """The control and bidi-override characters in the text of ``element``, as sorted
+    ``U+XXXX`` names (empty for a clean record)."""
+    found = {c for text in element.itertext() for c in _UNSAFE.findall(text)}
+    return tuple(sorted(f"U+{ord(c):04X}" for c in found))
 
 
 def safe_parser() -> Any:
@@ -98,9 +117,10 @@ def text_of(element: Any, path: str) -> str | None:
 
 
 def flat_text(element: Any) -> str:
-    """All text inside ``element`` (inline markup such as <i>, <sup>, MathML flattened)."""
+    """All text inside ``element`` (inline markup such as <i>, <sup>, MathML flattened),
+    without control characters or bidi overrides."""
     if len(element):
         text = "".join(element.itertext())
     else:
         text = element.text or ""
-    return " ".join(text.split())
+    return " ".join(clean_text(text).split())

@@ -3,7 +3,8 @@
 The provider decides where resolutions come from, so the same function serves the CLI, the
 pipeline and tests:
 
-- ``network_provider(client)``: resolve through an ``EntrezClient`` (cache, then network);
+- ``network_provider(sources)``: resolve through the sources in order (an ``EntrezClient``
+  alone works too: cache, then network);
 - ``json_provider(path)`` / ``resolutions_from_json(data)``: resolutions saved as JSON, either
   ``{"r1": <Resolution JSON>, ...}`` keyed by reference id, or the list that
   ``refkeeper resolve --format json`` prints (``[{"id": "r1", "resolution": {...}}, ...]``);
@@ -26,7 +27,7 @@ from refkeeper.models import Extraction, Resolution, Status
 
 if TYPE_CHECKING:
     from refkeeper.library import Lock
-    from refkeeper.resolve import EntrezClient
+    from refkeeper.resolve import Sources
 
 ResolutionsProvider = Callable[[Extraction], Mapping[str, Resolution]]
 """Given a document's extraction, the resolutions of its references keyed by Reference.id."""
@@ -48,8 +49,8 @@ def audit_documents(
     return reports
 
 
-def network_provider(client: EntrezClient) -> ResolutionsProvider:
-    """Resolve each document's references through ``client`` (batched, cached)."""
+def network_provider(sources: Sources) -> ResolutionsProvider:
+    """Resolve each document's references through ``sources`` (batched, cached)."""
 
     def provide(extraction: Extraction) -> Mapping[str, Resolution]:
         from refkeeper.resolve import resolve_references
@@ -57,7 +58,7 @@ def network_provider(client: EntrezClient) -> ResolutionsProvider:
         refs = list(extraction.references)
         if not refs:
             return {}
-        resolutions = resolve_references(refs, client)
+        resolutions = resolve_references(refs, sources)
         return {ref.id: res for ref, res in zip(refs, resolutions, strict=True)}
 
     return provide

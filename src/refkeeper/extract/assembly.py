@@ -1,0 +1,162 @@
+"""The assembly every extractor shares: claims and citations found by a format adapter become
+clean claim texts, links and findings in one :class:`~refkeeper.models.Extraction`.
+
+A format adapter (``who``, ``numbered``, ``markdown``, ``latex``; libraries have no prose)
+finds the sentences of its document in a *masked* copy of the text (see
+:mod:`refkeeper.extract.sentences`), the references, and the citation markers attributed to
+the sentences. :func:`assemble` then
+
+* strips citation markers and markup (Markdown emphasis and links, HTML tags, LaTeX commands,
+  superscript numbers) from each claim's text, so that reports and the support score read the
+  sentence as a reader would;
+* links claims to references (:func:`refkeeper.link.link`) and keeps its findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from refkeeper.link import Citation, link
+from refkeeper.models import Claim, Extraction, Finding, Reference
+
+_SUP = re.compile(r"<sup>[^<>\n]{0,40}</sup>|\^[\d,\s–-]{1,40}\^")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM = re.compile(
+    r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
+    r"|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"
+)
+_TEX_DROP = re.compile(r"\\(?:label|ref|eqref|autoref|cref|Cref|footnote)\*?\{[^{}]*\}")
+_TEX_ARG = re.compile(r"\\[A-Za-z]+\*?(?:\[[^\[\]]*\])?\{([^{}]*)\}")
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s?")
+_TEX_ESCAPE = re.compile(r"\\([%&$#_{} ,;])")
+_INLINE_MATH = re.compile(r"(?<!\\)\$([^$\n]{1,200})\$")
+_AT_KEY = re.compile(r"(?<![\w@])@(?=[A-Za-z_])")
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,;]?\s*\)|\[\s*[,;]?\s*\]")
+_SPACE_BEFORE = re.compile(r"\s+([.,;:!?)\]])")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(text: str, *, latex: bool = False) -> str:
+    """A claim's text without markup: what a reader sees."""
+    text = _SUP.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EM.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    if latex:
+        text = _TEX_DROP.sub("", text)
+        text = _INLINE_MATH.sub(r"\1", text)
+        for _ in range(3):  # nested \emph{\textbf{x}}
+            text = _TEX_ARG.sub(r"\1", text)
+        text = _TEX_ESCAPE.sub(r"\1", text)
+        text = _TEX_COMMAND.sub("", text)
+        text = text.replace("~", " ").replace("---", "—").replace("--", "–")
+        text = text.replace("{", "").replace("}", "").replace("``", "“").replace("''", "”")
+    text = _AT_KEY.sub("", text)
+    text = _EMPTY_BRACKETS.sub("", text)
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    return _SPACES.sub(" ", text).strip().rstrip(",;")
+
+
+def drop_regions(text: str, regions: Iterable[tuple[int, int]], start: int, end: int) -> str:
+    """``text[start:end]`` with ``regions`` (absolute offsets) cut out."""
+    parts: list[str] = []
+    pos = start
+    for a, b in sorted(regions):
+        a, b = max(a, pos), min(b, end)
+        if b <= a:
+            continue
+        parts.append(text[pos:a])
+        parts.append(" ")
+        pos = b
+    parts.append(text[pos:end])
+    return "".join(parts)
+
+
+def clean_claims(
+    masked: str,
+    claims: Sequence[Claim],
+    citations: Sequence[Citation],
+    *,
+    latex: bool = False,
+    keep: Callable[[Citation], bool] = lambda c: False,
+) -> tuple[Claim, ...]:
+    """Claims whose text has the citation markers inside them (unless ``keep``) and the
+    markup removed."""
+    markers: dict[str, list[tuple[int, int]]] = {}
+    for cit in citations:
+        if cit.span is not None and not keep(cit):
+            markers.setdefault(cit.claim_id, []).append((cit.span.start, cit.span.end))
+    out: list[Claim] = []
+    for claim in claims:
+        s, e = claim.span.start, claim.span.end
+        raw = drop_regions(masked, markers.get(claim.id, ()), s, e)
+        out.append(Claim(claim.id, clean_text(raw, latex=latex), claim.span))
+    return tuple(out)
+
+
+def _merge_marker_only(
+    raw: Sequence[Claim], cleaned: Sequence[Claim], citations: Sequence[Citation]
+) -> tuple[tuple[Claim, ...], list[Citation]]:
+    """Drop claims left without words once their markers are gone; their citations go to the
+    claim before (or, for the first, after) them. Claims are renumbered c1, c2, ..."""
+    empty = [not any(ch.isalnum() for ch in c.text) for c in cleaned]
+    if not any(empty):
+        return tuple(cleaned), list(citations)
+    kept = [i for i, e in enumerate(empty) if not e]
+    new_id: dict[str, str] = {}
+    for n, i in enumerate(kept, 1):
+        new_id[cleaned[i].id] = f"c{n}"
+    target: dict[str, str] = {}
+    for i, e in enumerate(empty):
+        if not e:
+            target[cleaned[i].id] = new_id[cleaned[i].id]
+            continue
+        before = [k for k in kept if k < i]
+        after = [k for k in kept if k > i]
+        host = before[-1] if before else (after[0] if after else None)
+        if host is not None:
+            target[cleaned[i].id] = new_id[cleaned[host].id]
+    claims = tuple(Claim(new_id[cleaned[i].id], cleaned[i].text, cleaned[i].span) for i in kept)
+    moved = [
+        Citation(target[c.claim_id], c.target, c.marker, c.span, c.locator)
+        for c in citations
+        if c.claim_id in target
+    ]
+    return claims, moved
+
+
+def assemble(
+    *,
+    source: str,
+    kind: str,
+    text: str,
+    masked: str,
+    claims: Sequence[Claim],
+    references: Sequence[Reference],
+    citations: Sequence[Citation],
+    findings: Sequence[Finding],
+    latex: bool = False,
+    keep: Callable[[Citation], bool] = lambda c: False,
+    link_filter: Callable[[Finding], bool] = lambda f: True,
+) -> Extraction:
+    """Sentences -> clean claims -> links -> findings: the one assembly of every adapter.
+
+    A "sentence" that holds nothing but citation markers (a ``\\cite`` right after display
+    math, a marker wrapped onto a line of its own) is no claim: its citations go to the claim
+    before it."""
+    cleaned = clean_claims(masked, claims, citations, latex=latex, keep=keep)
+    cleaned, citations = _merge_marker_only(claims, cleaned, citations)
+    links, link_findings = link(cleaned, references, citations)
+    return Extraction(
+        source=source,
+        kind=kind,
+        text=text,
+        claims=cleaned,
+        references=tuple(references),
+        links=links,
+        findings=tuple(findings) + tuple(f for f in link_findings if link_filter(f)),
+    )
