@@ -109,6 +109,7 @@ _MARKERS = (
     re.compile(r"\^[\d,–-]+\^"),  # pandoc superscript ^1^
     re.compile(r"\(\s*(?:refs?\.?\s*)?\d+(?:\s*[-–,]\s*\d+)*\s*\)(?=[\s.,;:]|$)"),  # (1), (2-4)
 )
+_TAGS = re.compile(r"<[^>]{1,80}>")
 _LATEX_COMMAND = re.compile(r"\\(?:emph|textit|textbf|textsc|mbox|text)\{([^}]*)\}")
 _LATEX_OTHER = re.compile(r"\\[a-zA-Z]+\*?(?:\{[^}]*\})?")
 _MARKUP = re.compile(r"(?<!\w)[*_`]{1,3}|[*_`]{1,3}(?!\w)|~~")
