@@ -70,6 +70,8 @@ def export_command(
     from refkeeper import pipeline
 
     found = pipeline.works_to_export(source, start_directory(ctx))
+    for note in found.notes:
+        click.echo(f"warning: {note}", err=True)
     works = found.works
     text = pipeline.export_text(found, fmt, style=style, journal=journal, ascii=ascii_)
     if output is None:

@@ -63,24 +63,32 @@ def _summary(result: pipeline.SyncResult, root: Path) -> Table:
     return table
 
 
-def _attention(result: pipeline.SyncResult) -> Table | None:
-    """The works a person should look at: ambiguous, not found, not yet resolved."""
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 3)] + "..."
+
+
+def _attention(result: pipeline.SyncResult, width: int) -> Table | None:
+    """The works a person should look at (ambiguous, not found, not yet resolved), one line
+    each: key and status in full, what is cited and why cut to fit ``width``."""
     rows = [e for e in result.entries if e.status.value in ("ambiguous", "not-found", "unresolved")]
     if not rows:
         return None
     table = Table(title="needs attention", show_header=True, header_style="bold")
-    table.add_column("key")
-    table.add_column("status")
-    table.add_column("cited as")
-    table.add_column("why")
+    key_width = max(3, *(len(e.key) for e in rows))
+    room = max(30, width - key_width - 10 - 13)  # status, borders and padding
+    cited_width, why_width = room // 3, room - room // 3
+    table.add_column("key", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("cited as", no_wrap=True, max_width=cited_width)
+    table.add_column("why", no_wrap=True, max_width=why_width)
     for entry in rows:
         cited = " ".join(entry.cited_as.split())
         reason = " ".join(entry.resolution.reason.split())
         table.add_row(
             escape(entry.key),
             entry.status.value,
-            escape(cited[:70] + ("..." if len(cited) > 70 else "")),
-            escape(reason[:90] + ("..." if len(reason) > 90 else "")),
+            escape(_cut(cited, cited_width)),
+            escape(_cut(reason, why_width)),
         )
     return table
 
@@ -117,7 +125,7 @@ def sync(
         )
     out = Console(file=sys.stdout, soft_wrap=True)
     out.print(_summary(result, settings.root))
-    attention = _attention(result)
+    attention = _attention(result, out.width)
     if attention is not None:
         out.print(attention)
     for change in result.changes:

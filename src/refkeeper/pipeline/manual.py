@@ -3,7 +3,7 @@ works for `refkeeper export`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -168,6 +168,38 @@ class ExportSource:
     style: str | None
     journal: str | None
     cache_path: Path
+    notes: tuple[str, ...] = ()
+    """One-line warnings about the source (a duplicate key renamed, naming file and line)."""
+
+
+def unique_works(
+    works: Sequence[Work], source: str, places: Sequence[str]
+) -> tuple[list[Work], list[str]]:
+    """Works whose citation keys are unique: a repeated key becomes ``key-2`` (``-3``, ...),
+    with a one-line note naming the file, the place (``places[i]``: a line number, or
+    "item 3") and both keys."""
+    taken = {w.id for w in works}
+    seen: dict[str, str] = {}
+    out: list[Work] = []
+    notes: list[str] = []
+    for work, place in zip(works, places, strict=True):
+        if work.id not in seen:
+            seen[work.id] = place
+            out.append(work)
+            continue
+        number = 2
+        while f"{work.id}-{number}" in taken:
+            number += 1
+        key = f"{work.id}-{number}"
+        taken.add(key)
+        first = seen[work.id]
+        where = f"{source}:{place}" if place.isdigit() else f"{source} ({place})"
+        notes.append(
+            f"{where}: key {work.id!r} is used again (first at "
+            f"{'line ' + first if first.isdigit() else first}); this entry is exported as {key!r}"
+        )
+        out.append(replace(work, id=key, csl={**work.csl, "id": key}))
+    return out, notes
 
 
 def works_to_export(source: Path | None, start: Path) -> ExportSource:
@@ -183,16 +215,20 @@ def works_to_export(source: Path | None, start: Path) -> ExportSource:
             raise InputError(f"not UTF-8 text (byte {exc.start})", str(source)) from exc
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", str(source)) from exc
-        works = list(csljson.parse_csl_json(text, str(source)))
-        return ExportSource(works, None, None, default_entry_cache_path())
+        parsed = csljson.parse_csl_json(text, str(source))
+        places = [f"item {n}" for n in range(1, len(parsed) + 1)]
+        works, notes = unique_works(parsed, str(source), places)
+        return ExportSource(works, None, None, default_entry_cache_path(), tuple(notes))
     if source is not None and source.name != "refkeeper.lock":
         from refkeeper.extract import extract_file
 
-        works = []
+        written, places = [], []
         for ref in extract_file(source).references:
             key = ref.key or ref.id
-            works.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
-        return ExportSource(works, None, None, default_entry_cache_path())
+            written.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
+            places.append(str(ref.span.line) if ref.span else f"entry {len(places) + 1}")
+        works, notes = unique_works(written, str(source), places)
+        return ExportSource(works, None, None, default_entry_cache_path(), tuple(notes))
     if source is not None:
         settings = Settings(root=source.resolve().parent)
         return ExportSource(locked_works(settings), None, None, settings.entry_cache_path)

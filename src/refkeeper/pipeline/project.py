@@ -100,9 +100,14 @@ def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[E
 def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
     """The Entrez client for these settings (the session is built here and passed in)."""
     from refkeeper.resolve import EntrezClient, make_session
+    from refkeeper.resolve.session import shared_namespace
 
     session = make_session(
-        settings.cache_path, backend=settings.cache_backend, redis_url=settings.redis_url
+        settings.cache_path,
+        backend=settings.cache_backend,
+        redis_url=settings.redis_url,
+        namespace=shared_namespace(settings.eutils_url),
+        fallback=settings.cache_fallback,
     )
     return EntrezClient(
         session,
