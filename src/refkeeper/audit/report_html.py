@@ -65,7 +65,8 @@ section.below { padding: 0 24px 24px; }
 
 _LABEL = {
     ClaimStatus.SUPPORTED: "supported",
-    ClaimStatus.WEAK: "weakly supported",
+    ClaimStatus.CONTRADICTED: "contradicted",
+    ClaimStatus.RELATED: "related, not stated",
     ClaimStatus.UNVERIFIABLE: "unverifiable",
     ClaimStatus.UNRESOLVED: "source unresolved",
     ClaimStatus.RETRACTED: "cites retracted work",
@@ -111,7 +112,8 @@ def _summary(report: AuditReport) -> str:
     items: list[tuple[str, str]] = [
         ("claims", "claims"),
         ("claims_supported", "supported"),
-        ("claims_weak", "weakly supported"),
+        ("claims_contradicted", "contradicted"),
+        ("claims_related", "related, not stated"),
         ("claims_unverifiable", "unverifiable"),
         ("claims_unresolved", "source unresolved"),
         ("claims_retracted", "cite retracted work"),

@@ -379,7 +379,7 @@ def _parse_body(rest: str, st: ParseState) -> None:
             st.fields["type"] = "article-journal"
             set_journal(journal, st)
             return
-    if (dated or nature) and len(segs) > 1 and "author" in st.fields:
+    if (dated or nature or "issued" in st.fields) and len(segs) > 1 and "author" in st.fields:
         # ahead of print: "Title. J Strength Cond Res. 2019 Dec 4." (no volume, no pages)
         st.fields["type"] = "article-journal"
         split_title_journal(" ".join(segs), st)
@@ -403,6 +403,9 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
         m_lab = seg.LABELLED_LOCATOR_RE.search(body, max(0, len(body) - 80))
         if m_lab and m_lab.start() > 0:
             return _labelled_journal(body, m_lab, st)
+    m_ty = _LOCATOR_YEAR_RE.search(body, max(0, len(body) - 40))
+    if m_ty and st.set_date(m_ty.group("y")):
+        body = body[: m_ty.start()]  # JCO "J Law Med 31:447-465, 2024"
     m = seg.LOCATOR_RE.search(body, max(0, len(body) - 100))
     while (
         m
@@ -445,7 +448,16 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
             else None
         )
         m3 = seg.VOLUME_ONLY_RE.search(body, max(0, len(body) - 12)) if volume_only else None
-        if m2:
+        m4 = _VOLUME_ISSUE_END_RE.search(body, max(0, len(body) - 30))
+        m5 = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60)) if ";" in body[-30:] else None
+        if m5 and m5.start() > 0:
+            # ahead of print: "Ecology. 2019 Dec 16;e02952.", "J Hazard Mater. 2019;121805."
+            st.set_pages(m5.group("pages"))
+            pre = body[: m5.start()] + m5.group("date")
+        elif m4 and m4.start() > 0 and not m2:
+            vol, iss = m4.group("vol"), m4.group("iss")  # APA "Journal, 11(1)." (no pages)
+            pre = body[: m4.start()]
+        elif m2:
             vol, iss = m2.group("vol"), m2.group("iss")
             pre = body[: m2.start()] + m2.group("date")
         elif m3 and m3.start() > 0:
@@ -545,7 +557,15 @@ def _parse_segments(rest: str, st: ParseState) -> bool:
 
 
 _YEAR_ANYWHERE_RE = re.compile(r"(?:1[5-9]|20)\d\d")
-_MONTH_DATE_END_RE = re.compile(rf"(?<=\.\s)(?P<date>{DATE})\.?$", re.IGNORECASE)
+_DATE_ELOCATOR_RE = re.compile(
+    rf"(?P<date>{DATE})\s*;\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
+    re.IGNORECASE,
+)
+"""A date and an electronic locator or pages, without a volume; a lone number of up to four
+digits is a volume (``Cancer. 1995;76.``)."""
+_LOCATOR_YEAR_RE = re.compile(r"(?<=\d)[,;]\s*(?P<y>(?:1[5-9]|20)\d\d)$")
+_VOLUME_ISSUE_END_RE = re.compile(r",\s*(?P<vol>\d{1,5})\s*\((?P<iss>[^()]{1,20})\)$")
+_MONTH_DATE_END_RE = re.compile(rf"(?<=[.,]\s)(?P<date>{DATE})\.?$", re.IGNORECASE)
 
 
 _DQ_TITLE_RE = re.compile(r'^"(?P<title>[^"]{2,800}?)[,.]?"\s*[,.:;]?\s*(?P<rest>.*)$')
@@ -593,9 +613,13 @@ def _mla_journal(body: str, m: re.Match[str], st: ParseState) -> None:
 def _ends_with_month_date(text: str) -> bool:
     """Does ``text`` end with a date naming its month (``2019 Dec 4.``, ``December 4,
     2019.``), so that the numbers there are no volume or pages?"""
-    tail = text[-40:]
+    tail = text.rstrip()[-60:]
     m = _MONTH_DATE_END_RE.search(tail)
-    return bool(m and any(c.isalpha() for c in m.group("date")))
+    if not (m and any(c.isalpha() for c in m.group("date"))):
+        return False
+    before = tail[: m.start()]
+    # "Journal, December 16, 2019." yes; IEEE "pp. 45-67, Mar. 2001" no
+    return before.endswith(". ") or not any(c.isdigit() for c in before[-30:])
 
 
 def _tail_date(text: str) -> re.Match[str] | None:
