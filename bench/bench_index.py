@@ -138,7 +138,7 @@ def resolve_eutils(cases: list[tuple[str, str | None]]) -> tuple[list[Any], int]
 def dask_speedup(folder: Path, cases: list[tuple[str, str | None]]) -> dict[int, float]:
     from distributed import LocalCluster
 
-    from refkeeper.index.distributed import resolve_on_dask
+    from refkeeper.pipeline.distributed import resolve_on_dask
 
     times: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,7 +146,7 @@ def dask_speedup(folder: Path, cases: list[tuple[str, str | None]]) -> dict[int,
         refs.write_text("\n".join(raw for raw, _ in cases) + "\n", encoding="utf-8")
         for workers in (1, 2):
             with LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as cluster:
                 out = Path(tmp) / f"out{workers}.jsonl"
                 # warm: each worker opens the index and imports refkeeper once
