@@ -1,5 +1,5 @@
-"""The bulk use cases beyond one machine, on Dask (``pip install 'refkeeper[dask]'``): shards of an index built
-in parallel, and millions of references resolved as a partitioned collection.
+"""Bulk use cases beyond one machine, on Dask (``pip install 'refkeeper[dask]'``): shards of
+an index built in parallel, and millions of references resolved as a partitioned collection.
 
 - :func:`build_on_dask`: the input files, in name order, are cut into contiguous groups; each
   worker builds the shard of a group (``build_shard``) into the index folder, which every
