@@ -80,6 +80,7 @@ class ShardReport:
     records: int = 0
     built: str = ""
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     bytes: int = 0
 
     @property
@@ -267,7 +268,7 @@ def build_shard(
     new shard written at ``target`` (as ``target.part`` first, renamed when complete). A
     damaged file ends the shard there: its records read so far are kept, the report says
     where it stopped (``ShardReport.failed``)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
     db = _connect(part)
@@ -319,6 +320,7 @@ def build_shard(
         part.unlink(missing_ok=True)
         raise
     report.seconds = time.perf_counter() - started
+    report.cpu_seconds = time.process_time() - cpu
     report.bytes = target.stat().st_size
     return report
 
