@@ -299,11 +299,13 @@ def score_candidate(ref: CSLItem, work: Work) -> Score:
     agreeing = sum(
         1
         for k in ("first_author", "year", "journal", "volume", "page")
-        if fields.get(k, 0.0) >= 0.8
+        if fields.get(k, 0.0) >= (0.7 if k == "journal" else 0.8)
     )
+    # the whole title word for word is strong evidence by itself
+    exact_title = fields.get("title") == 1.0 and len(words_of(csl.get("title"))) >= 5
     if len(differ) >= 2:
         blockers.extend(differ)
-    elif differ and (agreeing < 3 or fields.get("title", 1.0) < 0.9):
+    elif differ and (agreeing < (2 if exact_title else 3) or fields.get("title", 1.0) < 0.9):
         blockers.extend(differ)
         blockers.append("too few other fields agree")
     elif not differ and "title" in fields and agreeing == 0 and fields.get("authors", 0) < 0.5:
