@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,8 +14,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from refkeeper import pipeline
-from refkeeper.cli._common import handle_errors, project_settings, start_directory
-from refkeeper.config import FAIL_LEVELS, Settings, with_overrides
+from refkeeper.cli._common import (
+    InDirectory,
+    handle_errors,
+    project_settings,
+    start_directory,
+)
+from refkeeper.config import FAIL_LEVELS, Settings, load_settings, with_overrides
 
 
 def _settings(
@@ -103,7 +109,12 @@ def _attention(result: pipeline.SyncResult, width: int) -> Table | None:
     help="Exit 1 when findings reach this level (default: the config's, or never).",
 )
 @click.option("--eutils-url", default=None, help="E-utilities base URL (or REFKEEPER_EUTILS_URL).")
-@click.option("--cache", default=None, help="Path of the SQLite response cache.")
+@click.option(
+    "--cache",
+    type=InDirectory(dir_okay=False),
+    default=None,
+    help="Path of the SQLite response cache.",
+)
 @click.pass_context
 @handle_errors
 def sync(
@@ -140,13 +151,21 @@ def sync(
 
 
 @click.command()
+@click.argument("documents", nargs=-1, type=InDirectory(dir_okay=False, exists=True))
 @click.option("--force", is_flag=True, help="Overwrite an existing refkeeper.toml.")
 @click.pass_context
 @handle_errors
-def init(ctx: click.Context, force: bool) -> None:
-    """Write a commented starter refkeeper.toml in the current directory."""
-    path = pipeline.init_project(start_directory(ctx), force=force)
+def init(ctx: click.Context, documents: tuple[str, ...], force: bool) -> None:
+    """Write a commented starter refkeeper.toml in the current directory, reading DOCUMENTS
+    (default: the Markdown, LaTeX, plain-text and Word manuscripts found here)."""
+    directory = start_directory(ctx)
+    names = [os.path.relpath(d, directory) for d in documents]
+    path = pipeline.init_project(directory, force=force, documents=names)
+    settings = load_settings(directory)
     click.echo(f"wrote {path}")
+    for name in settings.documents:
+        kind = pipeline.document_kind(settings.root / name) if "*" not in name else "glob"
+        click.echo(f"  document {name}: {kind}")
 
 
 @click.command()
@@ -154,7 +173,12 @@ def init(ctx: click.Context, force: bool) -> None:
 @click.argument("identifier")
 @click.option("--offline", is_flag=True, help="Use the cache only.")
 @click.option("--eutils-url", default=None, help="E-utilities base URL.")
-@click.option("--cache", default=None, help="Path of the SQLite response cache.")
+@click.option(
+    "--cache",
+    type=InDirectory(dir_okay=False),
+    default=None,
+    help="Path of the SQLite response cache.",
+)
 @click.pass_context
 @handle_errors
 def pin(

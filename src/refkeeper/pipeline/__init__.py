@@ -29,6 +29,7 @@ from refkeeper.pipeline.indexing import (
 )
 from refkeeper.pipeline.manual import (
     ExportSource,
+    document_kind,
     ignore,
     init_project,
     locked_works,
@@ -84,6 +85,7 @@ __all__ = [
     "references_from_file",
     "resolve_texts",
     "ExportSource",
+    "document_kind",
     "works_to_export",
     "audit_project",
     "resolutions_provider",
