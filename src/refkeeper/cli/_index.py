@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from refkeeper.cli._common import handle_errors
+from refkeeper.cli._common import InDirectory, handle_errors
 
 _FILES = click.argument(
-    "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+    "files", nargs=-1, required=True, type=InDirectory(path_type=Path, dir_okay=False)
 )
 _OUT = click.option(
     "-o",
     "--index",
     "folder",
     required=True,
-    type=click.Path(path_type=Path, file_okay=False),
+    type=InDirectory(path_type=Path, file_okay=False),
     help="The index folder.",
 )
 
@@ -83,7 +83,7 @@ def update_command(files: tuple[Path, ...], folder: Path) -> None:
 
 
 @index_group.command("stats")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", type=InDirectory(path_type=Path, file_okay=False))
 @handle_errors
 def stats_command(folder: Path) -> None:
     """Records, files, deletions and disk size of the index in FOLDER."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refkeeper.cli._common import CommandError, handle_errors, project_settings
+from refkeeper.cli._common import CommandError, InDirectory, handle_errors, project_settings
 
 if TYPE_CHECKING:
     from refkeeper.pipeline import Reference, Resolution
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @click.option(
     "--file",
     "file_",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=InDirectory(path_type=Path, dir_okay=False, exists=True),
     default=None,
     help="Read references from FILE, one per line (blank lines and lines starting '#' skipped).",
 )
@@ -44,14 +44,14 @@ if TYPE_CHECKING:
 @click.option(
     "--cache",
     "cache",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=InDirectory(path_type=Path, dir_okay=False),
     default=None,
     help="The SQLite cache file (default: the user's cache dir, or refkeeper.toml).",
 )
 @click.option(
     "--index",
     "index",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=InDirectory(path_type=Path, file_okay=False),
     default=None,
     help="A local PubMed index ('refkeeper index build'), asked before the E-utilities "
     "(default: [sources] pubmed-index of refkeeper.toml).",
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=InDirectory(path_type=Path, dir_okay=False),
     default=None,
     help="With --scheduler: the JSON-lines results file (default: FILE.resolutions.jsonl).",
 )

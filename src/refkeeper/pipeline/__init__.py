@@ -29,6 +29,7 @@ from refkeeper.pipeline.indexing import (
 )
 from refkeeper.pipeline.manual import (
     ExportSource,
+    document_kind,
     ignore,
     init_project,
     locked_works,
@@ -56,7 +57,14 @@ from refkeeper.pipeline.resolving import (
     references_from_file,
     resolve_texts,
 )
-from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
+from refkeeper.pipeline.syncing import (
+    Change,
+    Progress,
+    SyncResult,
+    needs_attention,
+    sync,
+    sync_report,
+)
 
 __all__ = [
     "build_index",
@@ -84,6 +92,7 @@ __all__ = [
     "references_from_file",
     "resolve_texts",
     "ExportSource",
+    "document_kind",
     "works_to_export",
     "audit_project",
     "resolutions_provider",
@@ -106,5 +115,7 @@ __all__ = [
     "render_audit",
     "render_outputs",
     "sync",
+    "sync_report",
+    "needs_attention",
     "work_for_export",
 ]

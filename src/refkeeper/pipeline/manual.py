@@ -3,6 +3,8 @@ works for `refkeeper export`."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -10,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from refkeeper.config import Settings, load_settings
-from refkeeper.errors import InputError
+from refkeeper.errors import InputError, RefkeeperError
 from refkeeper.fsutil import atomic_write_text
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
 from refkeeper.library import (
@@ -132,19 +134,70 @@ LOCAL_FILES = (STATE_NAME, FLOCK_NAME)
 """Files sync keeps beside the lock that belong to one machine, not to the repository."""
 
 
-def init_project(directory: Path, *, force: bool = False) -> Path:
-    """Write a commented starter refkeeper.toml, and keep refkeeper's machine-local files
-    out of git (.gitignore); refkeeper.lock itself is meant to be committed."""
-    from refkeeper.config import CONFIG_NAME, STARTER_CONFIG, parse_config
+MANUSCRIPT_GLOBS = ("*.md", "*.tex", "*.txt", "*.docx")
+"""What bare ``init`` looks for in the folder."""
+
+_NOT_MANUSCRIPTS = re.compile(
+    r"^(?:readme|license|licence|changelog|changes|contributing|code_of_conduct|citation|"
+    r"authors|todo|requirements.*|cmakelists)(?:\.|$)",
+    re.IGNORECASE,
+)
+
+
+def propose_documents(directory: Path) -> list[str]:
+    """The manuscripts bare ``init`` proposes: the folder's Markdown, LaTeX, plain-text and
+    Word files (not READMEs, licences, requirements), sorted; none found: ``*.md``."""
+    found = sorted(
+        {
+            path.name
+            for pattern in MANUSCRIPT_GLOBS
+            for path in directory.glob(pattern)
+            if path.is_file() and not _NOT_MANUSCRIPTS.match(path.name)
+        }
+    )
+    return found or ["*.md"]
+
+
+def document_kind(path: Path) -> str:
+    """The kind refkeeper reads ``path`` as (``markdown``, ``latex``, ...), or why it cannot."""
+    from refkeeper.extract import detect_kind
+    from refkeeper.extract.documents import read_text
+
+    if not path.exists():
+        return "not found yet"
+    try:
+        return detect_kind(read_text(path), path)
+    except RefkeeperError as exc:
+        problem = exc.problem if isinstance(exc, InputError) else str(exc)
+        return f"unreadable: {problem}"
+
+
+def starter_config(documents: Sequence[str]) -> str:
+    """The starter refkeeper.toml with ``documents`` set."""
+    from refkeeper.config import STARTER_CONFIG
+
+    listed = ", ".join(json.dumps(d, ensure_ascii=False) for d in documents)
+    return STARTER_CONFIG.replace('documents = ["*.md"]', f"documents = [{listed}]", 1)
+
+
+def init_project(
+    directory: Path, *, force: bool = False, documents: Sequence[str] = ()
+) -> Path:
+    """Write a commented starter refkeeper.toml naming ``documents`` (paths relative to
+    ``directory``; none: the manuscripts found there, see :func:`propose_documents`), and
+    keep refkeeper's machine-local files out of git (.gitignore); refkeeper.lock itself is
+    meant to be committed."""
+    from refkeeper.config import CONFIG_NAME, parse_config
     from refkeeper.pipeline import guard
 
     path = directory / CONFIG_NAME
     if path.exists() and not force:
         raise InputError(f"{CONFIG_NAME} already exists (use --force to overwrite)", str(path))
+    text = starter_config(list(documents) or propose_documents(directory))
     # The starter's outputs must not land on a file the documents there are or name.
-    settings = parse_config(STARTER_CONFIG, root=directory.resolve(), environ={})
+    settings = parse_config(text, root=directory.resolve(), environ={})
     guard.check_outputs(settings, find_documents(settings, strict=False))
-    atomic_write_text(path, STARTER_CONFIG)
+    atomic_write_text(path, text)
     ignore_file = directory / ".gitignore"
     present = ignore_file.read_text(encoding="utf-8") if ignore_file.exists() else ""
     missing = [name for name in LOCAL_FILES if name not in present.splitlines()]

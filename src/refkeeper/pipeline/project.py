@@ -99,7 +99,8 @@ def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[E
 
 def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
     """The Entrez client for these settings (the session is built here and passed in)."""
-    from refkeeper.resolve import EntrezClient, make_session
+    from refkeeper.resolve import SHARED_LIMITER, EntrezClient, make_session
+    from refkeeper.resolve.ratelimit import machine_limiter
     from refkeeper.resolve.session import shared_namespace
 
     session = make_session(
@@ -117,6 +118,7 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
         tool=settings.tool,
         offline=offline,
         trusted_hosts=settings.trusted_hosts,
+        limiter=machine_limiter(settings.cache_path.parent, SHARED_LIMITER),
         give_up_after=settings.give_up_after,
         max_answer_mb=settings.max_answer_mb,
     )
