@@ -10,6 +10,10 @@ holding the whole corpus. The script prints precision (accepted PMIDs that are r
 recall (references resolved to their record), per style and per alteration.
 
     python bench/bench_match.py [--n 600] [--seed 11]
+        [--absent-terms unknown|known|strict] [--citmatch-relax] [--compare]
+
+The fake runs NCBI-like by default (see tests/fake_eutils.py); ``--compare`` adds one summary
+line per assumption where NCBI's behaviour is not known, and for the fake's former behaviour.
 
 Aim (issue 3): precision 100% (no wrong PMID accepted), recall >= 98%.
 """
@@ -202,6 +206,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--decoys", type=float, default=0.05, help="share of decoys")
     parser.add_argument("--show", type=int, default=10, help="failures to print")
+    parser.add_argument(
+        "--absent-terms", choices=("unknown", "known", "strict"), default="unknown"
+    )
+    parser.add_argument("--citmatch-relax", action="store_true")
+    parser.add_argument("--compare", action="store_true", help="a summary for every fake mode")
     args = parser.parse_args()
 
     from fake_eutils import FakeEutils
@@ -232,17 +241,31 @@ def main() -> int:
     ]
     parse_time = time.perf_counter() - start
 
-    with FakeEutils() as fake, tempfile.TemporaryDirectory() as tmp:
-        client = EntrezClient(
-            make_session(Path(tmp) / "cache.sqlite"),
-            base_url=fake.url,
-            email="bench@example.org",
-            limiter=RateLimiter(sleep=lambda s: None),  # quality run: the fake's limit is off
-        )
-        start = time.perf_counter()
-        out = resolve_references(refs, client)
-        resolve_time = time.perf_counter() - start
-        requests = len(fake.requests)
+    def resolve(absent: str, relax: bool) -> tuple[list[Any], float, int]:
+        with (
+            FakeEutils(absent_terms=absent, citmatch_relax=relax) as fake,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            client = EntrezClient(
+                make_session(Path(tmp) / "cache.sqlite"),
+                base_url=fake.url,
+                email="bench@example.org",
+                limiter=RateLimiter(sleep=lambda s: None),  # quality run: no rate limit
+            )
+            start = time.perf_counter()
+            out = resolve_references(refs, client)
+            return out, time.perf_counter() - start, len(fake.requests)
+
+    def summary(out: list[Any]) -> tuple[int, int, int]:
+        """(accepted, right, wrong)"""
+        got = [r.work.id if r.status is Status.RESOLVED and r.work else None for r in out]
+        right = sum(1 for g, c in zip(got, cases, strict=True) if g is not None and g == c[3])
+        accepted = sum(1 for g in got if g is not None)
+        return accepted, right, accepted - right
+
+    mode = f"{args.absent_terms}{' +relax' if args.citmatch_relax else ''}"
+    print(f"fake mode: {mode}")
+    out, resolve_time, requests = resolve(args.absent_terms, args.citmatch_relax)
 
     accepted = right = wrong = 0
     expected_total = 0
@@ -290,6 +313,17 @@ def main() -> int:
     )
     for line in failures[: args.show]:
         print("  " + line)
+    if args.compare:
+        print(f"{'fake mode':<22} {'requests':>8} {'precision':>10} {'recall':>8} {'wrong':>6}")
+        for absent, relax in (
+            ("unknown", False), ("known", False), ("unknown", True), ("known", True),
+            ("strict", True),
+        ):  # fmt: skip
+            outs, _, count = resolve(absent, relax)
+            acc, ok, bad = summary(outs)
+            label = f"{absent}{' +relax' if relax else ''}{' (old)' if absent == 'strict' else ''}"
+            prec = ok / acc if acc else 1.0
+            print(f"{label:<22} {count:>8} {prec:>10.2%} {ok / expected_total:>8.2%} {bad:>6}")
     return 0
 
 

@@ -18,11 +18,28 @@ No pytest import: benchmark scripts use it too::
         ...
         print(len(fake.requests))
 
-The corpus is a small subset of PubMed, so by default a term that matches no record is taken as
-a real PubMed word without hits here: its AND is empty, and a search without hits answers in
-NCBI's no-hit form (``ErrorList/PhraseNotFound`` + ``WarningList``). ``drop_unknown_terms=True``
-reproduces what NCBI does with terms unknown to all of PubMed: they are dropped from the query
-(which is searched without them) and reported as ``PhraseNotFound``.
+What is real and what is synthesized: the ten requests of RECORDED_REPLAYS are answered with
+NCBI's recorded bytes (../shared/ncbi-samples/recorded/), and einfo with the recorded einfo1/2.
+Everything else is built here: the esearch/epost/esummary envelopes, the ECitMatch lines and
+the ID converter's JSON follow the shapes of EUTILS.md and the recordings; efetch serves the
+1,648 real PubMed records of the corpus (real XML, re-wrapped per request) and the seed records
+built by hand from SEED-FACTS.md (tests/data/ncbi/, each marked as built).
+
+NCBI-like by default; behaviour EUTILS.md and the recordings do not describe is off unless asked
+for. Where NCBI's behaviour is not known the choice is a parameter, so a benchmark can report
+its figures under each assumption:
+
+- ``absent_terms``: the corpus is a small subset of PubMed, so a term that matches none of its
+  records may be a PubMed word whose records are not served here, or a word unknown to all of
+  PubMed. ``"unknown"`` (default, the documented behaviour for unknown words, as in the
+  recorded esearch8.xml): the term is dropped from the query, which is searched without it,
+  and reported as ``ErrorList/PhraseNotFound``. ``"known"``: the term empties its AND and a
+  search without hits answers ``Count`` 0 with the ``WarningList`` "No items found." and no
+  ErrorList. ``"strict"`` (the fake's former default, not NCBI's behaviour): the term empties
+  its AND and, when nothing is found, is also reported as PhraseNotFound.
+- ``citmatch_relax``: ECitMatch retries a citation that matches nothing without the author,
+  then without the year (the fake's former behaviour; NCBI documents no such relaxation).
+  Default off: every field given must match.
 """
 
 from __future__ import annotations
@@ -60,8 +77,8 @@ from fake_eutils_index import (
 from refkeeper.identifiers import normalize_doi
 
 __all__ = [
-    "BUILT", "CORPUS", "RECORDED", "Doc", "Fault", "FakeEutils", "Index", "Recorded",
-    "base_indexes", "docs_from_xml", "iter_docs", "parse_query",
+    "ABSENT_TERMS", "BUILT", "CORPUS", "RECORDED", "Doc", "Fault", "FakeEutils", "Index",
+    "Recorded", "base_indexes", "docs_from_xml", "iter_docs", "parse_query",
 ]  # fmt: skip
 
 PUBMED_DOCTYPE = (
@@ -113,6 +130,9 @@ RECORDED_REPLAYS: tuple[tuple[str, dict[str, str], str], ...] = (
 
 # --------------------------------------------------------------------------- faults & requests
 
+
+ABSENT_TERMS = ("unknown", "known", "strict")
+"""How esearch treats a term that matches no record served (see the module docstring)."""
 
 FAULT_KINDS = (
     "429", "500", "502", "503", "slow", "timeout", "drop", "html", "truncated", "error", "status",
@@ -174,8 +194,8 @@ class FakeEutils:
     ``rate_limit``: enforce NCBI's 3/s (10/s with api_key). ``inject(...)``: faults.
     ``extra_records``: more PubmedArticleSet / NLMCatalogRecordSet documents to serve.
     ``include_corpus=False`` serves only the built seed records and the extras.
-    ``drop_unknown_terms``: drop (and report as PhraseNotFound) terms that match nothing, as
-    NCBI does with words unknown to PubMed (default: strict AND, see the module docstring).
+    ``absent_terms`` ("unknown", "known" or "strict") and ``citmatch_relax``: see the module
+    docstring; ``drop_unknown_terms=True`` is the older spelling of ``absent_terms="unknown"``.
     ``efetch_default_html``: efetch db=pubmed without retmode answers with an HTML
     page (like the recorded pubmed3.html). ``retry_after``: seconds sent in Retry-After with
     a 429 (None: no header). ``max_get_query``: a GET whose query string is longer answers 414
@@ -189,7 +209,9 @@ class FakeEutils:
         self,
         *,
         rate_limit: bool = False,
-        drop_unknown_terms: bool = False,
+        absent_terms: str = "unknown",
+        citmatch_relax: bool = False,
+        drop_unknown_terms: bool | None = None,
         extra_records: Iterable[bytes] = (),
         include_corpus: bool = True,
         efetch_default_html: bool = True,
@@ -199,7 +221,12 @@ class FakeEutils:
         latency: float = 0.0,
     ) -> None:
         self.rate_limit = rate_limit
-        self.drop_unknown_terms = drop_unknown_terms
+        if drop_unknown_terms is not None:
+            absent_terms = "unknown" if drop_unknown_terms else "strict"
+        if absent_terms not in ABSENT_TERMS:
+            raise ValueError(f"absent_terms: choose from {', '.join(ABSENT_TERMS)}")
+        self.absent_terms = absent_terms
+        self.citmatch_relax = citmatch_relax
         self.efetch_default_html = efetch_default_html
         self.retry_after = retry_after
         self.max_get_query = max_get_query
@@ -300,7 +327,12 @@ class FakeEutils:
 
     def search(self, db: str, term: str, field: str | None = None) -> tuple[list[str], Searcher]:
         """Evaluate a query as esearch would (ids sorted newest PMID first)."""
-        searcher = Searcher(self.indexes[db], self.drop_unknown_terms, field)
+        searcher = Searcher(
+            self.indexes[db],
+            self.absent_terms == "unknown",
+            field,
+            report_unmatched=self.absent_terms == "strict",
+        )
         ids = searcher.run(parse_query(term))
         return sorted(ids, key=_sort_key, reverse=True), searcher
 
@@ -640,8 +672,10 @@ class FakeEutils:
             ("pg", page),
             ("au", author),
         ]
-        # like NCBI, match on the fields given; if nothing matches, relax the author, then the year
-        for dropped in ((), ("au",), ("au", "dp")):
+        # match on the fields given (EUTILS.md); only with citmatch_relax (not documented by
+        # NCBI) retry without the author, then without the year
+        relaxed: tuple[tuple[str, ...], ...] = ((), ("au",), ("au", "dp"))
+        for dropped in relaxed if self.citmatch_relax else relaxed[:1]:
             terms = [
                 Term(tag, value, False) for tag, value in checks if value and tag not in dropped
             ]

@@ -468,9 +468,17 @@ def _date_key(text: str, high: bool) -> tuple[int, int, int] | None:
 class Searcher:
     """Evaluates a parsed query against one or more Indexes of a database."""
 
-    def __init__(self, indexes: list[Index], drop_unknown: bool, default_tag: str | None) -> None:
+    def __init__(
+        self,
+        indexes: list[Index],
+        drop_unknown: bool,
+        default_tag: str | None,
+        *,
+        report_unmatched: bool = False,
+    ) -> None:
         self.indexes = indexes
         self.drop_unknown = drop_unknown
+        self.report_unmatched = report_unmatched
         self.default_tag = default_tag
         self.not_found: list[str] = []  # reported as PhraseNotFound
         self.unmatched: list[str] = []  # terms that matched no record
@@ -481,13 +489,15 @@ class Searcher:
         return {uid for ix in self.indexes for uid in ix.docs}
 
     def run(self, node: Node | None) -> set[str]:
-        """The matching uids. Strict mode (``drop_unknown=False``): a term that matches nothing
-        empties its AND, and a search without hits reports such terms as PhraseNotFound.
-        Drop mode (NCBI's behaviour for terms unknown to all of PubMed): such terms are left
-        out of the query and reported, and the rest is searched."""
+        """The matching uids. Drop mode (``drop_unknown``, NCBI's behaviour for terms unknown
+        to all of PubMed): a term that matches nothing is left out of the query and reported
+        as PhraseNotFound, and the rest is searched. Otherwise such a term empties its AND
+        (a PubMed word whose records are not held here); ``report_unmatched`` (the old
+        "strict" mode, not NCBI's documented behaviour) then also reports those terms as
+        PhraseNotFound when the search has no hit."""
         found = self._eval(node)
         result = set() if found is None else found
-        if not self.drop_unknown and not result:
+        if not self.drop_unknown and self.report_unmatched and not result:
             self.not_found = list(self.unmatched)
         return result
 

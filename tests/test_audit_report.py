@@ -174,7 +174,7 @@ def test_json_report_follows_schema() -> None:
     report = example_report()
     data = json.loads(render_json(report))
     jsonschema.validate(data, AUDIT_SCHEMA)
-    assert data["schema"] == "refkeeper.audit/1"
+    assert data["schema"] == "refkeeper.audit/2"
     assert data["counts"]["claims"] == 3
     assert data["references"][0]["pmid"] == "8620427"
     many = json.loads(render_json_many([report, report]))

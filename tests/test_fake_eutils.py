@@ -135,27 +135,44 @@ def test_esearch_corpus_records_by_their_fields(fake_eutils: FakeEutils) -> None
     )
 
 
-def test_esearch_no_hit_form_and_strict_and(fake_eutils: FakeEutils) -> None:
+def test_esearch_absent_terms_are_dropped_and_reported_by_default(fake_eutils: FakeEutils) -> None:
+    """Default ("unknown"), NCBI's documented behaviour for words unknown to PubMed (recorded
+    esearch8.xml): the term is left out of the query and reported as PhraseNotFound."""
+    assert fake_eutils.absent_terms == "unknown"
     count, ids, problems = search(fake_eutils, "abcXYZqq")
     assert (count, ids) == (0, ())
     assert problems == ("PhraseNotFound: abcXYZqq", "OutputMessage: No items found.")
-    # by default a term without hits empties its AND (the corpus is a subset of PubMed)
     count, ids, problems = search(fake_eutils, "timmons cf[1au] AND zzzqqq[ti]")
-    assert (count, ids) == (0, ())
-    assert problems == ("PhraseNotFound: zzzqqq", "OutputMessage: No items found.")
-    assert search(fake_eutils, "timmons cf[1au] OR zzzqqq[ti]") == (1, ("8620427",), ())
+    assert ids == ("8620427",)
+    assert problems == ("PhraseNotFound: zzzqqq",)
+    assert search(fake_eutils, "timmons cf[1au] OR zzzqqq[ti]")[1] == ("8620427",)
     # stopwords are not searched
-    assert search(fake_eutils, "the[ti] AND timmons cf[1au]")[1] == ("8620427",)
+    assert search(fake_eutils, "the[ti] AND timmons cf[1au]") == (1, ("8620427",), ())
 
 
-def test_esearch_drop_unknown_terms_like_ncbi() -> None:
-    with FakeEutils(drop_unknown_terms=True) as fake:
+def test_esearch_absent_terms_taken_as_known_pubmed_words() -> None:
+    """"known": a PubMed word whose records are not served here empties its AND; the no-hit
+    answer carries the WarningList only, no ErrorList."""
+    with FakeEutils(absent_terms="known") as fake:
+        assert search(fake, "abcXYZqq") == (0, (), ("OutputMessage: No items found.",))
+        assert search(fake, "timmons cf[1au] AND zzzqqq[ti]") == (
+            0, (), ("OutputMessage: No items found.",)
+        )  # fmt: skip
+        assert search(fake, "timmons cf[1au] OR zzzqqq[ti]") == (1, ("8620427",), ())
+        answer = get(fake, "esearch.fcgi", db="pubmed", term="zzzqqq[ti]").content
+        assert b"<ErrorList>" not in answer and b"<Count>0</Count>" in answer
+
+
+def test_esearch_strict_mode_of_old() -> None:
+    """"strict" (not NCBI's behaviour, kept to compare figures): empty AND and PhraseNotFound."""
+    with FakeEutils(absent_terms="strict") as fake:
         count, ids, problems = search(fake, "timmons cf[1au] AND zzzqqq[ti]")
-        assert ids == ("8620427",)
-        assert problems == ("PhraseNotFound: zzzqqq",)
-        count, ids, problems = search(fake, "abcXYZqq")
         assert (count, ids) == (0, ())
-        assert problems == ("PhraseNotFound: abcXYZqq", "OutputMessage: No items found.")
+        assert problems == ("PhraseNotFound: zzzqqq", "OutputMessage: No items found.")
+    with FakeEutils(drop_unknown_terms=False) as fake:
+        assert fake.absent_terms == "strict"
+    with pytest.raises(ValueError, match="absent_terms"):
+        FakeEutils(absent_terms="maybe")
 
 
 def test_esearch_paging_history_and_json(fake_eutils: FakeEutils) -> None:
@@ -356,9 +373,20 @@ def test_ecitmatch_found_not_found_invalid_journal(fake_eutils: FakeEutils) -> N
     assert answer.text == "cancer|1995|76|1481|timmons cf|k1|8620427\n"
 
 
-def test_ecitmatch_can_return_a_pmid_for_a_wrong_author(fake_eutils: FakeEutils) -> None:
-    # like NCBI: when the author does not match, the bibliographic fields alone decide
-    assert citmatch(fake_eutils, "cancer|1995|76|1481|smith j|k|") == [("k", "8620427", "found")]
+def test_ecitmatch_matches_every_field_given(fake_eutils: FakeEutils) -> None:
+    # EUTILS.md documents no relaxation: a wrong author or year is not found
+    assert citmatch(fake_eutils, "cancer|1995|76|1481|smith j|k|") == [("k", None, "NOT_FOUND")]
+    assert citmatch(fake_eutils, "cancer|1996|76|1481|timmons cf|k|") == [
+        ("k", None, "NOT_FOUND")
+    ]
+
+
+def test_ecitmatch_relaxation_on_request() -> None:
+    """``citmatch_relax``: retried without the author, then without the year."""
+    with FakeEutils(citmatch_relax=True) as fake:
+        assert citmatch(fake, "cancer|1995|76|1481|smith j|k|") == [("k", "8620427", "found")]
+        assert citmatch(fake, "cancer|1996|76|1481|smith j|k|") == [("k", "8620427", "found")]
+        assert citmatch(fake, "cancer|1995|76|9999|smith j|k|") == [("k", None, "NOT_FOUND")]
 
 
 def test_ecitmatch_ambiguous() -> None:

@@ -176,6 +176,8 @@ def test_ncbi_rate_limit_is_never_exceeded_by_threads(fake_eutils: Any, tmp_path
     for t in threads:
         t.join()
     assert ids(results[0]) == ids(results[1]) == EXPECTED
+    times = sorted(r.time for r in fake_eutils.requests)
+    assert len(times) > 3  # more than one second's allowance: the limit was in play
     assert fake_eutils.rate_limited == 0
     assert not [r for r in fake_eutils.requests if r.status == 429]
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from refkeeper.errors import ConfigError
 
@@ -75,7 +76,9 @@ class Settings:
     cache_path: Path = field(default_factory=default_cache_path)
     cache_backend: str = "sqlite"
     redis_url: str | None = None
+    cache_fallback: str | None = None  # "sqlite": the local cache when Redis fails
     fail_on: str = "never"
+    pubmed_index: Path | None = None  # a local PubMed index, asked before the E-utilities
     trusted_hosts: tuple[str, ...] = ()  # plain-http hosts the API key may be sent to
     give_up_after: float = 60.0  # seconds a run spends on one failing request, retries included
     max_answer_mb: float = 32.0  # size limit of one E-utilities answer
@@ -117,7 +120,8 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "give-up-after": (int, float),
         "max-answer-mb": (int, float),
     },
-    "cache": {"path": str, "backend": str, "redis-url": str},
+    "cache": {"path": str, "backend": str, "redis-url": str, "fallback": str},
+    "sources": {"pubmed-index": str},
 }
 
 
@@ -261,6 +265,12 @@ def parse_config(
     out = values.get("outputs", {})
     ncbi = values.get("ncbi", {})
     cache = values.get("cache", {})
+    sources = values.get("sources", {})
+    pubmed_index = (
+        Path(sources["pubmed-index"]).expanduser() if sources.get("pubmed-index") else None
+    )
+    if pubmed_index is not None and not pubmed_index.is_absolute():
+        pubmed_index = root / pubmed_index
 
     journal = out.get("journal", "full")
     if journal not in ("full", "iso"):
@@ -292,6 +302,23 @@ def parse_config(
                 _line_of(text, "ncbi", key),
             )
 
+    fallback = cache.get("fallback")
+    if fallback not in (None, "sqlite", "none"):
+        raise ConfigError(
+            f"cache.fallback must be 'sqlite' or 'none', not {fallback!r}",
+            source,
+            _line_of(text, "cache", "fallback"),
+        )
+    redis_url = env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url")
+    if redis_url and urlsplit(redis_url).scheme.lower() not in ("redis", "rediss", "unix"):
+        from_env = bool(env.get("REFKEEPER_REDIS_URL"))
+        raise ConfigError(
+            f"{'REFKEEPER_REDIS_URL' if from_env else 'cache.redis-url'} must be a redis://, "
+            f"rediss:// or unix:// URL, not {redis_url!r}",
+            None if from_env else source,
+            None if from_env else _line_of(text, "cache", "redis-url"),
+        )
+
     cache_path = Path(cache["path"]).expanduser() if "path" in cache else default_cache_path()
     if not cache_path.is_absolute():
         cache_path = root / cache_path
@@ -320,8 +347,10 @@ def parse_config(
         tool=ncbi.get("tool", "refkeeper"),
         cache_path=cache_path,
         cache_backend=backend,
-        redis_url=env.get("REFKEEPER_REDIS_URL") or cache.get("redis-url"),
+        redis_url=redis_url,
+        cache_fallback=None if fallback in (None, "none") else fallback,
         fail_on=fail_on,
+        pubmed_index=pubmed_index,
         trusted_hosts=tuple(
             h.strip()
             for h in (
@@ -406,4 +435,10 @@ audit = "refkeeper-out/audit.html"
 # path = ".refkeeper-cache/eutils.sqlite"
 # backend = "redis"
 # redis-url = "redis://localhost:6379/0"
+# fallback = "sqlite"   # Redis down: warn and use the local cache instead of stopping
+
+[sources]
+# A local PubMed index ('refkeeper index build'), asked before the E-utilities:
+# references it answers cost no request at all.
+# pubmed-index = "~/pubmed-index"
 """

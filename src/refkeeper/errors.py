@@ -7,6 +7,7 @@ RefkeeperError
  |    +-- LockError         refkeeper.lock: corrupt, hand-broken, newer version
  +-- NetworkError          the E-utilities could not be reached or kept failing
  |    +-- RetriesExhausted  retries ran out; carries what was resolved so far
+ |    +-- CacheUnreachable  the shared (Redis) cache cannot be reached or stopped answering
  +-- ResponseError         NCBI answered with something that is not a valid answer
  |    +-- AnswerOverCap     an answer over a size limit (never stored, never retried)
  +-- StyleError            an unknown CSL style or an unreadable .csl file
@@ -59,6 +60,10 @@ class RetriesExhausted(NetworkError):
     def __init__(self, message: str, partial: object = None) -> None:
         super().__init__(message)
         self.partial = partial
+
+
+class CacheUnreachable(NetworkError):
+    """The shared cache server (Redis) cannot be reached or stopped answering."""
 
 
 class ResponseError(RefkeeperError):

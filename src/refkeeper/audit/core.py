@@ -43,7 +43,7 @@ from refkeeper.models import (
     Work,
 )
 
-SCHEMA_VERSION = "refkeeper.audit/1"
+SCHEMA_VERSION = "refkeeper.audit/2"
 FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
 """--fail-on levels, most severe first; each level includes the ones before it (as in
 ``refkeeper.config.FAIL_LEVELS``): ``weak`` fails on anything, ``retracted`` only on
@@ -52,7 +52,8 @@ retracted sources, ``never`` never."""
 
 class ClaimStatus(StrEnum):
     SUPPORTED = "supported"
-    WEAK = "weak"
+    CONTRADICTED = "contradicted"
+    RELATED = "related"
     UNVERIFIABLE = "unverifiable"
     UNRESOLVED = "unresolved"
     RETRACTED = "retracted"
@@ -120,7 +121,8 @@ class SourceEntry:
 
 class CitationStatus(StrEnum):
     SUPPORTED = "supported"
-    WEAK = "weak"
+    CONTRADICTED = "contradicted"
+    RELATED = "related"
     UNVERIFIABLE = "unverifiable"
     UNRESOLVED = "unresolved"
     RETRACTED = "retracted"
@@ -148,6 +150,8 @@ class Citation:
             "score": None if support is None or support.score is None else round(support.score, 4),
             "evidence": support.evidence if support else None,
             "evidence_section": support.evidence_section if support else None,
+            "conflict": support.conflict if support else None,
+            "absent_numbers": list(support.absent_numbers) if support else [],
             "matched": list(support.matched) if support else [],
         }
 
@@ -351,8 +355,9 @@ def _claim_status(citations: list[Citation]) -> ClaimStatus:
         return ClaimStatus.UNCITED
     for citation_status, claim_status in (
         (CitationStatus.RETRACTED, ClaimStatus.RETRACTED),
+        (CitationStatus.CONTRADICTED, ClaimStatus.CONTRADICTED),
         (CitationStatus.SUPPORTED, ClaimStatus.SUPPORTED),
-        (CitationStatus.WEAK, ClaimStatus.WEAK),
+        (CitationStatus.RELATED, ClaimStatus.RELATED),
         (CitationStatus.UNVERIFIABLE, ClaimStatus.UNVERIFIABLE),
     ):
         if citation_status in statuses:
@@ -491,7 +496,8 @@ def _cite(
     else:
         status = {
             SupportStatus.SUPPORTED: CitationStatus.SUPPORTED,
-            SupportStatus.WEAK: CitationStatus.WEAK,
+            SupportStatus.CONTRADICTED: CitationStatus.CONTRADICTED,
+            SupportStatus.RELATED: CitationStatus.RELATED,
             SupportStatus.UNVERIFIABLE: CitationStatus.UNVERIFIABLE,
         }[support.status]
     return Citation(reference_id, kind, status, marker, support)
@@ -503,19 +509,39 @@ def _support_finding(
     support = citation.support
     if support is None:
         return None
-    if support.status == SupportStatus.WEAK:
+    common: dict[str, Any] = {
+        "span": claim.span,
+        "claim_id": claim.id,
+        "reference_id": entry.reference_id,
+        "raw": claim.text,
+        "evidence": support.to_json(),
+    }
+    if support.status == SupportStatus.CONTRADICTED:
+        return Finding(
+            kind="contradicted-claim",
+            message=f"claim is contradicted by {entry.label} ({support.conflict})",
+            severity=Severity.MAJOR,
+            **common,
+        )
+    if support.status == SupportStatus.RELATED:
         return Finding(
             kind="weak-support",
             message=(
-                f"claim is weakly supported by {entry.label} (score {support.score:.2f} < "
-                f"{scorer.threshold:.2f})"
+                f"{entry.label} is related but does not state this claim (score "
+                f"{support.score:.2f} < {scorer.threshold:.2f})"
             ),
             severity=Severity.MINOR,
-            span=claim.span,
-            claim_id=claim.id,
-            reference_id=entry.reference_id,
-            raw=claim.text,
-            evidence=support.to_json(),
+            **common,
+        )
+    if support.status == SupportStatus.SUPPORTED and support.absent_numbers:
+        return Finding(
+            kind="number-not-in-source",
+            message=(
+                f"{entry.label} states nowhere the claim's "
+                f"{', '.join(repr(n) for n in support.absent_numbers)}"
+            ),
+            severity=Severity.MINOR,
+            **common,
         )
     if support.status == SupportStatus.UNVERIFIABLE:
         return Finding(

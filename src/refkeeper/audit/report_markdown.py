@@ -26,8 +26,10 @@ def render_markdown(report: AuditReport) -> str:
     lines = [
         f"## refkeeper audit: {md_escape(report.source)}",
         "",
-        f"**{c['claims']}** claims: {c['claims_supported']} supported, {c['claims_weak']} weakly "
-        f"supported, {c['claims_unverifiable']} unverifiable, {c['claims_unresolved']} unresolved, "
+        f"**{c['claims']}** claims: {c['claims_supported']} supported, "
+        f"{c['claims_contradicted']} contradicted, {c['claims_related']} related (the source does "
+        f"not state them), {c['claims_unverifiable']} unverifiable, "
+        f"{c['claims_unresolved']} unresolved, "
         f"{c['claims_retracted']} citing retracted work, {c['claims_uncited']} uncited. "
         f"**{c['references']}** references, {c['references_resolved']} resolved. "
         f"Findings: **{c['major']} major**, {c['minor']} minor, {c['info']} info.",
@@ -49,6 +51,8 @@ def render_markdown(report: AuditReport) -> str:
         support = best.support if best else None
         score = "" if support is None or support.score is None else f"{support.score:.2f}"
         evidence = md_escape(_short(support.evidence)) if support and support.evidence else ""
+        if support is not None and support.conflict:
+            evidence = f"**{md_escape(support.conflict)}**: {evidence}"
         lines.append(
             f"| {md_escape(_short(row.claim.text, 160))} | {row.status} | "
             f"{', '.join(sources) or '-'} | {score} | {evidence} |"

@@ -13,7 +13,8 @@ from refkeeper.models import Severity
 
 STATUS_STYLE = {
     ClaimStatus.SUPPORTED: "green",
-    ClaimStatus.WEAK: "yellow",
+    ClaimStatus.CONTRADICTED: "bold red",
+    ClaimStatus.RELATED: "yellow",
     ClaimStatus.UNVERIFIABLE: "cyan",
     ClaimStatus.UNRESOLVED: "magenta",
     ClaimStatus.RETRACTED: "bold red",
@@ -31,7 +32,8 @@ def build_tables(report: AuditReport) -> tuple[Table, Table]:
     counts = report.counts
     title = (
         f"{report.source}: {counts['claims']} claims, {counts['claims_supported']} supported, "
-        f"{counts['claims_weak']} weak, {counts['claims_unverifiable']} unverifiable; "
+        f"{counts['claims_contradicted']} contradicted, {counts['claims_related']} related, "
+        f"{counts['claims_unverifiable']} unverifiable; "
         f"{counts['references']} references ({counts['references_resolved']} resolved); "
         f"{counts['major']} major / {counts['minor']} minor findings"
     )
@@ -53,6 +55,8 @@ def build_tables(report: AuditReport) -> tuple[Table, Table]:
         best = row.best
         score = "" if best is None or best.support is None else f"{best.support.score:.2f}"
         evidence = best.support.evidence if best and best.support and best.support.evidence else ""
+        if best and best.support and best.support.conflict:
+            evidence = f"{best.support.conflict} | {evidence}"
         claims.add_row(  # Text: document and record text is never rich markup
             Text(row.claim.id),
             Text(_short(row.claim.text, 120)),

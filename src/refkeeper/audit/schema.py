@@ -1,6 +1,13 @@
-"""The JSON report's schema, version ``refkeeper.audit/1`` (JSON Schema 2020-12).
+"""The JSON report's schema, version ``refkeeper.audit/2`` (JSON Schema 2020-12).
 
-Stability promise: within ``refkeeper.audit/1`` keys are only ever added, never renamed,
+Version 2 (claim support that reads direction and quantity): the claim and citation status
+``weak`` became ``related`` (on topic, but no sentence states the claim) and ``contradicted``
+(a sentence states the opposite) was added; ``counts.claims_weak`` became
+``claims_related`` and ``claims_contradicted`` was added; a citation carries ``conflict``
+(the first conflicting cue pair, "claim: increased; source: decreased") and
+``absent_numbers``; finding kinds ``contradicted-claim`` and ``number-not-in-source``.
+
+Stability promise: within ``refkeeper.audit/2`` keys are only ever added, never renamed,
 removed or retyped; enumerations may gain values. A breaking change bumps the version.
 
 Top level: ``schema``, ``source`` (document path), ``kind`` (extraction kind), ``threshold``
@@ -11,7 +18,8 @@ its citations: reference id, link kind, status, score, evidence sentence), ``ref
 unresolved) and ``findings`` (every finding: kind, severity, message, span, reference_id,
 claim_id, raw, evidence). Finding kinds: ``citation-error``, ``unresolved-reference``,
 ``retracted``, ``expression-of-concern``, ``erratum``, ``updated``, ``is-retraction-notice``,
-``is-concern-notice``, ``is-erratum``, ``weak-support``, ``unverifiable``,
+``is-concern-notice``, ``is-erratum``, ``contradicted-claim``, ``weak-support`` (the
+source is related but does not state the claim), ``number-not-in-source``, ``unverifiable``,
 ``orphan-reference``, ``duplicate-reference``, ``dangling-marker``, ``uncited-claim``, plus
 the extraction's own findings passed through.
 """
@@ -35,7 +43,8 @@ _SEVERITY: dict[str, Any] = {"enum": ["major", "minor", "info"]}
 _COUNT_KEYS = [
     "claims",
     "claims_supported",
-    "claims_weak",
+    "claims_contradicted",
+    "claims_related",
     "claims_unverifiable",
     "claims_unresolved",
     "claims_retracted",
@@ -53,7 +62,7 @@ _COUNT_KEYS = [
 
 AUDIT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://refkeeper.invalid/schema/audit-1.json",
+    "$id": "https://refkeeper.invalid/schema/audit-2.json",
     "title": "refkeeper audit report",
     "type": "object",
     "required": [
@@ -67,7 +76,7 @@ AUDIT_SCHEMA: dict[str, Any] = {
         "findings",
     ],
     "properties": {
-        "schema": {"const": "refkeeper.audit/1"},
+        "schema": {"const": "refkeeper.audit/2"},
         "source": {"type": "string"},
         "kind": {"type": "string"},
         "threshold": {"type": "number"},
@@ -88,7 +97,8 @@ AUDIT_SCHEMA: dict[str, Any] = {
                     "status": {
                         "enum": [
                             "supported",
-                            "weak",
+                            "contradicted",
+                            "related",
                             "unverifiable",
                             "unresolved",
                             "retracted",
@@ -107,7 +117,8 @@ AUDIT_SCHEMA: dict[str, Any] = {
                                 "status": {
                                     "enum": [
                                         "supported",
-                                        "weak",
+                                        "contradicted",
+                                        "related",
                                         "unverifiable",
                                         "unresolved",
                                         "retracted",
@@ -118,6 +129,8 @@ AUDIT_SCHEMA: dict[str, Any] = {
                                 "score": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
                                 "evidence": _NSTR,
                                 "evidence_section": _NSTR,
+                                "conflict": _NSTR,
+                                "absent_numbers": {"type": "array", "items": {"type": "string"}},
                                 "matched": {"type": "array", "items": {"type": "string"}},
                             },
                         },

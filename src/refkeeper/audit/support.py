@@ -37,21 +37,39 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from refkeeper.audit.text import fold, sentences, stem, terms
+from refkeeper.audit.cues import (
+    Conflict,
+    Reading,
+    compare,
+    magnitude_conflicts,
+    number_matches,
+    population_conflicts,
+    read,
+)
+from refkeeper.audit.text import clean_claim, fold, sentences, stem, terms
 from refkeeper.models import Work
 
-DEFAULT_THRESHOLD = 0.20
+DEFAULT_THRESHOLD = 0.30
+MIN_CANDIDATE = 0.2  # a sentence sharing less of the claim's weight is not read for cues
+CANDIDATE_SHARE = 0.4  # nor one sharing less than this share of the best sentence's
+CONTRADICTED_FACTOR = 0.3  # a contradicted claim's score: its relevance times this
+FINDING_WEIGHT = 0.85  # sentences read for cues: results, conclusions (and the title)
+NUMBER_BONUS = 0.15  # evidence: per claim number the sentence states
+AGREEMENT_BONUS = 0.1  # evidence: a sentence whose cues agree with the claim's
+AGREEMENT_WEIGHT = 1.0  # an agreeing cue pair, against a conflicting one
+DOUBT_FACTOR = 0.5  # a supported score loses this times the share of conflicting cue pairs
 """Below this score a claim counts as weakly supported (calibrated by bench/bench_support.py)."""
 
-SENTENCE_WEIGHT = 0.8
+SENTENCE_WEIGHT = 0.5
 PREFIX_CREDIT = 0.6
 _PREFIX_MIN = 6
 
 
 class SupportStatus(StrEnum):
-    SUPPORTED = "supported"
-    WEAK = "weak"
-    UNVERIFIABLE = "unverifiable"
+    SUPPORTED = "supported"  # an abstract sentence states the claim's finding
+    CONTRADICTED = "contradicted"  # a sentence states the opposite (see ``conflicts``)
+    RELATED = "related"  # on topic, but no sentence states the finding
+    UNVERIFIABLE = "unverifiable"  # the record has no abstract
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +82,15 @@ class SupportResult:
     evidence_section: str | None = None  # "title", an abstract label, or "abstract"
     matched: tuple[str, ...] = ()  # claim words found in the record
     missing: tuple[str, ...] = ()  # claim words not found
+    conflicts: tuple[Conflict, ...] = ()  # for "contradicted": the cue pairs that disagree
+    absent_numbers: tuple[str, ...] = ()  # numbers of the claim stated nowhere in the record
+    hedged: tuple[str, ...] = ()  # hedges of the evidence the claim does not carry
+    relevance: float | None = None  # the lexical score before the cues are read
+
+    @property
+    def conflict(self) -> str | None:
+        """The first conflicting cue pair, as "claim: increased; source: decreased"."""
+        return str(self.conflicts[0]) if self.conflicts else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +98,12 @@ class SupportResult:
             "score": None if self.score is None else round(self.score, 4),
             "evidence": self.evidence,
             "evidence_section": self.evidence_section,
+            "conflict": self.conflict,
+            "conflicts": [
+                {"kind": c.family, "claim": c.claim, "source": c.source} for c in self.conflicts
+            ],
+            "absent_numbers": list(self.absent_numbers),
+            "hedged": list(self.hedged),
             "matched": list(self.matched),
             "missing": list(self.missing),
         }
@@ -87,7 +120,7 @@ _SYNONYM_GROUPS = (
     "brain cerebral",
     "child children pediatric childhood",
     "infant neonate newborn neonatal",
-    "death mortality",
+    "death mortality die died fatal",
     "treatment therapy therapeutic",
     "drug medication",
     "transplantation transplant graft allograft engraft",
@@ -104,8 +137,23 @@ _SYNONYM_GROUPS = (
     "elderly aged older",
     "increase increased higher elevated",
     "decrease decreased lower reduced reduction",
-    "risk odds hazard",
+    "risk odds hazard chance likelihood probability",
     "symptom sign",
+    "conventional traditional standard usual",
+    "gi gastrointestinal",
+    "tear tears laceration lacerations",
+    "bleed bleeding hemorrhage",
+    "sugar glucose glycemic",
+    "doctor physician clinician",
+    "belly abdomen abdominal",
+    "fatal lethal",
+    "pregnant pregnancy gestation gestational",
+    "weight-loss bariatric",
+    "fever pyrexia",
+    "job employment employed",
+    "mouse mice murine",
+    "baby infant",
+    "efficacy effective effectiveness",
 )
 
 
@@ -189,6 +237,7 @@ class _Unit:
     text: str
     section: str
     terms: frozenset[str]
+    weight: float = 1.0  # how likely the unit states a finding (see ``role_weight``)
 
 
 def _prefix_match(term: str, vocabulary: frozenset[str]) -> bool:
@@ -220,6 +269,85 @@ def _common_prefix(a: str, b: str) -> str:
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     return a[:i]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    conflicts: list[Conflict]
+    contradicted: bool
+    by_unit: dict[int, list[Conflict]]
+    absent: list[str]
+    bonus: dict[int, float]  # evidence bonus of the sentences whose cues agree with the claim
+    doubt: float = 0.0  # the coverage-weighted share of conflicting cue pairs
+
+
+# --------------------------------------------------------------------------- roles
+
+TITLE_WEIGHT = 0.5
+_RESULT_LABEL = re.compile(
+    r"RESULT|FINDING|CONCLUSION|INTERPRETATION|SIGNIFICANCE|DISCUSSION|OUTCOME|SUMMARY", re.I
+)
+_BACKGROUND_LABEL = re.compile(
+    r"BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE|PURPOSE|OBJECTIVE|AIM|HYPOTHES|IMPORTANCE", re.I
+)
+_METHOD_LABEL = re.compile(
+    r"METHOD|DESIGN|SETTING|PARTICIPANT|MATERIAL|MEASURE|INTERVENTION|PATIENTS|SUBJECTS"
+    r"|REGISTRATION|LEVEL OF EVIDENCE|FUNDING|EXPOSURE",
+    re.I,
+)
+_AIM_CUES = re.compile(
+    r"\b(?:we aimed|the aim|aims? (?:to|of|was)|objective|purpose|this study (?:was|is) "
+    r"(?:designed|to)|we (?:investigated|examined|evaluated|assessed|explored) whether"
+    r"|(?:was|is) to (?:evaluate|investigate|assess|determine|examine|explore|compare|identify)"
+    r"|here,? we (?:investigate|examine|review|describe|present|discuss|propose))\b",
+    re.I,
+)
+_METHOD_CUES = re.compile(
+    r"\b(?:were (?:recruited|included|enrolled|randomi[sz]ed|measured|analy[sz]ed|collected|"
+    r"obtained|assessed|evaluated|exposed|treated|divided|reviewed|selected|compared|tested)"
+    r"|was (?:performed|conducted|used|measured|calculated|obtained|determined|administered)"
+    r"|we (?:used|conducted|performed|recruited|enrolled|searched|analy[sz]ed|collected)"
+    r"|(?:retrospective|prospective|cross-sectional) (?:study|review|cohort|analysis)"
+    r"|data (?:were|was) "
+    r"|(?:is|are|was|were) (?:proposed|used|applied|implemented|described|developed|designed)"
+    r"|this (?:paper|article|review|report)|in this (?:paper|article|review|study))",
+    re.I,
+)
+_RESULT_CUES = re.compile(
+    r"\b(?:we (?:found|show|showed|demonstrate|demonstrated|observed|report|identified|"
+    r"conclude)|(?:results?|findings|data|analys[ie]s) (?:show|showed|suggest|suggested|"
+    r"indicate|indicated|reveal|revealed|demonstrate|demonstrated|confirm|confirmed)"
+    r"|in conclusion|(?:was|were) (?:significantly|associated|correlated|higher|lower|"
+    r"greater|more|less|not|similar|found)|significant(?:ly)?|p\s*[<=>≤]|"
+    r"odds ratio|hazard ratio|95%)",
+    re.I,
+)
+
+
+def role_weight(label: str | None, sentence: str, index: int, count: int, labelled: bool) -> float:
+    """How likely an abstract sentence states a finding: results and conclusions 1.0,
+    background and aims 0.7, methods 0.6, by its structured-abstract label, else by its cue
+    words and position (the first sentence of an unlabelled abstract is background)."""
+    if label:
+        if _RESULT_LABEL.search(label):
+            return 1.0
+        if _BACKGROUND_LABEL.search(label) and not _METHOD_LABEL.search(label):
+            return 0.7
+        if _METHOD_LABEL.search(label):
+            return 0.6
+    if _AIM_CUES.search(sentence):
+        return 0.7
+    if _METHOD_CUES.search(sentence) and not _RESULT_CUES.search(sentence):
+        return 0.65
+    if _RESULT_CUES.search(sentence):
+        return 1.0
+    if labelled and label:
+        return 0.85
+    if count > 2 and index == 0:
+        return 0.7
+    if index >= count - 2:
+        return 0.95
+    return 0.9
 
 
 class SupportScorer:
@@ -275,17 +403,29 @@ class SupportScorer:
         out: list[_Unit] = []
         title = str(work.csl.get("title") or "")
         if title:
-            out.append(_Unit(title, "title", self._terms(title)))
-        for section in work.abstract:
-            for sentence in sentences(section.text):
-                out.append(_Unit(sentence, section.label or "abstract", self._terms(sentence)))
+            out.append(_Unit(title, "title", self._terms(title), TITLE_WEIGHT))
+        texts = [
+            (section.label, sentence)
+            for section in work.abstract
+            for sentence in sentences(section.text)
+        ]
+        labelled = any(label for label, _ in texts)
+        for i, (label, sentence) in enumerate(texts):
+            weight = role_weight(label, sentence, i, len(texts), labelled)
+            out.append(_Unit(sentence, label or "abstract", self._terms(sentence), weight))
         return out
 
     def score(self, claim: str, work: Work) -> SupportResult:
+        """The support of ``claim`` (citation markers and markup are removed first) by ``work``:
+        the lexical relevance of the record, the best evidence sentence (results and
+        conclusions before background and methods, the title last), and what the claim's
+        cues say against the sentences that share its words."""
         if not work.abstract_text.strip():
             return SupportResult(SupportStatus.UNVERIFIABLE, None)
+        claim = clean_claim(claim) or claim
         units = self.units(work)
-        defined = acronyms(f"{work.csl.get('title') or ''} {work.abstract_text} {claim}")
+        title = str(work.csl.get("title") or "")
+        defined = acronyms(f"{title} {work.abstract_text} {claim}")
         mesh_terms = frozenset(canonical(t) for m in work.mesh for t in terms(m))
         everything = self._augment(
             frozenset().union(mesh_terms, *(u.terms for u in units)), defined
@@ -293,29 +433,129 @@ class SupportScorer:
         unit_terms = [self._augment(u.terms, defined) for u in units]
         parts = sentences(claim)
         claim_parts = [claim, *parts] if len(parts) > 1 else [claim]
-        best_score, best_unit, best_part = 0.0, None, claim
+        best_score, best_part = 0.0, claim
+        coverage: list[float] = [0.0] * len(units)
         for part in claim_parts:
             query = self._terms(part)
             total = sum(self.weight(t) for t in query)
             if total <= 0:
                 continue
             whole = self._coverage(query, everything, total)
-            for unit, vocabulary in zip(units, unit_terms, strict=True):
+            for k, vocabulary in enumerate(unit_terms):
                 cov = self._coverage(query, vocabulary, total)
+                coverage[k] = max(coverage[k], cov)
                 mixed = self.sentence_weight * cov + (1 - self.sentence_weight) * whole
-                if best_unit is None or mixed > best_score:
-                    best_score, best_unit, best_part = mixed, unit, part
+                if mixed > best_score:
+                    best_score, best_part = mixed, part
+        relevance = max(0.0, min(1.0, best_score))
         matched, missing = self._explain(best_part, everything)
-        score = max(0.0, min(1.0, best_score))
-        status = SupportStatus.SUPPORTED if score >= self.threshold else SupportStatus.WEAK
+        if not units:
+            return SupportResult(SupportStatus.RELATED, relevance, relevance=relevance)
+        mine = read(claim, canonical)
+        readings = [read(u.text, canonical) for u in units]
+        focus = self._focus(self._terms(claim), unit_terms, mine, readings)
+        top = max(coverage)
+        candidates = [
+            k
+            for k in sorted(range(len(units)), key=lambda k: coverage[k], reverse=True)[:6]
+            if coverage[k] >= max(MIN_CANDIDATE, CANDIDATE_SHARE * top)
+            and (units[k].weight >= FINDING_WEIGHT or units[k].section == "title")
+        ]
+        reading = self._read_against(mine, work, readings, candidates, coverage)
+        # the evidence: the sentence sharing the claim's most distinctive words, weighted by
+        # how likely its role (results, conclusions) makes it a statement of a finding
+        evidence = max(
+            range(len(units)),
+            key=lambda k: (focus[k] * units[k].weight + reading.bonus.get(k, 0.0), coverage[k]),
+        )
+        if relevance < self.threshold:
+            status, score = SupportStatus.RELATED, relevance
+        elif reading.contradicted:
+            status, score = SupportStatus.CONTRADICTED, relevance * CONTRADICTED_FACTOR
+            evidence = next((k for k in candidates if reading.by_unit.get(k)), evidence)
+        else:
+            status, score = SupportStatus.SUPPORTED, relevance * (1 - DOUBT_FACTOR * reading.doubt)
+        unit = units[evidence]
+        hedged: tuple[str, ...] = ()
+        if not mine.hedges:
+            hedged = tuple(dict.fromkeys(readings[evidence].hedges))
         return SupportResult(
             status,
             score,
-            best_unit.text if best_unit else None,
-            best_unit.section if best_unit else None,
+            unit.text,
+            unit.section,
             tuple(matched),
             tuple(missing),
+            tuple(reading.conflicts) if status == SupportStatus.CONTRADICTED else (),
+            tuple(reading.absent),
+            hedged,
+            relevance,
         )
+
+    def _focus(
+        self,
+        query: frozenset[str],
+        unit_terms: list[frozenset[str]],
+        mine: Reading,
+        readings: list[Reading],
+    ) -> list[float]:
+        """Per unit, the share of the claim's weight it holds when each claim term is also
+        weighted by how few of the record's units contain it (the record's topic words,
+        in every sentence, tell no sentence apart), plus the claim's numbers it states."""
+        n = len(unit_terms)
+        local = {t: math.log(1.0 + n / (1.0 + sum(1 for v in unit_terms if t in v))) for t in query}
+        total = sum(self.weight(t) * local[t] for t in query) or 1.0
+        out: list[float] = []
+        for vocabulary, theirs in zip(unit_terms, readings, strict=True):
+            got = sum(self.weight(t) * local[t] for t in query if t in vocabulary)
+            pool = [x.value for x in theirs.numbers]
+            hits = sum(1 for v in mine.numbers if number_matches(v.value, pool, v.bound))
+            out.append(got / total + NUMBER_BONUS * hits)
+        return out
+
+    def _read_against(
+        self,
+        mine: Reading,
+        work: Work,
+        readings: list[Reading],
+        candidates: list[int],
+        coverage: list[float],
+    ) -> _Reading:
+        """The claim's cues read against the candidate sentences: a sentence contradicts the
+        claim when its conflicting cue pairs outnumber the agreeing ones, supports it when the
+        agreeing ones do; the claim is contradicted when a candidate contradicts it and none
+        supports it, or on a strong conflict (a number the record never states where the
+        sentence states another in the same unit, a population the record never mentions, a
+        comparison the other way round)."""
+        title = str(work.csl.get("title") or "")
+        whole = read(f"{title}\n{work.abstract_text}", canonical)
+        found: list[Conflict] = []
+        by_unit: dict[int, list[Conflict]] = {}
+        bonus: dict[int, float] = {}
+        balance = 0.0
+        against = pro = 0.0
+        strong = False
+        seen: set[tuple[str, str, str]] = set()
+        for k in candidates:
+            conflicts, agreeing = compare(mine, readings[k], whole.phrases)
+            by_unit[k] = conflicts
+            balance += coverage[k] * (AGREEMENT_WEIGHT * agreeing - len(conflicts))
+            against += coverage[k] * len(conflicts)
+            pro += coverage[k] * agreeing
+            if agreeing > len(conflicts):
+                bonus[k] = AGREEMENT_BONUS
+            strong = strong or any(c.source.endswith("(the other way round)") for c in conflicts)
+            for conflict in conflicts:
+                key = (conflict.family, conflict.claim, conflict.source)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(conflict)
+        numeric, absent = magnitude_conflicts(mine, whole)
+        population = population_conflicts(mine, whole)
+        found += numeric + population
+        contradicted = bool(numeric or population) or strong or (bool(found) and balance < 0)
+        doubt = against / (against + pro + 0.5) if against else 0.0
+        return _Reading(found, contradicted, by_unit, absent, bonus, doubt)
 
     def _coverage(self, query: frozenset[str], vocabulary: frozenset[str], total: float) -> float:
         if total <= 0:

@@ -96,3 +96,58 @@ def sentences(text: str) -> list[str]:
         if tail:
             out.append(tail)
     return out
+
+
+# --------------------------------------------------------------------------- claims as written
+
+_MARKERS = (
+    re.compile(r"\[\s*-?@[^\]]*\]"),  # pandoc [@key; @key2, p. 3]
+    re.compile(r"(?<![\w@])@[\w:./-]+"),  # bare @key
+    re.compile(r"\\[a-zA-Z]*cite[a-zA-Z]*\*?(?:\[[^\]]*\]){0,2}\{[^}]*\}"),  # \cite{..}
+    re.compile(r"\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\]"),  # [1], [1-3], [1, 4]
+    re.compile(r"<sup>[^<]*</sup>", re.I),
+    re.compile(r"\^[\d,–-]+\^"),  # pandoc superscript ^1^
+    re.compile(r"\(\s*(?:refs?\.?\s*)?\d+(?:\s*[-–,]\s*\d+)*\s*\)(?=[\s.,;:]|$)"),  # (1), (2-4)
+)
+_TAGS = re.compile(r"<[^>]{1,80}>")
+_LATEX_COMMAND = re.compile(r"\\(?:emph|textit|textbf|textsc|mbox|text)\{([^}]*)\}")
+_LATEX_OTHER = re.compile(r"\\[a-zA-Z]+\*?(?:\{[^}]*\})?")
+_MARKUP = re.compile(r"(?<!\w)[*_`]{1,3}|[*_`]{1,3}(?!\w)|~~")
+
+
+def clean_claim(text: str) -> str:
+    """A claim as a reader reads it: citation markers (pandoc, LaTeX, numbered), HTML/LaTeX
+    markup and Markdown emphasis removed, spaces squeezed."""
+    for pattern in _MARKERS:
+        text = pattern.sub(" ", text)
+    text = _LATEX_COMMAND.sub(r"\1", text)
+    text = _LATEX_OTHER.sub(" ", text)
+    text = _TAGS.sub(" ", text)
+    text = _MARKUP.sub("", text)
+    text = text.replace("~", " ").replace("{", "").replace("}", "")
+    text = re.sub(r"\s+([.,;:])", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+NUMBER_WORDS: dict[str, int] = {**_UNITS, **_TENS, "hundred": 100, "thousand": 1000}
+
+
+def number_word(word: str) -> int | None:
+    """The value of a number written in words ("seven", "thirty-two", "sixty"), or None."""
+    word = word.lower()
+    if word in _UNITS or word in _TENS:
+        return _UNITS.get(word, _TENS.get(word))
+    head, _, tail = word.partition("-")
+    if head in _TENS and tail in _UNITS and 0 < _UNITS[tail] < 10:
+        return _TENS[head] + _UNITS[tail]
+    return None

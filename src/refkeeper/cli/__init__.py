@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from refkeeper import __version__
-from refkeeper.cli import _audit, _export, _extract, _project, _resolve
+from refkeeper.cli import _audit, _export, _extract, _index, _project, _resolve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +29,6 @@ def main(ctx: click.Context, directory: str | None) -> None:
     ctx.obj["directory"] = directory
 
 
-for _module in (_extract, _resolve, _export, _audit, _project):
+for _module in (_extract, _resolve, _export, _audit, _project, _index):
     for _command in _module.COMMANDS:
         main.add_command(_command)

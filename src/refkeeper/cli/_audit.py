@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refkeeper.cli._common import CommandError, handle_errors, project_settings
+from refkeeper.cli._common import CommandError, InDirectory, handle_errors, project_settings
 
 if TYPE_CHECKING:
 
@@ -22,7 +22,7 @@ FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
 
 
 @click.command("audit")
-@click.argument("documents", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("documents", nargs=-1, type=InDirectory(path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -35,7 +35,7 @@ FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=InDirectory(path_type=Path),
     default=None,
     help="Write the report to FILE (atomically) instead of standard output; with several "
     "documents and --format html, FILE is a directory that gets one report per document.",
@@ -51,7 +51,7 @@ FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
 @click.option(
     "--resolutions",
     "resolutions_file",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=InDirectory(path_type=Path, dir_okay=False),
     default=None,
     help="Read the resolutions from FILE (JSON keyed by reference id, or the output of "
     "'refkeeper resolve --format json') instead of resolving.",

@@ -6,7 +6,7 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
@@ -37,6 +37,20 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise CommandError(str(exc), exc.exit_code) from exc
 
     return wrapper
+
+
+class InDirectory(click.Path):
+    """A path argument or option: a relative path is taken relative to ``-C DIR`` when given
+    (like git), so ``refkeeper -C paper export -o refs.bib`` writes ``paper/refs.bib``."""
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        if ctx is not None and isinstance(value, str | os.PathLike) and str(value) != "-":
+            directory = (ctx.find_root().obj or {}).get("directory")
+            if directory and not os.path.isabs(value):
+                value = os.path.join(directory, value)
+        return super().convert(value, param, ctx)
 
 
 def start_directory(ctx: click.Context) -> Path:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from refkeeper.cli._common import handle_errors, start_directory
+from refkeeper.cli._common import InDirectory, handle_errors, start_directory
 
 _FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "text", "markdown", "html")
 
 
 @click.command("export")
 @click.argument(
-    "source", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+    "source", required=False, type=InDirectory(path_type=Path, dir_okay=False, exists=True)
 )
 @click.option(
     "-f",
@@ -49,7 +49,7 @@ _FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "text", "markdown", "html")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=InDirectory(path_type=Path, dir_okay=False),
     default=None,
     help="Write to FILE (atomically) instead of standard output.",
 )
@@ -70,6 +70,8 @@ def export_command(
     from refkeeper import pipeline
 
     found = pipeline.works_to_export(source, start_directory(ctx))
+    for note in found.notes:
+        click.echo(f"warning: {note}", err=True)
     works = found.works
     text = pipeline.export_text(found, fmt, style=style, journal=journal, ascii=ascii_)
     if output is None:

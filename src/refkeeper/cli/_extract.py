@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from refkeeper.cli._common import handle_errors
+from refkeeper.cli._common import InDirectory, handle_errors
 from refkeeper.pipeline.facade import extract_kinds
 
 
 @click.command("extract")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.argument("file", type=InDirectory(path_type=Path, dir_okay=True, exists=False))
 @click.option(
     "--format",
     "fmt",
@@ -29,7 +29,7 @@ from refkeeper.pipeline.facade import extract_kinds
 )
 @click.option(
     "--bibliography",
-    type=click.Path(path_type=Path, dir_okay=True, exists=False),
+    type=InDirectory(path_type=Path, dir_okay=True, exists=False),
     default=None,
     help="A library (.bib, CSL-JSON .json, .ris, .nbib) for Markdown/LaTeX citation keys.",
 )

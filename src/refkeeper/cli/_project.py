@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,8 +15,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from refkeeper import pipeline
-from refkeeper.cli._common import handle_errors, project_settings, start_directory
-from refkeeper.config import FAIL_LEVELS, Settings, with_overrides
+from refkeeper.cli._common import (
+    InDirectory,
+    handle_errors,
+    project_settings,
+    start_directory,
+)
+from refkeeper.config import FAIL_LEVELS, Settings, load_settings, with_overrides
 
 
 def _settings(
@@ -63,24 +70,32 @@ def _summary(result: pipeline.SyncResult, root: Path) -> Table:
     return table
 
 
-def _attention(result: pipeline.SyncResult) -> Table | None:
-    """The works a person should look at: ambiguous, not found, not yet resolved."""
-    rows = [e for e in result.entries if e.status.value in ("ambiguous", "not-found", "unresolved")]
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 3)] + "..."
+
+
+def _attention(result: pipeline.SyncResult, settings: Settings, width: int) -> Table | None:
+    """The works a person should look at (ambiguous, not found, not yet resolved), one line
+    each: key and status in full, what is cited and why cut to fit ``width``."""
+    rows = pipeline.needs_attention(result, settings)
     if not rows:
         return None
     table = Table(title="needs attention", show_header=True, header_style="bold")
-    table.add_column("key")
-    table.add_column("status")
-    table.add_column("cited as")
-    table.add_column("why")
+    key_width = max(3, *(len(e.key) for e in rows))
+    room = max(30, width - key_width - 10 - 13)  # status, borders and padding
+    cited_width, why_width = room // 3, room - room // 3
+    table.add_column("key", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("cited as", no_wrap=True, max_width=cited_width)
+    table.add_column("why", no_wrap=True, max_width=why_width)
     for entry in rows:
         cited = " ".join(entry.cited_as.split())
         reason = " ".join(entry.resolution.reason.split())
         table.add_row(
             escape(entry.key),
             entry.status.value,
-            escape(cited[:70] + ("..." if len(cited) > 70 else "")),
-            escape(reason[:90] + ("..." if len(reason) > 90 else "")),
+            escape(_cut(cited, cited_width)),
+            escape(_cut(reason, why_width)),
         )
     return table
 
@@ -95,7 +110,20 @@ def _attention(result: pipeline.SyncResult) -> Table | None:
     help="Exit 1 when findings reach this level (default: the config's, or never).",
 )
 @click.option("--eutils-url", default=None, help="E-utilities base URL (or REFKEEPER_EUTILS_URL).")
-@click.option("--cache", default=None, help="Path of the SQLite response cache.")
+@click.option(
+    "--cache",
+    type=InDirectory(dir_okay=False),
+    default=None,
+    help="Path of the SQLite response cache.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for a person; json: one object (schema refkeeper.sync/1) for scripts.",
+)
 @click.pass_context
 @handle_errors
 def sync(
@@ -105,6 +133,7 @@ def sync(
     fail_on: str | None,
     eutils_url: str | None,
     cache: str | None,
+    fmt: str,
 ) -> None:
     """Bring refkeeper.lock and every configured output in step with the documents."""
     if offline and refresh:
@@ -115,9 +144,13 @@ def sync(
         result = pipeline.sync(
             settings, offline=offline, refresh=refresh, fail_on=fail_on, progress=progress
         )
+    if fmt == "json":
+        report = pipeline.sync_report(result, settings)
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        ctx.exit(result.exit_code)
     out = Console(file=sys.stdout, soft_wrap=True)
     out.print(_summary(result, settings.root))
-    attention = _attention(result)
+    attention = _attention(result, settings, out.width)
     if attention is not None:
         out.print(attention)
     for change in result.changes:
@@ -132,13 +165,21 @@ def sync(
 
 
 @click.command()
+@click.argument("documents", nargs=-1, type=InDirectory(dir_okay=False, exists=True))
 @click.option("--force", is_flag=True, help="Overwrite an existing refkeeper.toml.")
 @click.pass_context
 @handle_errors
-def init(ctx: click.Context, force: bool) -> None:
-    """Write a commented starter refkeeper.toml in the current directory."""
-    path = pipeline.init_project(start_directory(ctx), force=force)
+def init(ctx: click.Context, documents: tuple[str, ...], force: bool) -> None:
+    """Write a commented starter refkeeper.toml in the current directory, reading DOCUMENTS
+    (default: the Markdown, LaTeX, plain-text and Word manuscripts found here)."""
+    directory = start_directory(ctx)
+    names = [os.path.relpath(d, directory) for d in documents]
+    path = pipeline.init_project(directory, force=force, documents=names)
+    settings = load_settings(directory)
     click.echo(f"wrote {path}")
+    for name in settings.documents:
+        kind = pipeline.document_kind(settings.root / name) if "*" not in name else "glob"
+        click.echo(f"  document {name}: {kind}")
 
 
 @click.command()
@@ -146,7 +187,12 @@ def init(ctx: click.Context, force: bool) -> None:
 @click.argument("identifier")
 @click.option("--offline", is_flag=True, help="Use the cache only.")
 @click.option("--eutils-url", default=None, help="E-utilities base URL.")
-@click.option("--cache", default=None, help="Path of the SQLite response cache.")
+@click.option(
+    "--cache",
+    type=InDirectory(dir_okay=False),
+    default=None,
+    help="Path of the SQLite response cache.",
+)
 @click.pass_context
 @handle_errors
 def pin(

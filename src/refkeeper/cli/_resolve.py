@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refkeeper.cli._common import CommandError, handle_errors, project_settings
+from refkeeper.cli._common import CommandError, InDirectory, handle_errors, project_settings
 
 if TYPE_CHECKING:
     from refkeeper.pipeline import Reference, Resolution
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @click.option(
     "--file",
     "file_",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=InDirectory(path_type=Path, dir_okay=False, exists=True),
     default=None,
     help="Read references from FILE, one per line (blank lines and lines starting '#' skipped).",
 )
@@ -44,9 +44,31 @@ if TYPE_CHECKING:
 @click.option(
     "--cache",
     "cache",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=InDirectory(path_type=Path, dir_okay=False),
     default=None,
     help="The SQLite cache file (default: the user's cache dir, or refkeeper.toml).",
+)
+@click.option(
+    "--index",
+    "index",
+    type=InDirectory(path_type=Path, file_okay=False),
+    default=None,
+    help="A local PubMed index ('refkeeper index build'), asked before the E-utilities "
+    "(default: [sources] pubmed-index of refkeeper.toml).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Resolve --file against --index on the workers of this Dask scheduler "
+    "(tcp://host:8786), results appended to --output as partitions finish (resumable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=InDirectory(path_type=Path, dir_okay=False),
+    default=None,
+    help="With --scheduler: the JSON-lines results file (default: FILE.resolutions.jsonl).",
 )
 @click.pass_context
 @handle_errors
@@ -58,6 +80,9 @@ def resolve_command(
     offline: bool,
     eutils_url: str | None,
     cache: Path | None,
+    index: Path | None,
+    scheduler: str | None,
+    output: Path | None,
 ) -> None:
     """Resolve REFERENCE (free text such as "Timmons CF ... Cancer 76: 1481-9", or pmid:,
     doi:, pmcid:, isbn:) to a verified PubMed or NLM Catalog record, with its evidence."""
@@ -66,6 +91,9 @@ def resolve_command(
 
     if reference is None and file_ is None:
         raise click.UsageError("give a REFERENCE or --file FILE")
+    if scheduler is not None:
+        _distributed(ctx, file_, index, scheduler, output)
+        return
     refs = []
     if reference is not None:
         refs.append(pipeline.reference_from_text("r1", reference))
@@ -78,6 +106,7 @@ def resolve_command(
         eutils_url=eutils_url,
         cache_path=cache,
         cache_backend="sqlite" if cache is not None else None,
+        pubmed_index=index,
     )
     try:
         resolutions = pipeline.resolve_texts(settings, refs, offline=offline)
@@ -86,6 +115,24 @@ def resolve_command(
             _render(refs, exc.partial, "table", err=True)  # what was resolved before
         raise
     _render(refs, resolutions, fmt)
+
+
+def _distributed(
+    ctx: click.Context,
+    file_: Path | None,
+    index: Path | None,
+    scheduler: str,
+    output: Path | None,
+) -> None:
+    from refkeeper import pipeline
+
+    folder = index or project_settings(ctx, required=False).pubmed_index
+    if file_ is None or folder is None:
+        raise click.UsageError("--scheduler needs --file FILE and --index DIR")
+    target = output or file_.with_name(file_.name + ".resolutions.jsonl")
+    counts = pipeline.resolve_file_on_dask(file_, folder, scheduler, target)
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    click.echo(f"wrote {target} ({summary})", err=True)
 
 
 def _render(

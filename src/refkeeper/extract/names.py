@@ -260,6 +260,10 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         # APA 7: "Bolte, S., ... Golan, O." leaves authors out
         text, n = _ELLIPSIS_RE.subn(", ", text)
         et_al = et_al or n > 0
+    if " and " in text and "," in text:
+        bibtex = _bibtex(text)
+        if bibtex:
+            return NameList(bibtex, et_al, "apa")
     if _APA_START_RE.match(text):
         apa = _parse_apa(text)
         if apa:
@@ -276,6 +280,9 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
     kinds: list[str] = []
     for part in parts:
         part = part.strip()
+        if part in SUFFIXES and names and kinds[-1] in ("vancouver", "full"):
+            names[-1]["suffix"] = part.rstrip(".")  # "Whitfield RT, 2nd"
+            continue
         v = _vancouver(part)
         if v is not None:
             names.append(v)
@@ -313,12 +320,34 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
     return NameList(names, et_al, style)
 
 
+_BIBTEX_AND_RE = re.compile(r",?\s+and\s+")
+
+
+def _bibtex(text: str) -> list[Name] | None:
+    """BibTeX's ``Surname, Given A. and Surname, Given B. C.``: two people, each inverted."""
+    chunks = _BIBTEX_AND_RE.split(text)
+    if len(chunks) < 2:
+        return None
+    names: list[Name] = []
+    for chunk in chunks:
+        family, sep, given = chunk.strip().rstrip(",").partition(",")
+        family, given = family.strip(), given.strip()
+        if not sep or "," in given or not _family_ok(family.split()):
+            return None
+        if given.endswith(".") and len(given.split()[-1]) > 2:
+            given = given[:-1]  # the full stop ends the list ("van Dijk, Pieter.")
+        if not _given_like(given):
+            return None
+        names.append({"family": family, "given": given})
+    return names
+
+
 def _given_like(text: str) -> bool:
     tokens = text.split()
     if not 1 <= len(tokens) <= 3:
         return False
     for tok in tokens:
-        if _INITIALS_RE.fullmatch(tok) and len(tok) <= 4:
+        if _INITIALS_RE.fullmatch(tok) and len(tok) <= 6:
             continue
         if not (_is_cap_word(tok) and tok.replace("-", "").isalpha()) or tok.lower() in _NOT_NAMES:
             return False

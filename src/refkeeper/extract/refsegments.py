@@ -27,6 +27,13 @@ _ONLINE_RE = re.compile(
     re.IGNORECASE,
 )
 """AMA's ``Journal. Published online December 4, 2019.``: the date is the work's."""
+_ONLINE_TAIL_RE = re.compile(
+    r"[;,.]?\s*\b(?:published\s+online|online\s+ahead\s+of\s+print)(?:\s+[A-Za-z]{3,9}\.?"
+    r"(?:\s+\d{1,2})?)?\s*\.?$|\s*\[Preprint\]",
+    re.IGNORECASE,
+)
+"""The Lancet's ``Journal 2019; published online Dec 15.`` (the year stands before), and
+Harvard's ``[Preprint]``: nothing more to read there."""
 _QUOTES = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-"}
 )
@@ -190,7 +197,8 @@ def clean_text(raw: str) -> str:
         text = _NUM_DASH_RE.sub("-", text)
         if "-" not in text or not text.isascii():
             text = _MONTH_DASH_RE.sub("-", text)
-    if "nline" in text or "Epub" in text:
+    if "nline" in text or "Epub" in text or "[Preprint]" in text:
+        text = _ONLINE_TAIL_RE.sub("", text)
         text = _ONLINE_RE.sub(". ", text).replace(". . ", ". ")
     return text
 

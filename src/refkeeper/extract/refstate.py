@@ -133,6 +133,13 @@ def split_title_journal(text: str, st: ParseState, segs: list[str] | None = None
     if not st.title_expected and all(_is_abbrev_piece(p) for p in segs[:j]):
         j = 0  # "Biomed. Pharmacother.": no title in this style, all of it is the journal
     journal = " ".join(segs[j:])
+    if j == 0 and st.title_expected:
+        cut = _last_comma(journal)
+        if cut > 0 and _journal_like(journal[cut + 1 :]):
+            # "Title, J Sleep Stud" (APS, Elsevier with titles, an entry without authors)
+            set_title(journal[:cut], st)
+            set_journal(journal[cut + 1 :], st)
+            return
     if j == 0:
         # only one segment: WHO/APA "Title Journal" cannot be told apart; keep it as journal
         set_journal(journal, st)
@@ -140,6 +147,33 @@ def split_title_journal(text: str, st: ParseState, segs: list[str] | None = None
         return
     set_journal(journal, st)
     set_title(" ".join(segs[:j]), st)
+
+
+def _last_comma(text: str) -> int:
+    """The position of the last comma outside brackets (``Microbiology (Reading, England)``
+    keeps its comma), or -1."""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        c = text[i]
+        if c == ")":
+            depth += 1
+        elif c == "(":
+            depth -= 1
+        elif c == "," and depth == 0:
+            return i
+    return -1
+
+
+def _journal_like(text: str) -> bool:
+    """Could ``text`` (what follows a title's last comma) be a journal's name: capitalised,
+    at most eight words, abbreviated or all words capitalised?"""
+    words = text.split()
+    if not 1 <= len(words) <= 8 or not words[0][:1].isupper():
+        return False
+    if is_abbreviated(text):
+        return True
+    return all(w[:1].isupper() or w.lower() in ("of", "and", "the", "in", "for", "&", ":")
+               for w in words)  # fmt: skip
 
 
 def _all_abbreviations(piece: str) -> bool:

@@ -21,8 +21,15 @@ from refkeeper.pipeline.facade import (
     write_text,
 )
 from refkeeper.pipeline.guard import check_audit_output, check_export_output
+from refkeeper.pipeline.indexing import (
+    build_index,
+    index_stats,
+    resolve_file_on_dask,
+    update_index,
+)
 from refkeeper.pipeline.manual import (
     ExportSource,
+    document_kind,
     ignore,
     init_project,
     locked_works,
@@ -50,9 +57,20 @@ from refkeeper.pipeline.resolving import (
     references_from_file,
     resolve_texts,
 )
-from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
+from refkeeper.pipeline.syncing import (
+    Change,
+    Progress,
+    SyncResult,
+    needs_attention,
+    sync,
+    sync_report,
+)
 
 __all__ = [
+    "build_index",
+    "index_stats",
+    "resolve_file_on_dask",
+    "update_index",
     "CSLItem",
     "Extraction",
     "RefkeeperError",
@@ -74,6 +92,7 @@ __all__ = [
     "references_from_file",
     "resolve_texts",
     "ExportSource",
+    "document_kind",
     "works_to_export",
     "audit_project",
     "resolutions_provider",
@@ -96,5 +115,7 @@ __all__ = [
     "render_audit",
     "render_outputs",
     "sync",
+    "sync_report",
+    "needs_attention",
     "work_for_export",
 ]

@@ -3,14 +3,16 @@ works for `refkeeper export`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from refkeeper.config import Settings, load_settings
-from refkeeper.errors import InputError
+from refkeeper.errors import InputError, RefkeeperError
 from refkeeper.fsutil import atomic_write_text
 from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid, normalize_pmid
 from refkeeper.library import (
@@ -132,19 +134,70 @@ LOCAL_FILES = (STATE_NAME, FLOCK_NAME)
 """Files sync keeps beside the lock that belong to one machine, not to the repository."""
 
 
-def init_project(directory: Path, *, force: bool = False) -> Path:
-    """Write a commented starter refkeeper.toml, and keep refkeeper's machine-local files
-    out of git (.gitignore); refkeeper.lock itself is meant to be committed."""
-    from refkeeper.config import CONFIG_NAME, STARTER_CONFIG, parse_config
+MANUSCRIPT_GLOBS = ("*.md", "*.tex", "*.txt", "*.docx")
+"""What bare ``init`` looks for in the folder."""
+
+_NOT_MANUSCRIPTS = re.compile(
+    r"^(?:readme|license|licence|changelog|changes|contributing|code_of_conduct|citation|"
+    r"authors|todo|requirements.*|cmakelists)(?:\.|$)",
+    re.IGNORECASE,
+)
+
+
+def propose_documents(directory: Path) -> list[str]:
+    """The manuscripts bare ``init`` proposes: the folder's Markdown, LaTeX, plain-text and
+    Word files (not READMEs, licences, requirements), sorted; none found: ``*.md``."""
+    found = sorted(
+        {
+            path.name
+            for pattern in MANUSCRIPT_GLOBS
+            for path in directory.glob(pattern)
+            if path.is_file() and not _NOT_MANUSCRIPTS.match(path.name)
+        }
+    )
+    return found or ["*.md"]
+
+
+def document_kind(path: Path) -> str:
+    """The kind refkeeper reads ``path`` as (``markdown``, ``latex``, ...), or why it cannot."""
+    from refkeeper.extract import detect_kind
+    from refkeeper.extract.documents import read_text
+
+    if not path.exists():
+        return "not found yet"
+    try:
+        return detect_kind(read_text(path), path)
+    except RefkeeperError as exc:
+        problem = exc.problem if isinstance(exc, InputError) else str(exc)
+        return f"unreadable: {problem}"
+
+
+def starter_config(documents: Sequence[str]) -> str:
+    """The starter refkeeper.toml with ``documents`` set."""
+    from refkeeper.config import STARTER_CONFIG
+
+    listed = ", ".join(json.dumps(d, ensure_ascii=False) for d in documents)
+    return STARTER_CONFIG.replace('documents = ["*.md"]', f"documents = [{listed}]", 1)
+
+
+def init_project(
+    directory: Path, *, force: bool = False, documents: Sequence[str] = ()
+) -> Path:
+    """Write a commented starter refkeeper.toml naming ``documents`` (paths relative to
+    ``directory``; none: the manuscripts found there, see :func:`propose_documents`), and
+    keep refkeeper's machine-local files out of git (.gitignore); refkeeper.lock itself is
+    meant to be committed."""
+    from refkeeper.config import CONFIG_NAME, parse_config
     from refkeeper.pipeline import guard
 
     path = directory / CONFIG_NAME
     if path.exists() and not force:
         raise InputError(f"{CONFIG_NAME} already exists (use --force to overwrite)", str(path))
+    text = starter_config(list(documents) or propose_documents(directory))
     # The starter's outputs must not land on a file the documents there are or name.
-    settings = parse_config(STARTER_CONFIG, root=directory.resolve(), environ={})
+    settings = parse_config(text, root=directory.resolve(), environ={})
     guard.check_outputs(settings, find_documents(settings, strict=False))
-    atomic_write_text(path, STARTER_CONFIG)
+    atomic_write_text(path, text)
     ignore_file = directory / ".gitignore"
     present = ignore_file.read_text(encoding="utf-8") if ignore_file.exists() else ""
     missing = [name for name in LOCAL_FILES if name not in present.splitlines()]
@@ -168,6 +221,38 @@ class ExportSource:
     style: str | None
     journal: str | None
     cache_path: Path
+    notes: tuple[str, ...] = ()
+    """One-line warnings about the source (a duplicate key renamed, naming file and line)."""
+
+
+def unique_works(
+    works: Sequence[Work], source: str, places: Sequence[str]
+) -> tuple[list[Work], list[str]]:
+    """Works whose citation keys are unique: a repeated key becomes ``key-2`` (``-3``, ...),
+    with a one-line note naming the file, the place (``places[i]``: a line number, or
+    "item 3") and both keys."""
+    taken = {w.id for w in works}
+    seen: dict[str, str] = {}
+    out: list[Work] = []
+    notes: list[str] = []
+    for work, place in zip(works, places, strict=True):
+        if work.id not in seen:
+            seen[work.id] = place
+            out.append(work)
+            continue
+        number = 2
+        while f"{work.id}-{number}" in taken:
+            number += 1
+        key = f"{work.id}-{number}"
+        taken.add(key)
+        first = seen[work.id]
+        where = f"{source}:{place}" if place.isdigit() else f"{source} ({place})"
+        notes.append(
+            f"{where}: key {work.id!r} is used again (first at "
+            f"{'line ' + first if first.isdigit() else first}); this entry is exported as {key!r}"
+        )
+        out.append(replace(work, id=key, csl={**work.csl, "id": key}))
+    return out, notes
 
 
 def works_to_export(source: Path | None, start: Path) -> ExportSource:
@@ -183,16 +268,20 @@ def works_to_export(source: Path | None, start: Path) -> ExportSource:
             raise InputError(f"not UTF-8 text (byte {exc.start})", str(source)) from exc
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", str(source)) from exc
-        works = list(csljson.parse_csl_json(text, str(source)))
-        return ExportSource(works, None, None, default_entry_cache_path())
+        parsed = csljson.parse_csl_json(text, str(source))
+        places = [f"item {n}" for n in range(1, len(parsed) + 1)]
+        works, notes = unique_works(parsed, str(source), places)
+        return ExportSource(works, None, None, default_entry_cache_path(), tuple(notes))
     if source is not None and source.name != "refkeeper.lock":
         from refkeeper.extract import extract_file
 
-        works = []
+        written, places = [], []
         for ref in extract_file(source).references:
             key = ref.key or ref.id
-            works.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
-        return ExportSource(works, None, None, default_entry_cache_path())
+            written.append(Work(id=key, source="document", csl={**ref.fields, "id": key}))
+            places.append(str(ref.span.line) if ref.span else f"entry {len(places) + 1}")
+        works, notes = unique_works(written, str(source), places)
+        return ExportSource(works, None, None, default_entry_cache_path(), tuple(notes))
     if source is not None:
         settings = Settings(root=source.resolve().parent)
         return ExportSource(locked_works(settings), None, None, settings.entry_cache_path)

@@ -99,10 +99,16 @@ def extract_documents(paths: Sequence[Path], root: Path | None = None) -> list[E
 
 def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
     """The Entrez client for these settings (the session is built here and passed in)."""
-    from refkeeper.resolve import EntrezClient, make_session
+    from refkeeper.resolve import SHARED_LIMITER, EntrezClient, make_session
+    from refkeeper.resolve.ratelimit import machine_limiter
+    from refkeeper.resolve.session import shared_namespace
 
     session = make_session(
-        settings.cache_path, backend=settings.cache_backend, redis_url=settings.redis_url
+        settings.cache_path,
+        backend=settings.cache_backend,
+        redis_url=settings.redis_url,
+        namespace=shared_namespace(settings.eutils_url),
+        fallback=settings.cache_fallback,
     )
     return EntrezClient(
         session,
@@ -112,6 +118,7 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
         tool=settings.tool,
         offline=offline,
         trusted_hosts=settings.trusted_hosts,
+        limiter=machine_limiter(settings.cache_path.parent, SHARED_LIMITER),
         give_up_after=settings.give_up_after,
         max_answer_mb=settings.max_answer_mb,
     )
@@ -120,12 +127,19 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
 def make_sources(
     settings: Settings, *, offline: bool = False, client_factory: ClientFactory | None = None
 ) -> list[Source]:
-    """The sources these settings name, in the order they are asked: E-utilities (through
-    ``client_factory``'s client when given) last."""
+    """The sources these settings name, in the order they are asked: the local PubMed index
+    (``[sources] pubmed-index``) first, the E-utilities (through ``client_factory``'s client
+    when given; offline, the cache only) last."""
     from refkeeper.resolve import EntrezSource
 
+    sources: list[Source] = []
+    if settings.pubmed_index is not None:
+        from refkeeper.resolve.local import LocalPubMedSource
+
+        sources.append(LocalPubMedSource(settings.pubmed_index))
     client = client_factory() if client_factory else make_client(settings, offline=offline)
-    return [EntrezSource(client)]
+    sources.append(EntrezSource(client))
+    return sources
 
 
 def close_sources(sources: Sequence[Source]) -> None:

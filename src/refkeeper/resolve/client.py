@@ -40,6 +40,7 @@ from refkeeper.resolve.pubmed import (
     parse_esearch_xml,
     parse_pubmed_xml,
 )
+from refkeeper.resolve.ratelimit import Limiter
 from refkeeper.resolve.session import MAX_ANSWER_MB, OVER_LIMIT, response_problem
 
 logger = logging.getLogger("refkeeper.resolve")
@@ -187,7 +188,7 @@ class EntrezClient:
         max_attempts: int = 7,
         backoff: float = 0.5,
         max_backoff: float = 60.0,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
         trusted_hosts: Iterable[str] = (),
         give_up_after: float = GIVE_UP_AFTER,

@@ -16,6 +16,8 @@ gives, Redis for a team's shared cache, or memory) with:
 from __future__ import annotations
 
 import json
+import logging
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,9 +30,11 @@ from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.cache_keys import create_key
 
-from refkeeper.errors import ConfigError
+from refkeeper.errors import CacheUnreachable, ConfigError
 from refkeeper.fsutil import usable_sqlite_cache
 from refkeeper.resolve.xmlsafe import safe_parser
+
+logger = logging.getLogger("refkeeper.resolve")
 
 IGNORED_PARAMETERS = ("api_key", "email", "tool")
 """Request parameters that never enter a cache key or the cache (secrets and identity)."""
@@ -229,13 +233,20 @@ def make_session(
     *,
     backend: str = "sqlite",
     redis_url: str | None = None,
+    namespace: str | None = None,
+    fallback: str | None = None,
 ) -> requests_cache.CachedSession:
     """A cached session for the E-utilities.
 
+    Redis: the key namespace is ``namespace``, by default :func:`shared_namespace` (the same
+    for everyone on one E-utilities base URL, so a team shares its answers). A server that
+    cannot be reached, or stops answering, is a one-line CacheUnreachable (exit 3), or with
+    ``fallback="sqlite"`` a one-line warning and the local SQLite cache at ``cache_path``.
+
     ``backend``: ``"sqlite"`` (default; file at ``cache_path``: without one the answers are
     kept in memory for this session only: the caller says where a lasting cache lives),
-    ``"redis"`` (``redis_url`` such as ``redis://127.0.0.1:6379/0``; ``cache_path`` is then
-    used as the key namespace) or ``"memory"`` (tests, one-off runs).
+    ``"redis"`` (``redis_url`` such as ``redis://127.0.0.1:6379/0``) or ``"memory"`` (tests,
+    one-off runs).
     """
     settings: dict[str, Any] = {
         "urls_expire_after": URLS_EXPIRE_AFTER,
@@ -252,24 +263,9 @@ def make_session(
     if backend == "sqlite" and cache_path is None:
         backend = "memory"
     if backend == "sqlite":
-        path = Path(str(cache_path))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        usable_sqlite_cache(path, "response cache")
-        cache: Any = SQLiteCache(str(path), wal=True, busy_timeout=30_000)
+        cache: Any = _sqlite_cache(Path(str(cache_path)))
     elif backend == "redis":
-        try:
-            import redis
-        except ImportError as exc:  # pragma: no cover - depends on the installed extras
-            raise ConfigError(
-                "the redis cache backend needs the 'redis' package: pip install 'refkeeper[redis]'"
-            ) from exc
-        if not redis_url:
-            raise ConfigError("the redis cache backend needs a redis URL (redis://host:port/db)")
-        from requests_cache.backends.redis import RedisCache
-
-        connection = redis.Redis.from_url(redis_url)
-        namespace = str(cache_path) if cache_path is not None else "refkeeper"
-        cache = RedisCache(namespace, connection=connection)
+        cache = _redis_cache(redis_url, namespace or shared_namespace(), cache_path, fallback)
     elif backend == "memory":
         cache = BaseCache()
     else:
@@ -277,3 +273,134 @@ def make_session(
     session = requests_cache.CachedSession(backend=cache, **settings)
     session.headers["User-Agent"] = "refkeeper (+https://github.com/refkeeper)"
     return session
+
+
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+NCBI_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+
+
+def shared_namespace(base_url: str | None = None) -> str:
+    """The Redis key namespace of an E-utilities base URL (default: REFKEEPER_EUTILS_URL or
+    NCBI's): the same for every user and machine, so a team on one Redis shares answers."""
+    url = base_url or os.environ.get("REFKEEPER_EUTILS_URL") or NCBI_EUTILS_URL
+    parts = urlsplit(url.strip())
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"refkeeper:{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
+
+
+def redis_url_problem(url: str) -> str | None:
+    """Why ``url`` is not a Redis URL, or None (pure)."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in REDIS_SCHEMES:
+        return f"must be a redis://, rediss:// or unix:// URL, not {url!r}"
+    return None
+
+
+def _sqlite_cache(path: Path) -> Any:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    usable_sqlite_cache(path, "response cache")
+    return SQLiteCache(str(path), wal=True, busy_timeout=30_000)
+
+
+def _redis_cache(
+    redis_url: str | None, namespace: str, local: Path | None, fallback: str | None
+) -> Any:
+    try:
+        import redis
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise ConfigError(
+            "the redis cache backend needs the 'redis' package: pip install 'refkeeper[redis]'"
+        ) from exc
+    if not redis_url:
+        raise ConfigError("the redis cache backend needs a redis URL (redis://host:port/db)")
+    problem = redis_url_problem(redis_url)
+    if problem:
+        raise ConfigError(f"cache.redis-url {problem}")
+    from requests_cache.backends.redis import RedisCache
+
+    shown = _redacted(redis_url)
+    use_fallback = fallback == "sqlite" and local is not None
+
+    class GuardedRedisCache(RedisCache):
+        """RedisCache whose failures are one-line errors, or a switch to the local cache."""
+
+        local_cache: Any = None
+
+        def _failed(self, exc: Exception) -> Any:
+            if not use_fallback or local is None:
+                raise CacheUnreachable(
+                    f"the Redis cache at {shown} stopped answering ({_reason(exc)}); "
+                    "what was resolved so far is in it (or set [cache] fallback = \"sqlite\")"
+                ) from None
+            if self.local_cache is None:
+                _warn_fallback(shown, exc, local)
+                self.local_cache = _sqlite_cache(local)
+                self.local_cache._settings = self._settings
+            return self.local_cache
+
+        def get_response(self, key: str, default: Any = None) -> Any:
+            if self.local_cache is None:
+                try:
+                    return super().get_response(key, default)
+                except redis.RedisError as exc:
+                    self._failed(exc)
+            return self.local_cache.get_response(key, default)
+
+        def save_response(self, response: Any, cache_key: Any = None, expires: Any = None) -> None:
+            if self.local_cache is None:
+                try:
+                    super().save_response(response, cache_key, expires)
+                    return
+                except redis.RedisError as exc:
+                    self._failed(exc)
+            self.local_cache.save_response(response, cache_key, expires)
+
+        def delete(self, *keys: str, **kwargs: Any) -> None:
+            if self.local_cache is None:
+                try:
+                    super().delete(*keys, **kwargs)
+                    return
+                except redis.RedisError as exc:
+                    self._failed(exc)
+            self.local_cache.delete(*keys, **kwargs)
+
+    try:
+        connection = redis.Redis.from_url(
+            redis_url, socket_connect_timeout=5, socket_timeout=30
+        )
+        connection.ping()
+    except ValueError as exc:
+        raise ConfigError(f"cache.redis-url is not a usable Redis URL: {exc}") from None
+    except redis.RedisError as exc:
+        if not use_fallback or local is None:
+            raise CacheUnreachable(
+                f"the Redis cache at {shown} cannot be reached ({_reason(exc)}); start it, "
+                "or set [cache] fallback = \"sqlite\" to use the local cache meanwhile"
+            ) from None
+        _warn_fallback(shown, exc, local)
+        return _sqlite_cache(local)
+    return GuardedRedisCache(namespace, connection=connection)
+
+
+def _redacted(url: str) -> str:
+    """A Redis URL without its password."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        user = f"{parts.username}:***@" if parts.username else ":***@"
+        return urlunsplit(parts._replace(netloc=user + netloc))
+    return url
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:160]
+
+
+def _warn_fallback(shown: str, exc: Exception, local: Path) -> None:
+    logger.warning(
+        "warning: the Redis cache at %s cannot be used (%s); using the local cache %s",
+        shown,
+        _reason(exc),
+        local,
+    )

@@ -23,6 +23,7 @@ candidate came from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -179,7 +180,8 @@ class _Loop:
 
     def final(self, p: Probe, error: str | None = None) -> Resolution:
         if error is not None or p.offline_misses:
-            reason = error or "offline: " + "; ".join(dict.fromkeys(p.offline_misses))
+            misses = "; ".join(dict.fromkeys(p.offline_misses))
+            reason = error or f"offline: not cached: {misses}"
             return Resolution(Status.UNRESOLVED, tried=tuple(p.tried), reason=reason)
         decision = decide(p.fields, list(p.candidates.values()))
         if decision.status is Status.RESOLVED:  # pragma: no cover - settled in verify()
@@ -194,6 +196,19 @@ class _Loop:
             decision.status, candidates=decision.candidates, tried=tuple(p.tried), reason=reason
         )
 
+    @staticmethod
+    def stopped(p: Probe, exc: Exception) -> str:
+        """Why a reference is unresolved when the run stopped at a failure: the utility and
+        the cause, and what was tried for this reference; the failing request itself (a
+        batch of many references) is reported once, by the caller."""
+        text = str(exc)
+        utility = re.search(r"\b(\w+\.f?cgi)\b", text)
+        cause = re.search(r"\(last: ([^)]*)\)|answered (HTTP \d+)|over a limit: ([^;]*)", text)
+        what = utility.group(1) if utility else "a request"
+        why = f" ({next(g for g in cause.groups() if g)})" if cause else ""
+        tried = f"; tried: {'; '.join(p.tried)}" if p.tried else ""
+        return f"stopped: {what} kept failing{why} before this reference was settled{tried}"
+
     def run(self) -> list[Resolution]:
         self.report()
         try:
@@ -205,7 +220,7 @@ class _Loop:
         except (NetworkError, ResponseError) as exc:
             done = sum(1 for p in self.probes if p.result is not None)
             partial = [
-                p.result if p.result is not None else self.final(p, error=f"stopped: {exc}")
+                p.result if p.result is not None else self.final(p, error=self.stopped(p, exc))
                 for p in self.probes
             ]
             raise RetriesExhausted(

@@ -126,9 +126,11 @@ class _Run:
     def open_states(self, *, books: bool | None = None) -> list[Probe]:
         return open_probes(self.states, books=books)
 
-    def offline_guard(self, states: Iterable[Probe], what: str, exc: NotCached) -> None:
-        for s in states:
-            s.offline_misses.append(f"{what}: {exc}")
+    def offline_guard(self, misses: Iterable[tuple[Probe, str]]) -> None:
+        """Offline, a request is not in the cache: each reference of the batch records what
+        it needed itself (its own identifier or query), never the batch's request."""
+        for s, what in misses:
+            s.offline_misses.append(what)
 
     # -------------------------------------------------------------------- fetching
 
@@ -139,9 +141,12 @@ class _Run:
                 for work in self.client.fetch_pubmed(sorted(wanted, key=int)):
                     if work.pmid:
                         self.works[work.pmid] = work
-            except NotCached as exc:
-                waiting = [s for s in self.states if s.pending & wanted]
-                self.offline_guard(waiting, "efetch", exc)
+            except NotCached:
+                self.offline_guard(
+                    (s, "efetch PMID " + ", ".join(sorted(s.pending & wanted, key=int)))
+                    for s in self.states
+                    if s.pending & wanted
+                )
         for s in self.states:
             for pmid in sorted(s.pending):
                 fetched = self.works.get(pmid)
@@ -172,8 +177,8 @@ class _Run:
                 term = " OR ".join(f'"{v}"[{tag}]' for v in values)
                 try:
                     result = self.client.esearch(term)
-                except NotCached as exc:
-                    self.offline_guard(group, f"{tag} search", exc)
+                except NotCached:
+                    self.offline_guard((s, f"esearch {s.fields[name]}[{tag}]") for s in group)
                     continue
                 for s in group:
                     s.tried.append(f"esearch {s.fields[name]}[{tag}]")
@@ -189,8 +194,8 @@ class _Run:
             try:
                 result = self.client.esearch(term, db="nlmcatalog")
                 works = self.client.fetch_nlmcatalog(result.ids) if result.ids else []
-            except NotCached as exc:
-                self.offline_guard(group, "nlmcatalog isbn search", exc)
+            except NotCached:
+                self.offline_guard((s, f"nlmcatalog {s.fields['ISBN']}[isbn]") for s in group)
                 continue
             for s in group:
                 s.tried.append(f"nlmcatalog {s.fields['ISBN']}[isbn]")
@@ -212,8 +217,11 @@ class _Run:
             return False
         try:
             answers = self.client.ecitmatch([q for _, q in queries.values()])
-        except NotCached as exc:
-            self.offline_guard([s for s, _ in queries.values()], "ecitmatch", exc)
+        except NotCached:
+            self.offline_guard(
+                (s, f"ecitmatch {q.author}, {q.journal} {q.year};{q.volume}:{q.first_page}")
+                for s, q in queries.values()
+            )
             return False
         for key, (s, _query) in queries.items():
             answer = answers.get(key)
@@ -257,8 +265,9 @@ class _Run:
         term = " OR ".join(f"({q})" for _, q in group) if len(group) > 1 else group[0][1]
         try:
             result = self.client.esearch(term, db=db, retmax=SEARCH_RETMAX)
-        except NotCached as exc:
-            self.offline_guard([s for s, _ in group], "esearch", exc)
+        except NotCached:
+            where = "esearch" if db == "pubmed" else f"{db} esearch"
+            self.offline_guard((s, f"{where} {q}") for s, q in group)
             return
         unknown = {
             p.split(":", 1)[1].strip().strip('"').lower()
@@ -304,8 +313,8 @@ class _Run:
         if db == "nlmcatalog" and result.ids:
             try:
                 works = self.client.fetch_nlmcatalog(result.ids)
-            except NotCached as exc:
-                self.offline_guard([s for s, _ in group], "nlmcatalog efetch", exc)
+            except NotCached:
+                self.offline_guard((s, f"nlmcatalog records found by {q}") for s, q in group)
                 return
             for s, _ in group:
                 for work in works:
