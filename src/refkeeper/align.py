@@ -954,6 +954,26 @@ def _align_year(
     return ABSENT
 
 
+def title_written(al: Alignment, text: str) -> bool:
+    """Does the reference write a title at all? Words that are neither the record's names,
+    journal nor labels: three or more of them are a title (of this record or another)."""
+    if al.title is not None and al.title.similarity >= 0.5:
+        return True
+    explained = {w for a in al.authors if a.written for w in words_of(a.written)}
+    explained |= set(words_of(al.journal.written)) if al.journal.agree else set()
+    loose = [
+        t
+        for t in tokenize(text)
+        if len(t.norm) >= 4
+        and not t.is_number
+        and t.norm not in explained
+        and not (t.text.isupper() and len(t.text) <= 6)
+        and t.norm not in MONTHS
+        and t.norm not in ("etal",)
+    ]
+    return len(loose) >= 3
+
+
 # --------------------------------------------------------------------------- reference text
 
 
