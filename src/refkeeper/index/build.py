@@ -43,7 +43,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 BATCH = 2000
 """Records written to SQLite per transaction batch."""
-COMPRESS_LEVEL = 3
+COMPRESS_LEVEL = 1
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")
 
 SCHEMA = f"""

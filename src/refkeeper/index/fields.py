@@ -57,8 +57,14 @@ def _text(el: Any) -> str:
 
 
 def _find(el: Any, path: str) -> str:
+    """The text of the element at ``path`` (inline markup such as <i> included)."""
     found = el.find(path)
     return _text(found) if found is not None else ""
+
+
+def _plain(el: Any, path: str) -> str:
+    """The text of a plain element at ``path`` (no inline markup: names, numbers)."""
+    return (el.findtext(path) or "").strip()
 
 
 def pmid_of(record: Any) -> tuple[int, int] | None:
@@ -100,22 +106,22 @@ def record_fields(record: Any) -> IndexFields | None:
         author_lists = list(article.iterfind("AuthorList"))
         journal_el = article.find("Journal")
         parts = [
-            _find(journal_el, "Title"),
-            _find(journal_el, "ISOAbbreviation"),
-            _find(cit, "MedlineJournalInfo/MedlineTA"),
+            _plain(journal_el, "Title"),
+            _plain(journal_el, "ISOAbbreviation"),
+            _plain(cit, "MedlineJournalInfo/MedlineTA"),
         ]
         journal = " ".join(dict.fromkeys(p for p in parts if p))
         issue_el = journal_el.find("JournalIssue") if journal_el is not None else None
         date = issue_el.find("PubDate") if issue_el is not None else None
-        volume = _find(issue_el, "Volume") if issue_el is not None else ""
-        issue = _find(issue_el, "Issue") if issue_el is not None else ""
+        volume = _plain(issue_el, "Volume") if issue_el is not None else ""
+        issue = _plain(issue_el, "Issue") if issue_el is not None else ""
         pagination = article.find("Pagination")
         pages = ""
         if pagination is not None:
-            medline = _find(pagination, "MedlinePgn")
+            medline = _plain(pagination, "MedlinePgn")
             page_parts = (
-                _find(pagination, "StartPage"),
-                _find(pagination, "EndPage"),
+                _plain(pagination, "StartPage"),
+                _plain(pagination, "EndPage"),
                 medline,
                 expand_pages(medline) if medline else "",  # "1481-9" is also "1481-1489"
             )
@@ -129,14 +135,14 @@ def record_fields(record: Any) -> IndexFields | None:
             if collective is not None:
                 names.append(_text(collective))
                 continue
-            last = _find(author, "LastName")
+            last = _plain(author, "LastName")
             if last:
-                names.append(f"{last} {_find(author, 'Initials')}".strip())
+                names.append(f"{last} {_plain(author, 'Initials')}".strip())
     year = ""
     if date is not None:
-        year = _find(date, "Year")
+        year = _plain(date, "Year")
         if not year:
-            m = _YEAR.search(_find(date, "MedlineDate"))
+            m = _YEAR.search(_plain(date, "MedlineDate"))
             year = m.group(1) if m else ""
     doi = pmcid = None
     for loc in locations:

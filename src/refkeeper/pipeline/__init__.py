@@ -57,7 +57,14 @@ from refkeeper.pipeline.resolving import (
     references_from_file,
     resolve_texts,
 )
-from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
+from refkeeper.pipeline.syncing import (
+    Change,
+    Progress,
+    SyncResult,
+    needs_attention,
+    sync,
+    sync_report,
+)
 
 __all__ = [
     "build_index",
@@ -108,5 +115,7 @@ __all__ = [
     "render_audit",
     "render_outputs",
     "sync",
+    "sync_report",
+    "needs_attention",
     "work_for_export",
 ]

@@ -235,6 +235,46 @@ def sync(
         )
 
 
+ATTENTION = (Status.AMBIGUOUS, Status.NOT_FOUND, Status.UNRESOLVED)
+
+
+def needs_attention(result: SyncResult, settings: Settings) -> list[LockEntry]:
+    """The cited works a person should look at (ambiguous, not found, not yet resolved),
+    by key; a memoized result's are read from the lock."""
+    entries: Sequence[LockEntry] = result.entries
+    if result.memoized and settings.lock_path.exists():
+        lock = lock_from_bytes(settings.lock_path.read_bytes(), str(settings.lock_path))
+        entries = [lock.entries[k] for k in sorted(lock.entries)]
+    return [e for e in entries if e.status in ATTENTION and not e.ignored]
+
+
+def sync_report(result: SyncResult, settings: Settings) -> dict[str, Any]:
+    """What ``refkeeper sync --format json`` prints (schema ``refkeeper.sync/1``)."""
+    from refkeeper.pipeline.outputs import display_path
+
+    return {
+        "schema": "refkeeper.sync/1",
+        "exit_code": result.exit_code,
+        "memoized": result.memoized,
+        "counts": dict(result.counts),
+        "needs_attention": [
+            {
+                "key": e.key,
+                "status": e.status.value,
+                "cited_as": e.cited_as,
+                "reason": e.resolution.reason,
+                "tried": list(e.resolution.tried),
+            }
+            for e in needs_attention(result, settings)
+        ],
+        "changes": [{"key": c.key, "kind": c.kind, "detail": c.detail} for c in result.changes],
+        "duplicates": [d.to_json() for d in result.duplicates],
+        "written": [display_path(p, settings.root) for p in result.written],
+        "unchanged": [display_path(p, settings.root) for p in result.unchanged],
+        "fail_reasons": list(result.fail_reasons),
+    }
+
+
 def _match(
     extractions: Sequence[Extraction], index: LockIndex, offline: bool
 ) -> tuple[_Plan, list[tuple[int, Reference, str, int]]]:
