@@ -97,7 +97,7 @@ def extract_with(adapter: Adapter, text: str, source: str, inputs: Inputs) -> Ex
     from refkeeper.extract.blocks import block_findings, not_text_regions
 
     seen, read, unread = block_findings(
-        text, extraction.references, not_text_regions(text, adapter.kind)
+        text, extraction.references, lambda: not_text_regions(text, adapter.kind), extraction.claims
     )
     return replace(
         extraction,
