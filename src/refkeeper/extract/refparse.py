@@ -350,6 +350,11 @@ def _parse_body(rest: str, st: ParseState) -> None:
         return
     if not _ends_with_month_date(rest) and _parse_journal(rest, st, volume_only=nature):
         return
+    dated = False
+    if "title" not in st.fields and _ends_with_full_date(rest):
+        # "Title. J Eval Clin Pract 9 Dec. 2019.": a date, not numbers after the journal
+        rest = _strip_tail_dates(rest, st)
+        dated = True
     if _parse_segments(rest, st):
         return
     if st.fields.get("status") == "in press" and len(seg.split_sentences(rest)) > 1:
@@ -357,10 +362,9 @@ def _parse_body(rest: str, st: ParseState) -> None:
         st.fields["type"] = "article-journal"
         split_title_journal(rest, st)
         return
-    dated = False
     if "title" not in st.fields:
         undated = _strip_tail_dates(rest, st)
-        dated = undated != rest.rstrip(" .")
+        dated = dated or undated != rest.rstrip(" .")
         rest = undated
     segs = seg.split_sentences(rest)
     while len(segs) > 1 and is_date_piece(segs[-1]) and st.set_date(segs[-1].rstrip(". ")):
@@ -377,12 +381,12 @@ def _parse_body(rest: str, st: ParseState) -> None:
         journal = _strip_tail_dates(" ".join(segs), st)
         if journal:
             st.fields["type"] = "article-journal"
-            set_journal(journal, st)
+            set_journal(_tail_number(journal, st), st)
             return
     if (dated or nature or "issued" in st.fields) and len(segs) > 1 and "author" in st.fields:
         # ahead of print: "Title. J Strength Cond Res. 2019 Dec 4." (no volume, no pages)
         st.fields["type"] = "article-journal"
-        split_title_journal(" ".join(segs), st)
+        split_title_journal(" ".join(segs[:-1] + [_tail_number(segs[-1], st)]), st)
         return
     set_title(segs[0], st)
     if len(segs) > 1:
@@ -422,7 +426,14 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
         m = later
     vol: str | None = None
     iss: str | None = None
-    if m:
+    m_eloc = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60))
+    if m_eloc and (m_eloc.start() == 0 or not any(c.isalpha() for c in m_eloc.group("date"))):
+        m_eloc = None
+    if m_eloc:
+        # ahead of print: "Ecology. 2019 Dec 16;e02952.", AMA "December 16, 2019:e02952"
+        st.set_pages(m_eloc.group("pages"))
+        pre = body[: m_eloc.start()] + m_eloc.group("date")
+    elif m:
         vol, iss = m.group("vol"), m.group("iss")
         if iss and seg.DATE_SEG_RE.fullmatch(iss):
             st.set_date(iss)  # "Nature 556 (2018): 43-50": a date, not an issue
@@ -449,7 +460,7 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
         )
         m3 = seg.VOLUME_ONLY_RE.search(body, max(0, len(body) - 12)) if volume_only else None
         m4 = _VOLUME_ISSUE_END_RE.search(body, max(0, len(body) - 30))
-        m5 = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60)) if ";" in body[-30:] else None
+        m5 = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60))
         if m5 and m5.start() > 0:
             # ahead of print: "Ecology. 2019 Dec 16;e02952.", "J Hazard Mater. 2019;121805."
             st.set_pages(m5.group("pages"))
@@ -485,6 +496,8 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
             or known is not None
             or not before
             or md.group("date")[:4].isdigit()  # "Cancer 1995;76:1481" (no full stop)
+            or md.group("date")[:1].isdigit()
+            and " " in md.group("date")  # "J 15 Dec. 2019"
         ):
             st.set_date(md.group("date"))
             pre = before
@@ -558,7 +571,7 @@ def _parse_segments(rest: str, st: ParseState) -> bool:
 
 _YEAR_ANYWHERE_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 _DATE_ELOCATOR_RE = re.compile(
-    rf"(?P<date>{DATE})\s*;\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
+    rf"(?P<date>{DATE})\s*[;:]\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
     re.IGNORECASE,
 )
 """A date and an electronic locator or pages, without a volume; a lone number of up to four
@@ -598,6 +611,24 @@ def _strip_tail_dates(text: str, st: ParseState) -> str:
     return body
 
 
+_TAIL_NUMBER_RE = re.compile(
+    r"(?<=[A-Za-z)])\s+(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})|(?P<vol>\d{1,4}))\.?$"
+)
+
+
+def _tail_number(journal: str, st: ParseState) -> str:
+    """``Adv Mater e18146``, ``Vet Pathol 3009858211062635`` (an electronic locator) and
+    ``Cells 15`` (a volume) after a journal without pages: recorded, and cut off."""
+    m = _TAIL_NUMBER_RE.search(journal, max(0, len(journal) - 30))
+    if not m or m.start() == 0:
+        return journal
+    if m.group("eloc"):
+        st.set_pages(m.group("eloc"))
+    else:
+        st.fields["volume"] = m.group("vol")
+    return journal[: m.start()]
+
+
 def _mla_journal(body: str, m: re.Match[str], st: ParseState) -> None:
     st.fields["volume"] = m.group("vol")
     if m.group("iss"):
@@ -608,6 +639,15 @@ def _mla_journal(body: str, m: re.Match[str], st: ParseState) -> None:
         st.set_pages(m.group("pages"))
     st.fields["type"] = "article-journal"
     set_journal(body[: m.start()], st)
+
+
+_FULL_DATE_END_RE = re.compile(rf"\s\(?(?P<date>{DATE})\)?\.?$", re.IGNORECASE)
+
+
+def _ends_with_full_date(text: str) -> bool:
+    """Does ``text`` end with a date that has a month (``9 Dec. 2019.``)?"""
+    m = _FULL_DATE_END_RE.search(text, max(0, len(text) - 30))
+    return bool(m and any(c.isalpha() for c in m.group("date")))
 
 
 def _ends_with_month_date(text: str) -> bool:
