@@ -53,7 +53,10 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "compare": ("src/refkeeper/audit/compare.py", ("tests/test_audit_compare.py",)),
     "latex": ("src/refkeeper/export/latex.py", ("tests/test_export_bibtex.py",)),
     "bibtex": ("src/refkeeper/export/bibtex.py", ("tests/test_export_bibtex.py",)),
-    "ris": ("src/refkeeper/export/ris.py", ("tests/test_export_formats.py",)),
+    "ris": (
+        "src/refkeeper/export/ris.py",
+        ("tests/test_export_formats.py", "tests/test_export_ris.py"),
+    ),
     "identifiers": ("src/refkeeper/identifiers.py", ("tests/test_identifiers.py",)),
 }
 
