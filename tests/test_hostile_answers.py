@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from cli_process import pmid_project, sync
 from hostile_server import HostileServer
 
 CONFIG = """\
@@ -30,25 +30,14 @@ email = "test@example.org"
 
 
 def _project(tmp_path: Path, extra: str = "") -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "refkeeper.toml").write_text(CONFIG.format(extra=extra), encoding="utf-8")
-    (root / "paper.md").write_text("Leiomyosarcomas arise after transplantation [@pmid:8620427].\n")
-    return root
+    return pmid_project(tmp_path, CONFIG.format(extra=extra))
 
 
 def _sync(root: Path, server: HostileServer) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, REFKEEPER_EUTILS_URL=server.url)
     env["REFKEEPER_CACHE"] = str(root.parent / "cache" / "eutils.sqlite")
     env.pop("NCBI_API_KEY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "refkeeper", "-C", str(root), "sync"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return sync(root, env)
 
 
 def _cached_answers(root: Path) -> int:
