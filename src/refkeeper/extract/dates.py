@@ -34,7 +34,8 @@ DATE = (
     rf"|{_SEASON}(?:\s*-\s*{_SEASON})?\s+{YEAR}"
     rf"|{YEAR},\s+{_MON}(?:\s+{_DAY})?"
     rf"|{_MON}(?:\s+{_DAY},?)?\s+{YEAR}"
-    rf"|{_DAY}\s+{_MON},?\s+{YEAR})"
+    rf"|{_DAY}\s+{_MON},?\s+{YEAR}"
+    rf"|{_MON}\s*-\s*{_MON}\s+{YEAR})"
 )
 """A date as references write it (no anchors; callers add their own context)."""
 MONTH_DAY = rf"{_MON}(?:\s+{_DAY})?(?:\s*-\s*{_DAY})?"
@@ -76,6 +77,9 @@ def parse_date(text: str) -> dict[str, Any] | None:
     season: int | None = None
     current: list[int] = []
     pending_year: int | None = None
+    if text[:1].isalpha():
+        found = _YEAR_RE.search(text)  # "Jan-Dec 2019": the year comes last
+        pending_year = int(found.group(0)) if found else None
     after_dash = False
     for tok in _TOKEN_RE.findall(text):
         low = tok.lower()
@@ -101,7 +105,7 @@ def parse_date(text: str) -> dict[str, Any] | None:
             if after_dash or len(current) >= 2:
                 parts.append(current)
                 current = [year]
-            current = current[:1] + [MONTHS[low]]
+            current = (current[:1] or [year]) + [MONTHS[low]]
             after_dash = False
             continue
         if tok.isdigit():

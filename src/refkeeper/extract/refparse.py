@@ -242,10 +242,21 @@ def _comma_ended_names(text: str, head: str) -> tuple[int, NameList, bool] | Non
         names = parse_names(text[:pos])
         if names is not None and names.style in ("full", "mixed") and len(names.names) >= 2:
             best = (pos, names, False)
+        elif names is not None and _initialled_name(names) and (best is None or names.et_al):
+            # PNAS "T. Hara, et al., Title." and "S.-W. Chu, Title." (one author, a comma)
+            best = (pos, names, False)
         elif best is not None:
             break
         pos = head.find(", ", pos + 2)
     return best
+
+
+def _initialled_name(names: NameList) -> bool:
+    """One name written ``S.-W. Chu`` (initials first), or followed by ``et al.``."""
+    if names.style != "full" or len(names.names) != 1:
+        return False
+    given = str(names.names[0].get("given", ""))
+    return names.et_al or (given[:1].isupper() and given.endswith("."))
 
 
 def _sentence_in_last_part(prefix: str) -> bool:
@@ -304,6 +315,10 @@ def _parse_body(rest: str, st: ParseState) -> None:
         if m_note:
             st.fields["note"] = m_note.group("note").strip()  # "Erratum in: Lancet. 2001;358:100."
             rest = rest[: m_note.start() + 1]
+    if "riginal" in rest:
+        m_orig = _ORIGINAL_RE.search(rest)
+        if m_orig and m_orig.start() > 0:
+            rest = rest[: m_orig.start()]  # "(Original work published as <the title>)"
     m_types = seg.PUB_TYPES_RE.search(rest, max(0, len(rest) - 80))
     if m_types and m_types.start() > 0:
         rest = rest[: m_types.start() + 1]  # PubMed's "1-9. Review. English."
@@ -347,6 +362,14 @@ def _parse_body(rest: str, st: ParseState) -> None:
                 nature = True
     if "title" in st.fields and (m_mla := _MLA_LOCATOR_RE.search(rest)) and m_mla.start() > 0:
         _mla_journal(rest, m_mla, st)
+        return
+    m_ieee = _IEEE_TAIL_RE.search(rest) if "title" in st.fields else None
+    if (
+        m_ieee
+        and m_ieee.start() > 0
+        and (m_ieee.group("vol") or rest[m_ieee.start() - 1].isalpha())
+    ):
+        _ieee_journal(rest, m_ieee, st)
         return
     if not _ends_with_month_date(rest) and _parse_journal(rest, st, volume_only=nature):
         return
@@ -571,7 +594,7 @@ def _parse_segments(rest: str, st: ParseState) -> bool:
 
 _YEAR_ANYWHERE_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 _DATE_ELOCATOR_RE = re.compile(
-    rf"(?P<date>{DATE})\s*[;:]\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
+    rf"(?P<date>{DATE})\s*[;:,]\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
     re.IGNORECASE,
 )
 """A date and an electronic locator or pages, without a volume; a lone number of up to four
@@ -611,8 +634,18 @@ def _strip_tail_dates(text: str, st: ParseState) -> str:
     return body
 
 
+_ORIGINAL_RE = re.compile(
+    r"[.,]?\s*(?:\(\s*Original\s+work\s+published[^)]*\)|\bOriginally\s+published\s+as\b.*)\.?$"
+)
+_IEEE_TAIL_RE = re.compile(
+    r",\s*(?:vol\.\s*(?P<vol>[A-Za-z]?\d{1,5}[A-Za-z]?)(?:\s*\((?P<supp>[^()]{1,20})\))?,\s*)?"
+    r"(?:no\.\s*(?P<iss>[\w\-/]{1,12}),\s*)?pp?\.\s*(?P<pages>[A-Za-z]{0,3}\d[\w\-]{0,30})"
+    rf"(?:,\s*(?P<date>{DATE}))?\.?$",
+    re.IGNORECASE,
+)
+"""IEEE without a volume, or with a supplement: ``Journal, p. e02955, Dec. 2019``."""
 _TAIL_NUMBER_RE = re.compile(
-    r"(?<=[A-Za-z)])\s+(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})|(?P<vol>\d{1,4}))\.?$"
+    r"(?<=[A-Za-z)])\s*,?\s+(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})|(?P<vol>\d{1,4}))\.?$"
 )
 
 
@@ -627,6 +660,19 @@ def _tail_number(journal: str, st: ParseState) -> str:
     else:
         st.fields["volume"] = m.group("vol")
     return journal[: m.start()]
+
+
+def _ieee_journal(body: str, m: re.Match[str], st: ParseState) -> None:
+    if m.group("vol"):
+        st.fields["volume"] = m.group("vol")
+    issue = m.group("iss") or m.group("supp")
+    if issue:
+        st.fields["issue"] = issue
+    if m.group("date"):
+        st.set_date(m.group("date"))
+    st.set_pages(m.group("pages"))
+    st.fields["type"] = "article-journal"
+    set_journal(body[: m.start()], st)
 
 
 def _mla_journal(body: str, m: re.Match[str], st: ParseState) -> None:

@@ -7,6 +7,7 @@ lock last, so a run that fails or is killed leaves the previous files intact."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -184,7 +185,8 @@ def sync(
         else:
             rendered = render_outputs(settings, cited, numbering)
             for path, report in zip(audit_paths(settings, documents), audits or (), strict=False):
-                rendered[path] = render_audit(report, format_for(path.name))
+                href = os.path.relpath(settings.root / report.source, path.parent)
+                rendered[path] = render_audit(report, format_for(path.name), document_href=href)
             keys = {path: what for what, path in guard.output_targets(settings, documents)}
             for path, text in rendered.items():
                 guard.check_write(settings, keys.get(path, "an output"), path, roles)
