@@ -423,7 +423,8 @@ def _similar_name(written: str, record: str) -> bool:
     if min(len(written), len(record)) >= 4:
         return fuzz.ratio(written, record) >= 75
     return (
-        min(len(written), len(record)) >= 3
+        min(len(written), len(record)) >= 2
+        and written[0] == record[0]
         and abs(len(written) - len(record)) <= 1
         and fuzz.ratio(written, record) >= 80
     )
@@ -488,6 +489,19 @@ def _align_authors(
                 written_inits = ""
         written = " ".join(tokens[k].text for k in range(first, last + 1))
         matches.append(AuthorMatch(i, shown, first, exact, written, ok, written_inits))
+    record_words = {w for family, _i, _l, _s in people for w in family}
+    record_words |= {w for person in _given_names(csl) for w in words_of(person)}
+    stray = [
+        k
+        for k in names
+        if k not in used
+        and len(words[k]) >= 3
+        and not _is_initials(tokens[k])
+        and tokens[k].text[:1].isupper()
+        and words[k] not in record_words
+        and words[k] not in _PARTICLES
+    ]
+    unmatched = tuple(tokens[k].text for k in stray)
     region_names = [k for k in names if len(words[k]) >= 2]
     first_author: float | None
     if not region_names:
@@ -495,7 +509,17 @@ def _align_authors(
     else:
         lead = matches[0]
         earliest = min(starts, default=None)
-        if lead.position is None:
+        second = matches[1] if len(matches) > 1 else None
+        swapped = (
+            lead.position is None
+            and second is not None
+            and earliest is not None
+            and second.position == earliest
+            and not any(k < earliest for k in stray)
+        )
+        if swapped and second is not None:
+            first_author = 0.9 if second.exact else 0.8  # the first two swapped, the first cut
+        elif lead.position is None:
             first_author = 0.0
         elif not lead.exact:
             first_author = 0.8
@@ -512,18 +536,6 @@ def _align_authors(
         share = sum(1.0 if m.exact else 0.8 for m in matches[:k] if m.position is not None) / max(
             k, 1
         )
-    record_words = {w for family, _i, _l, _s in people for w in family}
-    record_words |= {w for person in _given_names(csl) for w in words_of(person)}
-    unmatched = tuple(
-        tokens[k].text
-        for k in names
-        if k not in used
-        and len(words[k]) >= 3
-        and not _is_initials(tokens[k])
-        and tokens[k].text[:1].isupper()
-        and words[k] not in record_words
-        and words[k] not in _PARTICLES
-    )
     return tuple(matches), first_author, share, et_al, unmatched, used
 
 
@@ -940,6 +952,26 @@ def _align_year(
         near = min(abs(written - y) for y in years)
         return FieldMatch(0.6 if near == 1 else 0.0, numbers[k].first, shown)
     return ABSENT
+
+
+def title_written(al: Alignment, text: str) -> bool:
+    """Does the reference write a title at all? Words that are neither the record's names,
+    journal nor labels: three or more of them are a title (of this record or another)."""
+    if al.title is not None and al.title.similarity >= 0.5:
+        return True
+    explained = {w for a in al.authors if a.written for w in words_of(a.written)}
+    explained |= set(words_of(al.journal.written)) if al.journal.agree else set()
+    loose = [
+        t
+        for t in tokenize(text)
+        if len(t.norm) >= 4
+        and not t.is_number
+        and t.norm not in explained
+        and not (t.text.isupper() and len(t.text) <= 6)
+        and t.norm not in MONTHS
+        and t.norm not in ("etal",)
+    ]
+    return len(loose) >= 3
 
 
 # --------------------------------------------------------------------------- reference text

@@ -26,6 +26,7 @@ from refkeeper.align import (
     initials_of,
     is_free_text,
     record_years,
+    title_written,
 )
 from refkeeper.audit.text import americanise, fold
 from refkeeper.bibfields import edition_number, year_of
@@ -673,7 +674,8 @@ def compare_aligned(
     compared; a correct reference, in any style, has none."""
     al = align(raw, work, written)
     errors = _aligned_authors(al, work, et_al_style)
-    errors += _aligned_title(al, written, work)
+    if title_written(al, raw):
+        errors += _aligned_title(al, written, work)
     journal = al.journal
     if journal.agree is not None and journal.agree < 1.0 and journal.written:
         names = journal_names(work)
