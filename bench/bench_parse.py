@@ -302,7 +302,8 @@ def _styled_truth(ref: Any) -> dict[str, Any]:
     if shown:
         out["first author"] = names[0]
         out["all authors"] = names[:shown]
-    out["year"] = str(t["issued"]["date-parts"][0][0])
+    year = str(t["issued"]["date-parts"][0][0])
+    out["year"] = year if year in text else None  # Annals of Surgery omits it ahead of print
     title = str(t.get("title") or "").rstrip(".")
     if title and _norm(title) in low:
         out["title"] = title
@@ -393,7 +394,9 @@ def styled_figures(
             hits: dict[str, dict[str, int]] = {}
             totals: dict[str, dict[str, int]] = {}
             misses: list[str] = []
+            counts: dict[str, int] = {}
             for ref, p in zip(refs, parsed, strict=True):
+                counts[ref.style] = counts.get(ref.style, 0) + 1
                 truth = _styled_truth(ref)
                 for key in ("all", ref.style):
                     hits.setdefault(key, dict.fromkeys(STYLED_FIELDS, 0))
@@ -417,7 +420,7 @@ def styled_figures(
             if per_style:
                 for style in styles:
                     if style in hits:
-                        n_style = totals[style]["year"]
+                        n_style = counts[style]
                         print(f"  {style[:30]:<30}{n_style:>7}{_row(hits[style], totals[style])}")
 
 

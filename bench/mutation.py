@@ -47,13 +47,16 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "library": (
         "src/refkeeper/library.py",
-        ("tests/test_library.py", "tests/test_atomic_writes.py"),
+        ("tests/test_library.py", "tests/test_atomic_writes.py", "tests/test_lock_file.py"),
     ),
     "fsutil": ("src/refkeeper/fsutil.py", ("tests/test_atomic_writes.py", "tests/test_fsutil.py")),
     "compare": ("src/refkeeper/audit/compare.py", ("tests/test_audit_compare.py",)),
     "latex": ("src/refkeeper/export/latex.py", ("tests/test_export_bibtex.py",)),
     "bibtex": ("src/refkeeper/export/bibtex.py", ("tests/test_export_bibtex.py",)),
-    "ris": ("src/refkeeper/export/ris.py", ("tests/test_export_formats.py",)),
+    "ris": (
+        "src/refkeeper/export/ris.py",
+        ("tests/test_export_formats.py", "tests/test_export_ris.py"),
+    ),
     "identifiers": ("src/refkeeper/identifiers.py", ("tests/test_identifiers.py",)),
 }
 

@@ -97,7 +97,7 @@ def extract_with(adapter: Adapter, text: str, source: str, inputs: Inputs) -> Ex
     from refkeeper.extract.blocks import block_findings, not_text_regions
 
     seen, read, unread = block_findings(
-        text, extraction.references, not_text_regions(text, adapter.kind)
+        text, extraction.references, lambda: not_text_regions(text, adapter.kind), extraction.claims
     )
     return replace(
         extraction,
@@ -112,12 +112,15 @@ def extract_file(
 ) -> Extraction:
     """:func:`extract_string` on the file at ``path``; relative bibliographies named in the
     document are read from next to it. DocumentError when the file cannot be read."""
-    from refkeeper.extract.documents import read_text
+    from refkeeper.extract.documents import MAX_DOCUMENT_MB, read_text
 
     p = Path(path)
     if kind is not None and kind not in KINDS:
         raise DocumentError(f"unknown kind {kind!r}; choose from {', '.join(KINDS)}", str(path))
-    text = read_text(p)
+    from refkeeper.extract.libraries import EXTENSIONS as LIBRARY_EXTENSIONS
+
+    library = (kind or LIBRARY_EXTENSIONS.get(p.suffix.lower())) in LIBRARY_KINDS
+    text = read_text(p, max_mb=None if library else MAX_DOCUMENT_MB)  # libraries: any size
     kind = kind or detect_kind(text, p)
     return extract_string(
         text, kind=kind, source=str(path), base_dir=p.parent, bibliography=bibliography
