@@ -24,6 +24,7 @@ import gzip
 import io
 import json
 import os
+import resource
 import sqlite3
 import time
 import zlib
@@ -81,6 +82,7 @@ class ShardReport:
     built: str = ""
     seconds: float = 0.0
     cpu_seconds: float = 0.0
+    peak_mb: float = 0.0  # the building process's peak memory (ru_maxrss) when done
     bytes: int = 0
 
     @property
@@ -321,6 +323,7 @@ def build_shard(
         raise
     report.seconds = time.perf_counter() - started
     report.cpu_seconds = time.process_time() - cpu
+    report.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report.bytes = target.stat().st_size
     return report
 
