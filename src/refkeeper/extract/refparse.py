@@ -46,7 +46,7 @@ __all__ = ["ParsedReference", "parse_reference", "MAX_LENGTH"]
 MAX_LENGTH = 4000
 """Longer strings are not one reference; they are reported, not parsed."""
 
-_MAX_AUTHOR_CANDIDATES = 16
+_MAX_AUTHOR_CANDIDATES = 48
 _BOUNDARY_RE = re.compile(
     r"\.(?=\s|$)|:(?=\s)|,?\s+(?=\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))|,?\s*(?=\")"
 )
