@@ -43,7 +43,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "session": (
         "src/refkeeper/resolve/session.py",
-        ("tests/test_session.py", "tests/test_cache_rules.py"),
+        ("tests/test_session.py", "tests/test_cache_rules.py", "tests/test_session_rules.py"),
     ),
     "library": (
         "src/refkeeper/library.py",
