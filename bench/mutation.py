@@ -47,7 +47,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "library": (
         "src/refkeeper/library.py",
-        ("tests/test_library.py", "tests/test_atomic_writes.py"),
+        ("tests/test_library.py", "tests/test_atomic_writes.py", "tests/test_lock_file.py"),
     ),
     "fsutil": ("src/refkeeper/fsutil.py", ("tests/test_atomic_writes.py", "tests/test_fsutil.py")),
     "compare": ("src/refkeeper/audit/compare.py", ("tests/test_audit_compare.py",)),
