@@ -102,6 +102,8 @@ def test_pmcid_forms(written: str, pmcid: str | None) -> None:
         ("10.1000/abc}", "10.1000/abc"),
         ("10.1000/a{b}", "10.1000/a{b}"),
         ("10.1000/abc>", "10.1000/abc"),
+        ("10.1000/a<b>", "10.1000/a<b>"),
+        ("10.1000/abc</a></p>", "10.1000/abc"),
         ("10.123/abc", None),  # a registrant code has four digits or more
         ("10.1234567890/abc", None),
         ("11.1000/abc", None),
@@ -120,6 +122,7 @@ def test_doi_forms(written: str, doi: str | None) -> None:
         ("0-8044-2957-x", "9780804429573"),
         ("ISBN-10: 0 8044 2957 X", "9780804429573"),
         ("isbn-13: 978 92 832 2432 7", "9789283224327"),
+        ("978-0-13-110362-7", "9780131103627"),
         ("ISBN:9789283224327", "9789283224327"),
         ("0-8044-2957-1", None),  # bad ISBN-10 check digit
         ("978-92-832-2432", None),  # 12 digits
@@ -138,6 +141,7 @@ def test_isbn10_to_13_computes_the_check_digit() -> None:
     assert isbn10_to_13("9283224329") == "9789283224327"
     assert isbn10_to_13("080442957X") == "9780804429573"
     assert isbn10_to_13("0000000000") == "9780000000002"
+    assert isbn10_to_13("020000000X") == "9780200000000"  # a check digit of 0
 
 
 def test_identifiers_found_in_running_text() -> None:

@@ -63,8 +63,8 @@ def reference_like_blocks(
         return a, b, text[a:b]
 
     merged: list[tuple[int, int]] = []
-    for a, b in sorted(known):
-        if merged and a <= merged[-1][1]:
+    for a, b in sorted(known):  # one run when only white space separates them
+        if merged and (a <= merged[-1][1] or not text[merged[-1][1] : a].strip()):
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
             merged.append((a, b))

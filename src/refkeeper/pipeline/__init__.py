@@ -45,6 +45,7 @@ from refkeeper.pipeline.outputs import (
     render_outputs,
     work_for_export,
 )
+from refkeeper.pipeline.pandoc_filter import fill_from_project
 from refkeeper.pipeline.project import (
     ClientFactory,
     extract_documents,
@@ -78,6 +79,7 @@ __all__ = [
     "Resolution",
     "RetriesExhausted",
     "audit_options",
+    "fill_from_project",
     "check_audit_output",
     "check_export_output",
     "export_text",
