@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from cli_process import sync
 from conftest import EXAMPLE
 from refkeeper.audit import report_html
 from refkeeper.cli import main
@@ -35,14 +34,7 @@ def test_a_document_above_the_limit_is_refused_in_one_line(tmp_path: Path) -> No
             out.write(text)
     lock = (root / "refkeeper.lock").read_bytes()
     env = dict(os.environ, REFKEEPER_CACHE=str(tmp_path / "cache.sqlite"))
-    done = subprocess.run(
-        [sys.executable, "-m", "refkeeper", "-C", str(root), "sync", "--offline"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = sync(root, env, "--offline")
     size = doc.stat().st_size / 2**20
     assert done.returncode == 2
     assert done.stderr == (

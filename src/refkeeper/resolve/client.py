@@ -303,7 +303,7 @@ class EntrezClient:
             except AnswerOverCap as exc:
                 raise self._over_cap(utility, params, str(exc)) from None
             except requests.Timeout:
-                last = f"timed out after {timeout:g} s"
+                last = f"timed out after {timeout:.1f} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 last = f"connection failed ({type(exc).__name__})"
             else:
