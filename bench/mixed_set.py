@@ -13,7 +13,9 @@ its index, so nothing may be accepted for them). Two sets, never mixed: the TUNE
 
 from __future__ import annotations
 
+import difflib
 import random
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,14 +82,71 @@ def mixed_cases(
         erroneous = _index(styled_references([style], errors=True), ids)
         for work in works:
             ref = erroneous.get(work.id) if work.id in with_errors else None
+            plain = clean.get(work.id)
             if ref is None or not ref.changed:
-                ref = clean.get(work.id)
-            if ref is None:
+                ref = plain
+            if ref is None or plain is None:
                 continue
-            shown = ref.errors if ref.changed else ()
+            shown = tuple(e for e in ref.errors if visible(e, plain.text, ref.text))
             cases.append(Case(style, ref.text, work, work.id in absent_ids, shown))
     rng.shuffle(cases)
     return cases
+
+
+def initials_of(given: str) -> str:
+    from refkeeper.align import initials_of as initials
+
+    return initials(given)
+
+
+def _words(text: str) -> list[str]:
+    from refkeeper.align import words_of
+
+    return words_of(text)
+
+
+def _related(error: Any) -> set[str]:
+    """The words of the values an injected error changed (a journal's place qualifier in
+    parentheses left out: "Small (Weinheim an der Bergstrasse" still names the journal)."""
+    out: set[str] = set()
+    for before, after in error.changes.values():
+        if error.field == "author":
+            people = [p for p, q in zip(before, after, strict=False) if p != q] + [
+                q for p, q in zip(before, after, strict=False) if p != q
+            ]
+            for person in people:
+                for key in ("family", "given"):
+                    out.update(_words(str(person.get(key) or "")))
+                given = str(person.get("given") or "")
+                out.add(initials_of(given))  # "SK" as Vancouver writes "Sandip Kumar"
+                out.update(initials_of(given))  # "S", "K" as APA writes it
+        elif error.field == "year":
+            out.update(str(part[0]) for part in (before.get("date-parts") or []) if part)
+            out.update(str(part[0]) for part in (after.get("date-parts") or []) if part)
+        else:
+            for value in (before, after):
+                text = str(value or "")
+                if error.field == "journal":
+                    text = re.sub(r"\([^)]*\)?", " ", text)
+                out.update(_words(text))
+    return out
+
+
+def visible(error: Any, clean: str, written: str) -> bool:
+    """Whether an injected error shows in the text: a word the error concerns is among the
+    words that differ between the clean and the erroneous rendering (a style that writes the
+    ISO abbreviation does not show an error put in the full journal title)."""
+    a, b = _words(clean), _words(written)
+    changed: set[str] = set()
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op != "equal":
+            changed.update(a[i1:i2])
+            changed.update(b[j1:j2])
+    related = _related(error)
+    if error.field == "journal":
+        # the changed journal words must be in the journal's own name, not its qualifier
+        return bool(changed & related)
+    return bool(changed & related) or (error.field != "author" and bool(changed))
 
 
 def _index(refs: list[StyledReference], ids: set[str]) -> dict[str, StyledReference]:
