@@ -322,3 +322,55 @@ def test_from_json_defaults() -> None:
     assert (e.fields, e.cited_as, e.fingerprints, e.pinned, e.ignored) == (
         {}, "5", ("a",), "pmid:2", True
     )  # fmt: skip
+
+
+def test_mutation_guards_for_the_lock_text() -> None:
+    """Details a reader of the diff relies on, each pinned by one assertion."""
+    e = replace(
+        entry("k"),
+        fields={"ünknown": 1, "author": [{"given": "X", "family": "A"}]},
+    )
+    text = dumps_lock(Lock().with_entries([e]))
+    assert '"ünknown": 1' in text  # keys stay UTF-8
+    assert '"author": [{"family": "A", "given": "X"}]' in text  # nested keys sorted too
+    # default source names
+    with pytest.raises(LockError, match=r"^refkeeper\.lock:1: not a refkeeper lock"):
+        loads_lock("[1]")
+    with pytest.raises(LockError, match=r"^refkeeper\.lock:1: not a refkeeper lock"):
+        lock_from_bytes(b"[1]")
+    with pytest.raises(LockError, match=r"^y\.lock:1: not a refkeeper lock"):
+        lock_from_bytes(b"[1]", "y.lock")
+    # the line of a bad byte counts only the lines before it
+    with pytest.raises(LockError, match=r"^x\.lock:2: not UTF-8 text \(byte 2\)"):
+        lock_from_bytes(b"{\n\xff\n\n\n}", "x.lock")
+
+
+def test_long_wrong_values_are_cut_at_sixty_characters() -> None:
+    value = ["x" * 100]
+    shown = json.dumps(value)[:60]
+    for variable, what in (
+        ("author", "must be a list of names"),
+        ("issued", "must be a date object with date-parts"),
+        ("title", "must be text or a number"),
+    ):
+        assert csl_problem({variable: value}) == (variable, f"{what}, not {shown}")
+
+
+def test_a_bad_work_record_is_found_when_the_entry_has_no_fields() -> None:
+    data = json.loads(_lock_text(csl={"id": "first", "title": ["x"]}))
+    del data["works"]["first"]["fields"]
+    text = json.dumps(data, indent=2)
+    assert "entry 'first': title must be text or a number" in _error(text)
+
+
+def test_reading_a_damaged_lock_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "refkeeper.lock"
+    path.write_text("[1]")
+    with pytest.raises(LockError, match=rf"^{path}:1: not a refkeeper lock"):
+        read_lock_bytes(path)
+
+
+def test_pinning_replaces_the_resolution_and_clears_ignored() -> None:
+    other = entry("k", pmid="99").resolution
+    pinned = pin_entry(ignore_entry(entry("k")), "pmid:99", other)
+    assert pinned.resolution is other and pinned.ignored is False

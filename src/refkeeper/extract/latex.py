@@ -175,9 +175,7 @@ def extract_latex(
     spans = split_sentences(masked)
     masked, row_spans = _table_rows(nocomment, masked)
     spans = sorted(spans + row_spans)
-    claims = [
-        Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
-    ]
+    claims = [Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)]
 
     # Citations.
     cited: dict[str, None] = {}

@@ -178,9 +178,7 @@ def extract_markdown(
     # Claims: sentences, with in-text citations left in place.
     filled = _fill(masked, bracket_regions)
     spans = split_sentences(filled)
-    claims = [
-        Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
-    ]
+    claims = [Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)]
 
     references: dict[str, Reference] = {}
     citations: list[Citation] = []

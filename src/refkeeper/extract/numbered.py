@@ -43,6 +43,8 @@ def glued_markers(text: str, start: int, end: int) -> list[tuple[int, int, str]]
             continue  # a decimal such as 2.5, not a marker after a year
         out.append((m.start("numbers"), m.end(), m.group("numbers")))
     return out
+
+
 SUP_MARKER = re.compile(rf"<sup>\s*(?P<numbers>{_NUMS})\s*</sup>|\^(?P<caret>{_NUMS})\^")
 HEADING_WORDS = (
     r"(?:References?(?:\s+cited)?|Bibliography|Literature\s+cited|Works\s+cited|Cited\s+works"
@@ -215,9 +217,7 @@ def extract_numbered(text: str, source: str = "<string>") -> Extraction:
     regions.append((prose_end, len(text)))
     masked = mask(text, regions)
     spans = split_sentences(masked, 0, prose_end)
-    claims = [
-        Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
-    ]
+    claims = [Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)]
     citations = number_citations(masked, spans, claims, index, prose_end, findings)
     return assemble(
         source=source,

@@ -46,7 +46,7 @@ __all__ = ["ParsedReference", "parse_reference", "MAX_LENGTH"]
 MAX_LENGTH = 4000
 """Longer strings are not one reference; they are reported, not parsed."""
 
-_MAX_AUTHOR_CANDIDATES = 16
+_MAX_AUTHOR_CANDIDATES = 48
 _BOUNDARY_RE = re.compile(
     r"\.(?=\s|$)|:(?=\s)|,?\s+(?=\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))|,?\s*(?=\")"
 )
@@ -447,6 +447,26 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
                 m = None
             break  # APA "Mediators of Inflammation, 2019, 3172647": the volume is the year
         m = later
+    if (
+        m
+        and "issued" not in st.fields
+        and not m.group("iss")
+        and _looks_like_year(m.group("vol"))
+        and not body[: m.start()].rstrip().endswith(";")  # "2020;2020:4281243"
+        and st.set_date(m.group("vol"))
+    ):
+        # "Elife 2021, 10.", "Ecology 2019:e02951", "Child Abuse Negl 2020, 104819": the year
+        # and then the volume or an electronic locator (ahead of print)
+        number = m.group("pages")
+        if _ELOCATOR_RE.fullmatch(number) or "-" in number:
+            st.set_pages(number)
+        else:
+            st.fields["volume"] = number
+        st.fields["type"] = "article-journal"
+        pre = body[: m.start()].rstrip(" ,;:")
+        if pre:
+            split_title_journal(pre, st)
+        return True
     vol: str | None = None
     iss: str | None = None
     m_eloc = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60))
@@ -644,8 +664,10 @@ _IEEE_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 """IEEE without a volume, or with a supplement: ``Journal, p. e02955, Dec. 2019``."""
+_ELOCATOR_RE = re.compile(r"[A-Za-z]{1,3}\d{3,12}|\d{5,20}")
 _TAIL_NUMBER_RE = re.compile(
-    r"(?<=[A-Za-z)])\s*,?\s+(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})|(?P<vol>\d{1,4}))\.?$"
+    r"(?<=[A-Za-z)])\s*[,:]?\s*(?<![A-Za-z])(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})"
+    r"|(?P<vol>\d{1,4})(?:\s*\((?P<iss>[^()]{1,12})\))?)\.?$"
 )
 
 
@@ -659,6 +681,8 @@ def _tail_number(journal: str, st: ParseState) -> str:
         st.set_pages(m.group("eloc"))
     else:
         st.fields["volume"] = m.group("vol")
+        if m.group("iss"):
+            st.fields["issue"] = m.group("iss")
     return journal[: m.start()]
 
 
@@ -764,6 +788,9 @@ def _assign_numbers(nums: list[str], supp: str | None, st: ParseState) -> None:
             st.fields["issue"] = supp
         return
     vol, *others = nums
+    if not others and not supp and _ELOCATOR_RE.fullmatch(vol):
+        st.set_pages(vol)  # "Ecology. e02956 (2019).": an electronic locator, no volume
+        return
     st.fields["volume"] = vol
     issue: str | None = supp
     if len(others) == 1:
