@@ -39,7 +39,7 @@ SHARED = Path(os.environ.get("REFKEEPER_SHARED", ROOT.parent / "shared"))
 MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "match": (
         "src/refkeeper/resolve/match.py",
-        ("tests/test_resolve_match.py", "tests/test_match_thresholds.py"),
+        ("tests/test_resolve_match.py", "tests/test_match_thresholds.py", "tests/test_align.py"),
     ),
     "session": (
         "src/refkeeper/resolve/session.py",
@@ -50,10 +50,17 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("tests/test_library.py", "tests/test_atomic_writes.py", "tests/test_lock_file.py"),
     ),
     "fsutil": ("src/refkeeper/fsutil.py", ("tests/test_atomic_writes.py", "tests/test_fsutil.py")),
-    "compare": ("src/refkeeper/audit/compare.py", ("tests/test_audit_compare.py",)),
+    "compare": (
+        "src/refkeeper/audit/compare.py",
+        ("tests/test_audit_compare.py", "tests/test_audit_compare_parts.py", "tests/test_align.py"),
+    ),
     "latex": (
         "src/refkeeper/export/latex.py",
-        ("tests/test_export_bibtex.py", "tests/test_export_bibtex_fields.py"),
+        (
+            "tests/test_export_bibtex.py",
+            "tests/test_export_bibtex_fields.py",
+            "tests/test_export_latex.py",
+        ),
     ),
     "bibtex": (
         "src/refkeeper/export/bibtex.py",
