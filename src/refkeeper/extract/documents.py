@@ -59,6 +59,33 @@ def read_text(path: Path | str, *, max_mb: float | None = None) -> str:
     larger than ``max_mb`` megabytes)."""
     p = Path(path)
     name = str(path)
+    data = read_bytes(p, max_mb=max_mb)
+    try:
+        text = decode(data, name)
+    except DocumentError as exc:
+        hint = _CONVERT.get(p.suffix.lower())
+        if hint and exc.problem.startswith(("binary", "not valid")):
+            raise DocumentError(f"a binary {p.suffix} file: {hint}", name) from None
+        raise
+    if not text.strip():
+        raise DocumentError("empty document", name)
+    return text
+
+
+_CONVERT = {
+    ".doc": "save it as .docx in Word (File > Save As) and give refkeeper the .docx",
+    ".odt": "convert it: pandoc paper.odt -o paper.md (or save it as .docx)",
+    ".rtf": "convert it: pandoc paper.rtf -o paper.md (or save it as .docx)",
+    ".pages": "export it from Pages as .docx",
+    ".pdf": "refkeeper reads the manuscript's source (.docx, .md, .tex, .txt), not a PDF",
+}
+
+
+def read_bytes(path: Path | str, *, max_mb: float | None = None) -> bytes:
+    """The bytes of the file at ``path`` (a .docx is read as such); DocumentError when it is
+    missing, a directory, unreadable, larger than ``max_mb`` megabytes or empty."""
+    p = Path(path)
+    name = str(path)
     if not p.exists():
         raise DocumentError("no such file", name)
     if p.is_dir():
@@ -78,7 +105,6 @@ def read_text(path: Path | str, *, max_mb: float | None = None) -> str:
         data = p.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read: {exc.strerror or exc}", name) from None
-    text = decode(data, name)
-    if not text.strip():
+    if not data:
         raise DocumentError("empty document", name)
-    return text
+    return data

@@ -312,7 +312,7 @@ class EntrezClient:
                     last = f"HTTP {status}"
                     retry_after = _retry_after(response.headers.get("Retry-After"))
                     if status == 429:
-                        self.limiter.hold(max(retry_after or 0.0, 1.0))
+                        self.limiter.hold(min(max(retry_after or 0.0, 1.0), self.max_backoff))
                 elif status != 200:
                     raise ResponseError(
                         f"E-utilities {utility} answered HTTP {status} for {_describe(params)}"
