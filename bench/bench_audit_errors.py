@@ -14,6 +14,19 @@ on that field), plus the severity grading of detected errors.
     python bench/bench_audit_errors.py [--style vancouver|who|apa|all] [--limit N] [--seed S]
 
 Aim (issue 6): recall >= 95%, false alarms <= 1%.
+
+``--mixed`` runs issue 11's set instead (``bench/mixed_set.py``: 700 references across the
+tuned styles and, apart, 700 across the 10 held-out styles of ``bench/styled_corpus.py``, 30%
+with the citation errors styled_corpus injects, 100 absent from the fake E-utilities). Each
+reference is resolved through the fake (as a user's would be), and the audit compares only
+what was resolved, with the reference TEXT aligned with its record. It prints per field the
+recall of injected errors, per style the false alarms on clean references, and the field
+findings on absent works (must be 0).
+
+    python bench/bench_audit_errors.py --mixed [--set tuned|held-out|both]
+
+Aim (issue 11): recall >= 0.95 per field, false alarms <= 1% of clean references per style,
+no field finding on an absent work.
 """
 
 from __future__ import annotations
@@ -36,6 +49,8 @@ from refkeeper.models import Work
 from refkeeper.resolve.pubmed import parse_pubmed_xml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
 CORPUS = ROOT.parent / "shared" / "corpus" / "pubmed" / "pubmed-real-records.xml.gz"
 
 EN_DASH = "\u2013"
@@ -296,7 +311,16 @@ def main() -> int:
         "example's form with the FULL journal title; apa: APA 7 (full names of journals, "
         "'Family, I. I.' authors, full page ranges); all (default): one after the other",
     )
+    ap.add_argument("--mixed", action="store_true", help="issue 11's mixed-style set")
+    ap.add_argument("--set", choices=("tuned", "held-out", "both"), default="both")
     args = ap.parse_args()
+    if args.mixed:
+        from mixed_set import HELD_OUT_MIX, TUNED_MIX
+
+        sets = {"tuned": ("TUNED", TUNED_MIX), "held-out": ("HELD-OUT", HELD_OUT_MIX)}
+        for key in sets if args.set == "both" else (args.set,):
+            run_mixed(*sets[key], show=args.show)
+        return 0
     for style in ("vancouver", "who", "apa") if args.style == "all" else (args.style,):
         print(f"=== style: {style} ===")
         run(style, args.limit, args.seed, args.show)
@@ -429,6 +453,93 @@ def run(style: str, limit: int, seed: int, show: int) -> None:
         print("MISS", line)
     for line in alarms:
         print("ALARM", line)
+
+
+# --------------------------------------------------------------------------- issue 11: mixed
+
+
+def run_mixed(name: str, styles: tuple[str, ...], *, show: int = 0) -> None:
+    """Resolve issue 11's mixed set through the fake, then audit what was resolved."""
+    import tempfile
+
+    from fake_eutils import FakeEutils
+    from mixed_set import fake_without, mixed_cases
+    from refkeeper.models import Reference, Status
+    from refkeeper.resolve import EntrezClient, RateLimiter, make_session, resolve_references
+
+    cases = mixed_cases(styles)
+    parsed = [dict(parse_reference(c.text).fields) for c in cases]
+    refs = [
+        Reference(f"r{i}", c.text, None, f)
+        for i, (c, f) in enumerate(zip(cases, parsed, strict=True))
+    ]
+    with FakeEutils() as fake, tempfile.TemporaryDirectory() as tmp:
+        fake_without(fake, {str(c.record.pmid) for c in cases if c.absent})
+        client = EntrezClient(
+            make_session(Path(tmp) / "c.sqlite"),
+            base_url=fake.url,
+            email="bench@example.org",
+            limiter=RateLimiter(sleep=lambda s: None),
+        )
+        out = resolve_references(refs, client)
+    per_style: dict[str, Counter[str]] = {}
+    injected: Counter[str] = Counter()
+    detected: Counter[str] = Counter()
+    detected_resolved: Counter[str] = Counter()
+    injected_resolved: Counter[str] = Counter()
+    absent_findings = 0
+    alarms: list[str] = []
+    misses: list[str] = []
+    for case, fields, res in zip(cases, parsed, out, strict=True):
+        work = res.work if res.status is Status.RESOLVED else None
+        errors = compare_reference(fields, work, raw=case.text) if work is not None else []
+        found = {"author" if e.field == "editor" else e.field for e in errors}
+        g = per_style.setdefault(case.style, Counter())
+        if case.absent:
+            absent_findings += bool(found)
+            continue
+        if not case.errors:
+            g["clean"] += 1
+            g["clean_resolved"] += work is not None
+            g["alarm"] += bool(found)
+            if found and len(alarms) < show:
+                alarms.append(f"[{case.style}] {case.text}\n   -> {[e.message for e in errors]}")
+            continue
+        for error in case.errors:
+            injected[error.field] += 1
+            detected[error.field] += error.field in found
+            injected_resolved[error.field] += work is not None
+            detected_resolved[error.field] += work is not None and error.field in found
+            if work is not None and error.field not in found and len(misses) < show:
+                misses.append(
+                    f"[{case.style}] {error.field}/{error.kind}: {case.text}\n"
+                    f"   -> {[e.message for e in errors]}"
+                )
+    print(f"=== {name} styles: {len(cases)} references, {len(styles)} styles ===")
+    print(f"{'field':8} {'injected':>9} {'detected':>9} {'recall':>8} {'of resolved':>12}")
+    for f in MIX:
+        inj, det = injected[f], detected[f]
+        r_inj, r_det = injected_resolved[f], detected_resolved[f]
+        print(
+            f"{f:8} {inj:9d} {det:9d} {det / inj if inj else float('nan'):8.3f} "
+            f"{r_det / r_inj if r_inj else float('nan'):12.3f}"
+        )
+    print(f"{'style':<48} {'clean':>6} {'resolved':>8} {'false alarms':>13}")
+    for style in sorted(per_style):
+        g = per_style[style]
+        rate = g["alarm"] / g["clean"] if g["clean"] else 0.0
+        print(f"{style:<48} {g['clean']:>6} {g['clean_resolved']:>8} {g['alarm']:>5} = {rate:6.2%}")
+    total_clean = sum(g["clean"] for g in per_style.values())
+    total_alarm = sum(g["alarm"] for g in per_style.values())
+    print(
+        f"{'ALL':<48} {total_clean:>6} {'':>8} {total_alarm:>5} = {total_alarm / total_clean:6.2%}"
+    )
+    print(f"field findings on absent works: {absent_findings} (aim 0)")
+    for line in misses:
+        print("MISS", line)
+    for line in alarms:
+        print("ALARM", line)
+    print()
 
 
 if __name__ == "__main__":

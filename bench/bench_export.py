@@ -12,7 +12,7 @@
    pandoc engine differ from ``pandoc --citeproc`` run directly (white space normalised), and
    how long each takes.
 
-    python bench/bench_export.py [--engines]
+    python bench/bench_export.py [--engines]     # --engines needs pip install -e '.[bench]'
 """
 
 from __future__ import annotations
@@ -158,6 +158,10 @@ def citeproc_py(works: list[Work], style: str) -> list[str]:
 
 
 def bench_engines() -> None:
+    try:
+        import citeproc  # noqa: F401 - only this comparison needs it
+    except ImportError:
+        sys.exit("--engines compares with citeproc-py: pip install -e '.[bench]'")
     import warnings
 
     works = list(varied_works(200))

@@ -64,7 +64,30 @@ print(json.dumps({
 """
 
 
-def build(files: list[Path], folder: Path) -> dict[str, Any]:
+def build_parallel(files: list[Path], folder: Path, workers: int) -> dict[str, Any]:
+    """The same build as shards on a LocalCluster of ``workers`` processes (one shard each)."""
+    from distributed import LocalCluster
+
+    from refkeeper.pipeline.distributed import build_on_dask
+
+    with LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        start = time.perf_counter()
+        reports = build_on_dask(files, folder, cluster.scheduler_address, shards=workers)
+        wall = time.perf_counter() - start
+    return {
+        "wall": wall,
+        "cpu": sum(r.cpu_seconds for r in reports),
+        "records": sum(r.records for r in reports),
+        "bytes": sum(r.bytes for r in reports),
+        "peak_mb": max(r.peak_mb for r in reports),
+    }
+
+
+def build(files: list[Path], folder: Path, workers: int = 1) -> dict[str, Any]:
+    if workers > 1:
+        return build_parallel(files, folder, workers)
     done = subprocess.run(
         [sys.executable, "-c", BUILD_SCRIPT, str(folder), *map(str, files)],
         capture_output=True,
@@ -138,7 +161,7 @@ def resolve_eutils(cases: list[tuple[str, str | None]]) -> tuple[list[Any], int]
 def dask_speedup(folder: Path, cases: list[tuple[str, str | None]]) -> dict[int, float]:
     from distributed import LocalCluster
 
-    from refkeeper.index.distributed import resolve_on_dask
+    from refkeeper.pipeline.distributed import resolve_on_dask
 
     times: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,7 +169,7 @@ def dask_speedup(folder: Path, cases: list[tuple[str, str | None]]) -> dict[int,
         refs.write_text("\n".join(raw for raw, _ in cases) + "\n", encoding="utf-8")
         for workers in (1, 2):
             with LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as cluster:
                 out = Path(tmp) / f"out{workers}.jsonl"
                 # warm: each worker opens the index and imports refkeeper once
@@ -244,6 +267,12 @@ def main() -> int:
     parser.add_argument("--no-eutils", action="store_true")
     parser.add_argument("--tantivy", action="store_true", help="compare tantivy at the first size")
     parser.add_argument("--keep", action="store_true", help="keep the built indexes")
+    parser.add_argument(
+        "--build-workers",
+        type=int,
+        default=1,
+        help="build each size as this many shards on a LocalCluster (peak memory: per process)",
+    )
     args = parser.parse_args()
 
     manifest = json.loads((args.data / "manifest.json").read_text(encoding="utf-8"))
@@ -261,7 +290,7 @@ def main() -> int:
         count = max(1, round(size / per_file))
         files = [args.data / name for name in manifest["baseline"][:count]]
         folder = args.data.parent / f"idx-{size}"
-        built = build(files, folder)
+        built = build(files, folder, args.build_workers)
         from refkeeper.index.store import PubMedIndex
 
         index = PubMedIndex(folder)

@@ -266,20 +266,33 @@ def _same_surname(want: dict[str, Any], got: dict[str, Any]) -> bool:
     return bool(core) and len(core) < len(words) and _norm(" ".join(core)) == g
 
 
-def _shown_authors(names: list[dict[str, Any]], text: str) -> int:
-    """How many of the record's authors the entry shows (the style may cut the list)."""
-    low = _norm(text)
+def _words(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " " + " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split()) + " "
+
+
+def _shown_authors(names: list[dict[str, Any]], text: str, title: str) -> list[dict[str, Any]]:
+    """The record's authors the entry shows, in order (a style may cut the list, or show the
+    first six, an ellipsis and the last); surnames are looked for as whole words before the
+    title."""
+    low = _words(text)
+    end = low.find(_words(title)) if title else -1
+    if end > 0:
+        low = low[: end + 1]
     pos = 0
-    shown = 0
+    shown: list[dict[str, Any]] = []
     for name in names:
-        key = _surname_key(name)
-        if not key:
+        key = _words(str(name.get("family") or name.get("literal") or ""))
+        if key.strip() == "":
             break
         found = low.find(key, pos)
         if found == -1:
+            if shown:
+                continue
             break
-        shown += 1
-        pos = found + len(key)
+        shown.append(name)
+        pos = found + len(key) - 1
     return shown
 
 
@@ -298,11 +311,12 @@ def _styled_truth(ref: Any) -> dict[str, Any]:
     low = _norm(text)
     out: dict[str, Any] = dict.fromkeys(STYLED_FIELDS)
     names = t.get("author") or []
-    shown = _shown_authors(names, text)
+    shown = _shown_authors(names, text, str(t.get("title") or "").rstrip("."))
     if shown:
         out["first author"] = names[0]
-        out["all authors"] = names[:shown]
-    out["year"] = str(t["issued"]["date-parts"][0][0])
+        out["all authors"] = shown
+    year = str(t["issued"]["date-parts"][0][0])
+    out["year"] = year if year in text else None  # Annals of Surgery omits it ahead of print
     title = str(t.get("title") or "").rstrip(".")
     if title and _norm(title) in low:
         out["title"] = title
@@ -393,7 +407,9 @@ def styled_figures(
             hits: dict[str, dict[str, int]] = {}
             totals: dict[str, dict[str, int]] = {}
             misses: list[str] = []
+            counts: dict[str, int] = {}
             for ref, p in zip(refs, parsed, strict=True):
+                counts[ref.style] = counts.get(ref.style, 0) + 1
                 truth = _styled_truth(ref)
                 for key in ("all", ref.style):
                     hits.setdefault(key, dict.fromkeys(STYLED_FIELDS, 0))
@@ -417,7 +433,7 @@ def styled_figures(
             if per_style:
                 for style in styles:
                     if style in hits:
-                        n_style = totals[style]["year"]
+                        n_style = counts[style]
                         print(f"  {style[:30]:<30}{n_style:>7}{_row(hits[style], totals[style])}")
 
 

@@ -291,6 +291,9 @@ def generate(
     extra: Sequence[Path] = (),
     year: int = 26,
     progress: bool = False,
+    first_file: int = 1,
+    first_pmid: int = FIRST_SYNTHETIC_PMID,
+    with_real: bool = True,
 ) -> dict[str, Any]:
     """Write baseline files holding ``records`` records (the real ones among them) and
     ``updates`` update files to ``out``; returns (and writes) the manifest."""
@@ -299,19 +302,19 @@ def generate(
     real = read_articles([CORPUS, *extra])
     by_pmid = {pmid_of(a): a for a in real}
     pool = pools(real)
-    real_sorted = [by_pmid[p] for p in sorted(by_pmid)]
+    real_sorted = [by_pmid[p] for p in sorted(by_pmid)] if with_real else []
     synthetic = max(0, records - len(real_sorted))
 
     def stream() -> Iterator[Any]:
         # PMIDs ascending, as in NLM's baseline: the real records first, then the copies
         yield from real_sorted
         for n in range(synthetic):
-            yield vary(rng.choice(pool.templates), FIRST_SYNTHETIC_PMID + n, rng, pool)
+            yield vary(rng.choice(pool.templates), first_pmid + n, rng, pool)
 
     files: list[str] = []
     kept: list[int] = []  # a sample of PMIDs for the update files to revise and delete
     batch: list[bytes] = []
-    number = 0
+    number = first_file - 1
     started = time.perf_counter()
     for i, article in enumerate(stream()):
         batch.append(_blob(article))
@@ -333,7 +336,7 @@ def generate(
         files.append(name)
 
     plan = Plan()
-    next_pmid = FIRST_SYNTHETIC_PMID + synthetic
+    next_pmid = first_pmid + synthetic
     update_files: list[str] = []
     seed_pmids = {pmid_of(a) for a in read_articles(extra)} if extra else set()
     candidates = [p for p in kept if p not in seed_pmids]
@@ -366,7 +369,7 @@ def generate(
         "records": len(real_sorted) + synthetic,
         "real": len(real_sorted),
         "synthetic": synthetic,
-        "first_synthetic_pmid": FIRST_SYNTHETIC_PMID,
+        "first_synthetic_pmid": first_pmid,
         "baseline": files,
         "updates": update_files,
         "added": plan.added,
@@ -388,6 +391,11 @@ def main() -> int:
     parser.add_argument(
         "--with-seed", action="store_true", help="include the seed's built records (tests/data)"
     )
+    parser.add_argument("--first-file", type=int, default=1, help="number of the first file")
+    parser.add_argument("--first-pmid", type=int, default=FIRST_SYNTHETIC_PMID)
+    parser.add_argument(
+        "--no-real", action="store_true", help="synthetic records only (more files of a set)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     manifest = generate(
@@ -398,6 +406,9 @@ def main() -> int:
         seed=args.seed,
         extra=SEED_RECORDS if args.with_seed else (),
         progress=True,
+        first_file=args.first_file,
+        first_pmid=args.first_pmid,
+        with_real=not args.no_real,
     )
     took = time.perf_counter() - started
     size = sum(p.stat().st_size for p in args.out.glob("*.xml.gz"))

@@ -39,23 +39,43 @@ SHARED = Path(os.environ.get("REFKEEPER_SHARED", ROOT.parent / "shared"))
 MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "match": (
         "src/refkeeper/resolve/match.py",
-        ("tests/test_resolve_match.py", "tests/test_match_thresholds.py"),
+        ("tests/test_resolve_match.py", "tests/test_match_thresholds.py", "tests/test_align.py"),
     ),
     "session": (
         "src/refkeeper/resolve/session.py",
-        ("tests/test_session.py", "tests/test_cache_rules.py"),
+        ("tests/test_session.py", "tests/test_cache_rules.py", "tests/test_session_rules.py"),
     ),
     "library": (
         "src/refkeeper/library.py",
-        ("tests/test_library.py", "tests/test_atomic_writes.py"),
+        ("tests/test_library.py", "tests/test_atomic_writes.py", "tests/test_lock_file.py"),
     ),
     "fsutil": ("src/refkeeper/fsutil.py", ("tests/test_atomic_writes.py", "tests/test_fsutil.py")),
-    "compare": ("src/refkeeper/audit/compare.py", ("tests/test_audit_compare.py",)),
-    "latex": ("src/refkeeper/export/latex.py", ("tests/test_export_bibtex.py",)),
-    "bibtex": ("src/refkeeper/export/bibtex.py", ("tests/test_export_bibtex.py",)),
-    "ris": ("src/refkeeper/export/ris.py", ("tests/test_export_formats.py",)),
+    "compare": (
+        "src/refkeeper/audit/compare.py",
+        ("tests/test_audit_compare.py", "tests/test_audit_compare_parts.py", "tests/test_align.py"),
+    ),
+    "latex": (
+        "src/refkeeper/export/latex.py",
+        (
+            "tests/test_export_bibtex.py",
+            "tests/test_export_bibtex_fields.py",
+            "tests/test_export_latex.py",
+        ),
+    ),
+    "bibtex": (
+        "src/refkeeper/export/bibtex.py",
+        ("tests/test_export_bibtex.py", "tests/test_export_bibtex_fields.py"),
+    ),
+    "ris": (
+        "src/refkeeper/export/ris.py",
+        ("tests/test_export_formats.py", "tests/test_export_ris.py"),
+    ),
     "identifiers": ("src/refkeeper/identifiers.py", ("tests/test_identifiers.py",)),
 }
+
+# tests left out of a module's mutation run (pytest -k): the round trips through bibtexparser
+# and pybtex take ~18 s for each mutant they do not kill; the field tests check the same text
+SKIP: dict[str, str] = {"latex": "not round_trip", "bibtex": "not round_trip"}
 
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped"}
 TIMEOUTS = {36, -24, 24, 152, 255}
@@ -83,12 +103,15 @@ def _project(work: Path, module: str) -> Path:
     (proj / "shared").symlink_to(SHARED)  # tests find ../shared two levels above themselves
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
     selection = ", ".join(json.dumps(t) for t in tests)
+    pytest_args = ["-p", "no:cacheprovider", "-m", "not tools"]
+    if module in SKIP:
+        pytest_args += ["-k", SKIP[module]]
     pyproject += (
         "\n[tool.mutmut]\n"
         'source_paths = ["src"]\n'
         f"only_mutate = [{json.dumps(path)}]\n"
         f"pytest_add_cli_args_test_selection = [{selection}]\n"
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not tools"]\n'
+        f"pytest_add_cli_args = {json.dumps(pytest_args)}\n"
         "use_git_change_detection = false\n"
     )
     (proj / "pyproject.toml").write_text(pyproject, "utf-8")

@@ -71,7 +71,11 @@ class HostileServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 server._answer(self, self.rfile.read(length))
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # a client that hung up (what a bounded client does) is no error here
+
+        self._httpd = Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/entrez/eutils/"

@@ -242,3 +242,64 @@ def test_library_entries_are_rendered_from_their_fields() -> None:
     assert not is_free_text("TY  - JOUR")
     item: CSLItem = {"title": "A title", "container-title": "Cancer", "volume": "76"}
     assert reference_text({**item, "_raw": "@article{x}"}) == "A title. Cancer. 76."
+
+
+def test_a_full_journal_title_cut_short_is_an_error() -> None:
+    record = variant("90000007")
+    record = replace(
+        record,
+        journal_full="Burns : journal of the International Society for Burn Injuries",
+        journal_iso="Burns",
+        csl={
+            **record.csl,
+            "container-title": "Burns : journal of the International Society for Burn Injuries",
+            "container-title-short": "Burns",
+        },
+    )
+    right = STYLES["mla"].replace(
+        "Cancer,", "Burns : Journal of the International Society for Burn Injuries,"
+    )
+    assert findings(right, record) == []
+    cut = right.replace(" Injuries,", ",")
+    assert findings(cut, record) == [("journal", "shortened")]
+    assert findings(STYLES["mla"].replace("Cancer,", "Burns,"), record) == []
+
+
+def test_a_list_cut_in_the_middle_is_not_an_author_error() -> None:
+    """APA 7 writes 19 authors, an ellipsis and the last one."""
+    people = [{"family": f"Author{chr(65 + i)}", "given": "A B"} for i in range(22)]
+    record = variant("90000008", author=people)
+    names = ", ".join(f"Author{chr(65 + i)}, A. B." for i in range(19))
+    raw = f"{names}, \u2026 AuthorV, A. B. (1995). {TITLE}. Cancer, 76(8), 1481\u20131489."
+    assert findings(raw, record) == []
+
+
+def test_initials_are_read_on_the_side_most_authors_have_them() -> None:
+    """A group author at the end of the list does not turn the reading around."""
+    people = [*timmons().csl["author"], {"literal": "Liver Transplant Study Group"}]
+    record = variant("90000009", author=people)
+    raw = STYLES["vancouver"].replace("Katz JA.", "Katz JA, Liver Transplant Study Group.")
+    assert findings(raw, record) == []
+
+
+def test_a_given_name_misspelt_is_not_taken_for_a_surname() -> None:
+    people = [dict(a) for a in timmons().csl["author"]]
+    people[1] = {"family": "Dawson", "given": "Martijn B"}
+    people.append({"family": "Martin", "given": "S"})
+    record = variant("90000010", author=people)
+    raw = (
+        "Timmons, C. F., Martjin B. Dawson, et al. 1995. "
+        f'"{TITLE_CASE}." Cancer 76 (8): 1481\u201389.'
+    )
+    assert ("author", "misspelt") not in findings(raw, record)
+    assert ("author", "order") not in findings(raw, record)
+
+
+def test_capital_greek_letters_fold_like_small_ones() -> None:
+    record = variant(
+        "90000011", title="Role of TGF-\u03b22 in leiomyosarcomas after liver transplantation."
+    )
+    raw = STYLES["vancouver"].replace(
+        TITLE, "Role of TGF-\u03922 in Leiomyosarcomas after Liver Transplantation"
+    )
+    assert findings(raw, record) == []

@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 
+from cli_process import pmid_project, sync
 from hostile_server import HostileServer
 from refkeeper.resolve import EntrezClient, RateLimiter, make_session
 from refkeeper.resolve import client as client_module
@@ -27,22 +27,12 @@ CONFIG = (
 def _sync(
     tmp_path: Path, server: HostileServer, extra: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "refkeeper.toml").write_text(CONFIG.format(extra=extra), encoding="utf-8")
-    (root / "paper.md").write_text("Leiomyosarcomas arise after transplantation [@pmid:8620427].\n")
+    root = pmid_project(tmp_path, CONFIG.format(extra=extra))
     env = dict(os.environ, REFKEEPER_EUTILS_URL=server.url, NCBI_API_KEY=KEY)
     env["NCBI_EMAIL"] = "test@example.org"
     env["REFKEEPER_CACHE"] = str(tmp_path / "cache" / "eutils.sqlite")
     env.pop("REFKEEPER_TRUSTED_HOSTS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "refkeeper", "-C", str(root), "sync"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return sync(root, env)
 
 
 def test_key_is_held_back_from_a_plain_http_host_with_one_warning(tmp_path: Path) -> None:

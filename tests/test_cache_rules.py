@@ -22,8 +22,8 @@ from werkzeug.wrappers import Request, Response
 
 from refkeeper.resolve import make_session
 
-PHRASE_NOT_FOUND_CACHED = False
-"""The rule as it stands: an esearch answer with an ErrorList/PhraseNotFound note is not cached.
+PHRASE_NOT_FOUND_CACHED = True
+"""The rule as it stands: an esearch answer with an ErrorList/PhraseNotFound note is cached.
 Other tests (the warm run of ``refkeeper resolve``) read this one switch."""
 
 RECORDED = Path(__file__).resolve().parents[2] / "shared" / "ncbi-samples" / "recorded"
@@ -184,17 +184,16 @@ def test_no_secret_in_cache_keys_or_rows(server: tuple[App, str], tmp_path: Path
 
 
 def test_cache_rule_for_phrase_not_found_answers(server: tuple[App, str], tmp_path: Path) -> None:
-    """THE RULE AS IT STANDS: an esearch answer with an ErrorList/PhraseNotFound note (here the
-    real recorded esearch8.xml) is usable but never stored, so it is asked again next time.
-    (Issue 11 item 4 plans to cache such answers like complete ones; this test then changes,
-    while real errors, above, stay uncached.)"""
+    """THE RULE AS IT STANDS (issue 11): an esearch answer with an ErrorList/PhraseNotFound
+    note (here the real recorded esearch8.xml) is a complete answer (NCBI searched the rest)
+    and is stored like any other, so a warm run asks nothing; real errors stay uncached."""
     app, base = server
     path = tmp_path / "cache.sqlite"
     session = make_session(path)
     _get(session, base, *GOOD[0])
     first = _get(session, base, "esearch.fcgi", "abcXYZ")
     assert first.status_code == 200 and b"<PhraseNotFound>abcXYZ" in first.content
-    assert PHRASE_NOT_FOUND_CACHED is False
-    assert set(_stored(session, path)) == {GOOD[0]}
-    assert _get(session, base, "esearch.fcgi", "abcXYZ").from_cache is False
-    assert app.served.count(("esearch.fcgi", "abcXYZ")) == 2
+    assert PHRASE_NOT_FOUND_CACHED is True
+    assert set(_stored(session, path)) == {GOOD[0], ("esearch.fcgi", "abcXYZ")}
+    assert _get(session, base, "esearch.fcgi", "abcXYZ").from_cache is True
+    assert app.served.count(("esearch.fcgi", "abcXYZ")) == 1

@@ -9,12 +9,12 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cli_process import sync
 from conftest import EXAMPLE
 from refkeeper.errors import LockError
 from refkeeper.library import dumps_lock, loads_lock
@@ -27,17 +27,6 @@ def _project(tmp_path: Path, *, lock: bool) -> Path:
     ignore = ["refkeeper-out", ".refkeeper*"] + ([] if lock else ["refkeeper.lock"])
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(*ignore))
     return root
-
-
-def _sync(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "refkeeper", "-C", str(root), "sync", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def _env(tmp_path: Path, url: str = "http://127.0.0.1:9/entrez/eutils/") -> dict[str, str]:
@@ -71,7 +60,7 @@ def test_response_cache_that_is_not_a_database_is_set_aside_and_rebuilt(
     cache = Path(env["REFKEEPER_CACHE"])
     cache.parent.mkdir()
     cache.write_bytes(GARBAGE)
-    done = _sync(root, env)
+    done = sync(root, env)
     assert done.returncode == 0, done.stderr
     _assert_rebuilt(done.stderr, cache, GARBAGE, "response cache")
     assert "bonatti2005successful" in (root / "refkeeper.lock").read_text()
@@ -84,7 +73,7 @@ def test_response_cache_with_a_malformed_image_is_set_aside(
 ) -> None:
     root = _project(tmp_path, lock=False)
     env = _env(tmp_path, fake_eutils.url)
-    assert _sync(root, env).returncode == 0
+    assert sync(root, env).returncode == 0
     cache = Path(env["REFKEEPER_CACHE"])
     with sqlite3.connect(cache) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -93,7 +82,7 @@ def test_response_cache_with_a_malformed_image_is_set_aside(
     data[4096:8192] = GARBAGE[:4096]  # the second page: a btree page of the responses
     cache.write_bytes(bytes(data))
     (root / "refkeeper.lock").unlink()
-    done = _sync(root, env)
+    done = sync(root, env)
     assert done.returncode == 0, done.stderr
     _assert_rebuilt(done.stderr, cache, bytes(data), "response cache")
 
@@ -104,7 +93,7 @@ def test_formatted_entry_cache_that_is_damaged_is_set_aside(tmp_path: Path) -> N
     cache = Path(env["REFKEEPER_CACHE"]).parent / "bibliography.sqlite"
     cache.parent.mkdir()
     cache.write_bytes(GARBAGE)
-    done = _sync(root, env, "--offline")
+    done = sync(root, env, "--offline")
     assert done.returncode == 0, done.stderr
     _assert_rebuilt(done.stderr, cache, GARBAGE, "formatted-entry cache")
     assert "Timmons CF" in (root / "refkeeper-out" / "bibliography.md").read_text()
@@ -113,7 +102,7 @@ def test_formatted_entry_cache_that_is_damaged_is_set_aside(tmp_path: Path) -> N
 def _damaged_lock_run(tmp_path: Path, damage: str) -> tuple[subprocess.CompletedProcess[str], Path]:
     root = _project(tmp_path, lock=True)
     (root / "refkeeper.lock").write_text(damage, encoding="utf-8")
-    return _sync(root, _env(tmp_path), "--offline"), root
+    return sync(root, _env(tmp_path), "--offline"), root
 
 
 def test_deeply_nested_lock_is_a_one_line_error_and_kept(tmp_path: Path) -> None:
@@ -131,7 +120,7 @@ def test_lock_that_is_a_directory_is_a_one_line_error(tmp_path: Path) -> None:
     lock = root / "refkeeper.lock"
     lock.mkdir()
     (lock / "keep").write_text("x")
-    done = _sync(root, _env(tmp_path), "--offline")
+    done = sync(root, _env(tmp_path), "--offline")
     assert done.returncode == 2
     assert done.stderr == f"Error: {lock}: is a directory, not a lock file (move it away)\n"
     assert (lock / "keep").read_text() == "x"
@@ -159,9 +148,10 @@ def _with_work_value(variable: str, value: object) -> tuple[str, int]:
         end = next(i for i in range(at + 1, len(lines)) if not lines[i].startswith(indent + " "))
         end += 1
     damaged = "\n".join(lines[: at + 1] + lines[end:]) + "\n"
-    assert json.loads(damaged)["works"]["timmons1995epstein"]["resolution"]["work"]["csl"][
-        variable
-    ] == data["works"]["timmons1995epstein"]["resolution"]["work"]["csl"][variable]
+    assert (
+        json.loads(damaged)["works"]["timmons1995epstein"]["resolution"]["work"]["csl"][variable]
+        == data["works"]["timmons1995epstein"]["resolution"]["work"]["csl"][variable]
+    )
     return damaged, at + 1
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
+from cli_process import refkeeper
 from refkeeper.extract import extract_file
 
 BROKEN = "@article{a, title={T}, year=1999}\n@article{b title={T2}\n@article{c, title={x}}\n"
@@ -18,13 +18,7 @@ DUP_STRING = (
 
 
 def _extract_cli(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "refkeeper", "extract", str(path), "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return refkeeper("extract", str(path), "--format", "json")
 
 
 def test_broken_block_is_a_finding_with_its_line_and_no_library_noise(tmp_path: Path) -> None:

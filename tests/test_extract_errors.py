@@ -128,6 +128,7 @@ def test_truncated_inputs_become_findings_not_errors(kind: str) -> None:
         "bibtex": "@article{key, title={unclosed",
         "ris": "TY  - JOUR\nTI  - unclosed",
         "pmid-list": "16845428\n1884 not a PMID",
+        "docx": "A claim [1].\nReferences\n1. Smith A. A title",  # its paragraphs, as text
     }
     expected = {
         "who": "truncated-reference",
@@ -137,6 +138,7 @@ def test_truncated_inputs_become_findings_not_errors(kind: str) -> None:
         "bibtex": "unparsable-entry",
         "ris": "truncated-reference",
         "pmid-list": "unparsable-entry",
+        "docx": "reference-problem",
     }
     x = extract_string(samples[kind], kind=kind)
     assert x.kind == kind

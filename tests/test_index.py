@@ -309,7 +309,7 @@ def test_cli_index_build_stats_and_resolve(
 def cluster() -> Iterator[str]:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as local:
         yield local.scheduler_address
 
@@ -318,7 +318,7 @@ def cluster() -> Iterator[str]:
 def test_dask_builds_shards_in_parallel_and_resolves_resumably(
     baseline: tuple[Path, dict[str, Any]], index_dir: Path, cluster: str, tmp_path: Path
 ) -> None:
-    from refkeeper.index.distributed import build_on_dask, resolve_on_dask
+    from refkeeper.pipeline.distributed import build_on_dask, resolve_on_dask
 
     folder = tmp_path / "idx"
     reports = build_on_dask(files(baseline, "baseline"), folder, cluster, shards=3)

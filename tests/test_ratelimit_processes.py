@@ -90,3 +90,5 @@ def test_slots_are_spaced_and_a_hold_is_shared(tmp_path: Path) -> None:
     assert a.acquire(0.36) == pytest.approx(5.0)
     path.write_bytes(b"garbage")  # a damaged slot file starts afresh
     assert a.acquire(0.36) == 0.0
+    path.write_bytes(b"%f" % (now[0] + 3600))  # the clock was set back an hour
+    assert a.acquire(0.36) == 0.0

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_process import pmid_project, sync
 from hostile_server import _HEAD, _TAIL, HostileServer, _record_with
 from refkeeper.resolve.pubmed import parse_pubmed_xml
 
@@ -42,21 +41,11 @@ def test_parser_removes_controls_and_names_them() -> None:
 
 
 def test_no_export_or_report_carries_them_and_the_audit_names_them(tmp_path: Path) -> None:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "refkeeper.toml").write_text(CONFIG, encoding="utf-8")
-    (root / "paper.md").write_text("Leiomyosarcomas arise after transplantation [@pmid:8620427].\n")
+    root = pmid_project(tmp_path, CONFIG)
     env = dict(os.environ, REFKEEPER_CACHE=str(tmp_path / "cache.sqlite"))
     with HostileServer("controls") as server:
         env["REFKEEPER_EUTILS_URL"] = server.url
-        done = subprocess.run(
-            [sys.executable, "-m", "refkeeper", "-C", str(root), "sync"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = sync(root, env)
     assert done.returncode == 0, done.stderr
     assert not UNSAFE.search(done.stdout + done.stderr)  # the terminal table
     for name in ("refs.bib", "refs.json", "refs.ris", "bibliography.md", "audit.json",

@@ -209,6 +209,7 @@ def test_title_words_prefer_the_title_sentence() -> None:
 
 def test_query_builders() -> None:
     from refkeeper.resolve.strategy import (
+        _anchors,
         _drop_terms,
         _query_citation,
         _query_title_author,
@@ -221,11 +222,18 @@ def test_query_builders() -> None:
         "successful[ti] AND management[ti] AND associated[ti] AND multilocular[ti] AND "
         "leiomyosarcoma[ti] AND transplantation[ti] AND bonatti[1au]"
     )
-    assert _query_citation(ref) == 'bonatti[1au] AND 2005[dp] AND "transplant proc"[ta]'
+    # narrow even when PubMed drops a misspelt name: year, volume and first page remain
+    assert _query_citation(ref) == "bonatti[1au] AND 2005[dp] AND 37[vi] AND 1839[pg]"
+    no_numbers = {k: v for k, v in ref.items() if k not in ("volume", "page")}
+    assert _query_citation(no_numbers) == (
+        'bonatti[1au] AND 2005[dp] AND "transplant proc"[ta] AND transplantation[ti]'
+    )
     only = _query_title_only(ref)
-    assert only is not None and " OR " in only
-    first, second = only.split(" OR ")
+    assert only is not None and " OR " in only and only.endswith(" AND 2005[dp]")
+    first, second = only.removesuffix(" AND 2005[dp]").split(" OR ")
     assert not set(_term_values(first)) & set(_term_values(second))
+    assert _anchors('ismail[1au] AND 2020[dp] AND "entropy"[ta] AND x[ti]', {"ismail"}) == 2
+    assert _anchors('ismail[1au] AND 2020[dp] AND "entropy"[ta]', {"ismail", "entropy"}) == 0
     assert _term_values('"cell physiology"[ta] AND fenton[1au]') == {"cell physiology", "fenton"}
     assert _drop_terms("typo[ti] AND word[ti] AND name[1au]", {"typo"}) == "word[ti] AND name[1au]"
     assert _drop_terms("typo[ti] AND name[1au]", {"typo"}) is None

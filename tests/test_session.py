@@ -242,3 +242,15 @@ def test_plain_requests_session_also_works(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_only_notes_on_unknown_terms_make_a_complete_answer() -> None:
+    """An ErrorList that notes unknown terms is a complete answer (cached); anything else in
+    it, or a note without the count and ids, is not."""
+    body = (SHARED / "esearch8.xml").read_bytes()
+    url = BASE + "esearch.fcgi"
+    other = body.replace(b"<PhraseNotFound>abcXYZ</PhraseNotFound>", b"<Bad>abcXYZ</Bad>")
+    assert response_problem(url, 200, "text/xml", other, partial_ok=True) is not None
+    cut = body.replace(b"<Count>0</Count>", b"")
+    assert response_problem(url, 200, "text/xml", cut, partial_ok=True) is not None
+    assert response_problem(url, 200, "text/xml", body, partial_ok=True) is None

@@ -140,6 +140,7 @@ class Alignment:
     last_page: FieldMatch = ABSENT
     page_written: str | None = None  # the page range as written
     identifiers: Mapping[str, FieldMatch] = field(default_factory=dict)
+    ellipsis: bool = False  # the list is cut in the middle ("A, B, ... Z")
 
 
 # --------------------------------------------------------------------------- title
@@ -384,6 +385,7 @@ def _find_family(
     allowed: Sequence[int],
     used: set[int],
     capitals: set[int],
+    given: frozenset[str] = frozenset(),
 ) -> tuple[int, int, bool] | None:
     """Where ``family`` is written among the ``allowed`` token indexes: (first, last, exact)."""
     if not family:
@@ -412,9 +414,13 @@ def _find_family(
                 if wrong and all(_similar_name(w, f) for w, f in wrong):
                     return lo, hi, False
             return k, k, True
-    for k in free:  # misspelt
+    for k in free:  # misspelt (not a given name written in full: "Martjin" for "Martijn")
         w = words[k]
-        if k not in capitals and any(_similar_name(w, c) for c in core):
+        if (
+            k not in capitals
+            and any(_similar_name(w, c) for c in core)
+            and not any(w == g or _similar_name(w, g) for g in given)
+        ):
             return k, k, False
     return None
 
@@ -423,7 +429,8 @@ def _similar_name(written: str, record: str) -> bool:
     if min(len(written), len(record)) >= 4:
         return fuzz.ratio(written, record) >= 75
     return (
-        min(len(written), len(record)) >= 3
+        min(len(written), len(record)) >= 2
+        and written[0] == record[0]
         and abs(len(written) - len(record)) <= 1
         and fuzz.ratio(written, record) >= 80
     )
@@ -431,7 +438,9 @@ def _similar_name(written: str, record: str) -> bool:
 
 def _align_authors(
     raw: str, tokens: Sequence[Token], region: Sequence[int], csl: Mapping[str, Any]
-) -> tuple[tuple[AuthorMatch, ...], float | None, float | None, bool, tuple[str, ...], set[int]]:
+) -> tuple[
+    tuple[AuthorMatch, ...], float | None, float | None, bool, tuple[str, ...], set[int], bool
+]:
     people = _record_people(csl)
     words = [t.norm for t in tokens]
     names = [
@@ -442,18 +451,21 @@ def _align_authors(
     et_al = any(
         words[k] == "et" and k + 1 < len(words) and words[k + 1] == "al" for k in region
     ) or any(tokens[k].text.lower() == "etal" for k in region)
-    if region and re.search(r"\.\.\.|\u2026", raw[: tokens[region[-1]].end]):
-        et_al = True  # APA's "A, B, ... Z": the list is cut, not wrong
+    ellipsis = bool(region) and bool(re.search(r"\.\.\.|\u2026", raw[: tokens[region[-1]].end]))
+    et_al = et_al or ellipsis  # APA's "A, B, ... Z": the list is cut, not wrong
     if not people:
-        return (), None, None, et_al, (), set()
+        return (), None, None, et_al, (), set(), ellipsis
     used: set[int] = set()
     capitals = {k for k in names if _is_initials(tokens[k])}
+    given_names = frozenset(
+        w for person in _given_names(csl) for w in words_of(person) if len(w) >= 3
+    )
     found: dict[int, tuple[int, int, bool]] = {}
     for exact_pass in (True, False):
         for i, (family, _inits, _lit, _shown) in enumerate(people[:100]):
             if i in found:
                 continue
-            hit = _find_family(family, words, names, used, capitals)
+            hit = _find_family(family, words, names, used, capitals, given_names)
             if hit is not None and (hit[2] or not exact_pass):
                 found[i] = hit
                 used.update(range(hit[0], hit[1] + 1))
@@ -462,8 +474,24 @@ def _align_authors(
     # "C. F. Timmons" (before); Chicago and MLA invert only the first author
     free_names = [k for k in names if k not in used]
     lead_given_first = bool(starts) and any(k < starts[0] for k in free_names)
-    last_end = max((h[1] for h in found.values()), default=-1)
-    rest_family_first = any(k > last_end for k in free_names)
+
+    def sides(i: int) -> tuple[str, str, str]:
+        """The record's initials of author ``i``, and the initials written after and before
+        the surname (up to the neighbouring surnames)."""
+        first, last, _exact = found[i]
+        prev = max((s for s in starts if s < first), default=-1)
+        nxt = min((s for s in starts if s > first), default=len(tokens))
+        after = "".join(_token_initials(tokens[k]) for k in free_names if last < k < nxt)
+        before = "".join(_token_initials(tokens[k]) for k in free_names if prev < k < first)
+        return people[i][1], after, before
+
+    # the other authors: the side on which more of them carry their own initials
+    votes = [
+        sides(i) for i in found if people[i][1] and not people[i][2] and found[i][0] != starts[0]
+    ]
+    after_votes = sum(1 for inits, a, _b in votes if a.startswith(inits))
+    before_votes = sum(1 for inits, _a, b in votes if b.endswith(inits))
+    rest_family_first = after_votes >= before_votes
     matches = []
     for i, (_family, inits, literal, shown) in enumerate(people[:100]):
         hit = found.get(i)
@@ -473,21 +501,27 @@ def _align_authors(
         first, last, exact = hit
         ok, written_inits = True, ""
         if inits and not literal:
-            prev = max((s for s in starts if s < first), default=-1)
-            nxt = min((s for s in starts if s > first), default=len(tokens))
+            _inits, after, before = sides(i)
             family_first = not lead_given_first if first == starts[0] else rest_family_first
-            if family_first:
-                side = "".join(_token_initials(tokens[k]) for k in free_names if last < k < nxt)
-                ok = not side or side.startswith(inits)
-                written_inits = side[: len(inits)]
-            else:
-                side = "".join(_token_initials(tokens[k]) for k in free_names if prev < k < first)
-                ok = not side or side.endswith(inits)
-                written_inits = side[-len(inits) :]
-            if ok:
-                written_inits = ""
+            side = after if family_first else before
+            ok = not side or (side.startswith(inits) if family_first else side.endswith(inits))
+            if not ok:
+                written_inits = side[: len(inits)] if family_first else side[-len(inits) :]
         written = " ".join(tokens[k].text for k in range(first, last + 1))
         matches.append(AuthorMatch(i, shown, first, exact, written, ok, written_inits))
+    record_words = {w for family, _i, _l, _s in people for w in family}
+    record_words |= {w for person in _given_names(csl) for w in words_of(person)}
+    stray = [
+        k
+        for k in names
+        if k not in used
+        and len(words[k]) >= 3
+        and not _is_initials(tokens[k])
+        and tokens[k].text[:1].isupper()
+        and words[k] not in record_words
+        and words[k] not in _PARTICLES
+    ]
+    unmatched = tuple(tokens[k].text for k in stray)
     region_names = [k for k in names if len(words[k]) >= 2]
     first_author: float | None
     if not region_names:
@@ -495,7 +529,17 @@ def _align_authors(
     else:
         lead = matches[0]
         earliest = min(starts, default=None)
-        if lead.position is None:
+        second = matches[1] if len(matches) > 1 else None
+        swapped = (
+            lead.position is None
+            and second is not None
+            and earliest is not None
+            and second.position == earliest
+            and not any(k < earliest for k in stray)
+        )
+        if swapped and second is not None:
+            first_author = 0.9 if second.exact else 0.8  # the first two swapped, the first cut
+        elif lead.position is None:
             first_author = 0.0
         elif not lead.exact:
             first_author = 0.8
@@ -512,19 +556,7 @@ def _align_authors(
         share = sum(1.0 if m.exact else 0.8 for m in matches[:k] if m.position is not None) / max(
             k, 1
         )
-    record_words = {w for family, _i, _l, _s in people for w in family}
-    record_words |= {w for person in _given_names(csl) for w in words_of(person)}
-    unmatched = tuple(
-        tokens[k].text
-        for k in names
-        if k not in used
-        and len(words[k]) >= 3
-        and not _is_initials(tokens[k])
-        and tokens[k].text[:1].isupper()
-        and words[k] not in record_words
-        and words[k] not in _PARTICLES
-    )
-    return tuple(matches), first_author, share, et_al, unmatched, used
+    return tuple(matches), first_author, share, et_al, unmatched, used, ellipsis
 
 
 # --------------------------------------------------------------------------- journal
@@ -588,8 +620,19 @@ def _align_journal(
                 # the ISO form of a title with a subtitle, and the rest of the full title
                 # written after it with a word misspelt ("Synlett : ... organic chemstry")
                 for longer in forms:
+                    if len(longer) <= size:
+                        continue
                     tail = words[s : s + len(longer)]
-                    if len(longer) <= size or len(tail) < len(longer):
+                    agree = 0
+                    while agree < len(tail) and fits(tail[agree], longer[agree]):
+                        agree += 1
+                    if size < agree < len(longer) and (
+                        agree == len(tail) or not _similar_words(tail[agree], longer[agree])
+                    ):
+                        # the full title written past its ISO part, then cut short
+                        if agree >= len(longer) - 2 and agree >= size + 2:
+                            return 0.7, seq[s : s + agree]
+                    if len(tail) < len(longer):
                         continue
                     bad = [(w, r) for w, r in zip(tail, longer, strict=True) if not fits(w, r)]
                     if 0 < len(bad) <= max(1, len(longer) // 4) and all(
@@ -743,7 +786,9 @@ def align(raw: str, work: Work, parsed: Mapping[str, Any] | None = None) -> Alig
         region = list(range(title_span[0]))
     else:
         region = [k for k in range(n) if k not in consumed]
-    authors, first_author, share, et_al, unmatched, used = _align_authors(raw, tokens, region, csl)
+    authors, first_author, share, et_al, unmatched, used, ellipsis = _align_authors(
+        raw, tokens, region, csl
+    )
     if title_span and title_span[0] == 0:
         first_author = share = None  # no names before the title
         authors = tuple(AuthorMatch(a.index, a.shown) for a in authors)
@@ -800,6 +845,7 @@ def align(raw: str, work: Work, parsed: Mapping[str, Any] | None = None) -> Alig
         last_page=last_field,
         page_written=page_written,
         identifiers=_ids(raw, parsed, work),
+        ellipsis=ellipsis,
     )
 
 
@@ -940,6 +986,26 @@ def _align_year(
         near = min(abs(written - y) for y in years)
         return FieldMatch(0.6 if near == 1 else 0.0, numbers[k].first, shown)
     return ABSENT
+
+
+def title_written(al: Alignment, text: str) -> bool:
+    """Does the reference write a title at all? Words that are neither the record's names,
+    journal nor labels: three or more of them are a title (of this record or another)."""
+    if al.title is not None and al.title.similarity >= 0.5:
+        return True
+    explained = {w for a in al.authors if a.written for w in words_of(a.written)}
+    explained |= set(words_of(al.journal.written)) if al.journal.agree else set()
+    loose = [
+        t
+        for t in tokenize(text)
+        if len(t.norm) >= 4
+        and not t.is_number
+        and t.norm not in explained
+        and not (t.text.isupper() and len(t.text) <= 6)
+        and t.norm not in MONTHS
+        and t.norm not in ("etal",)
+    ]
+    return len(loose) >= 3
 
 
 # --------------------------------------------------------------------------- reference text

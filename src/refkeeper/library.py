@@ -194,7 +194,7 @@ def dumps_lock(lock: Lock) -> str:
 
 
 def _line_of_key(text: str, key: str) -> int | None:
-    pattern = re.compile(r'^\s*"' + re.escape(key) + r'"\s*:', re.MULTILINE)
+    pattern = re.compile(r'^[ \t]*"' + re.escape(key) + r'"\s*:', re.MULTILINE)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None
 

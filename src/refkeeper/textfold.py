@@ -50,7 +50,7 @@ def fold(text: str) -> str:
         text = _TAGS.sub("", text)
     if text.isascii():
         return text.lower()
-    text = text.translate(_SPECIAL)
+    text = text.lower().translate(_SPECIAL)  # capital Greek letters too ("TGF-Β2")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 

@@ -26,6 +26,7 @@ from refkeeper.align import (
     initials_of,
     is_free_text,
     record_years,
+    title_written,
 )
 from refkeeper.audit.text import americanise, fold
 from refkeeper.bibfields import edition_number, year_of
@@ -673,7 +674,8 @@ def compare_aligned(
     compared; a correct reference, in any style, has none."""
     al = align(raw, work, written)
     errors = _aligned_authors(al, work, et_al_style)
-    errors += _aligned_title(al, written, work)
+    if title_written(al, raw):
+        errors += _aligned_title(al, written, work)
     journal = al.journal
     if journal.agree is not None and journal.agree < 1.0 and journal.written:
         names = journal_names(work)
@@ -681,7 +683,7 @@ def compare_aligned(
             errors.append(
                 FieldError(
                     "journal",
-                    "different" if journal.agree == 0.0 else "misspelt",
+                    {0.0: "different", 0.7: "shortened"}.get(journal.agree, "misspelt"),
                     Severity.MINOR,
                     f"journal {journal.written!r} is neither the record's title nor an "
                     f"abbreviation of it ({' / '.join(dict.fromkeys(names))})",
@@ -847,6 +849,8 @@ def _aligned_authors(al: Alignment, work: Work, style: EtAlStyle) -> list[FieldE
     if not al.et_al and complete:
         # without "et al." the whole list is written: the ones after the last are missing too
         missing = [a for a in al.authors if a.position is None]
+    if al.ellipsis:
+        missing = []  # "A, B, ... Z": the style cuts the list in the middle
     if missing and found:
         shown = ", ".join(a.shown for a in missing)
         errors.append(
@@ -859,7 +863,12 @@ def _aligned_authors(al: Alignment, work: Work, style: EtAlStyle) -> list[FieldE
                 shown,
             )
         )
-    if al.et_al and complete and not _et_al_allowed(style, last + 1, len(al.authors)):
+    if (
+        al.et_al
+        and not al.ellipsis
+        and complete
+        and not _et_al_allowed(style, last + 1, len(al.authors))
+    ):
         errors.append(
             FieldError(
                 "author",

@@ -245,8 +245,23 @@ def _squeeze(html: str) -> str:
     return re.sub(r"\n[ \t]*(?:\n[ \t]*){2,}", "\n\n", html)
 
 
-def _document(report: AuditReport) -> str:
+EMBED_LIMIT = 1_000_000
+"""Characters of document text an HTML report shows inline; a longer document is linked."""
+MAX_CARDS = 2_000
+"""Claim cards an HTML report holds: claims with findings first, the rest in the JSON report."""
+
+
+def _document(report: AuditReport, href: str | None = None) -> str:
     text = report.text
+    if len(text) > EMBED_LIMIT:
+        # quoted: a file name such as "javascript:x" stays a relative path, never a scheme
+        where = f'<a href="{_e(quote(href))}">{_e(report.source)}</a>' if href else ""
+        where = where or _e(report.source)
+        return (
+            f'<p class="too-large">The document ({len(text) / 1e6:.1f} million characters) is '
+            f"too large to show here (limit {EMBED_LIMIT / 1e6:g} million): open {where}. "
+            "Its claims are listed beside this note.</p>"
+        )
     start, end = _visible_range(report)
     rows = sorted(report.claims, key=lambda r: (r.claim.span.start, r.claim.span.end))
     out: list[str] = []
@@ -468,13 +483,35 @@ def _references(report: AuditReport) -> str:
     return '<ol class="refs">' + "".join(items) + "</ol>"
 
 
-def render_html(report: AuditReport, *, title: str | None = None) -> str:
-    """The report as one self-contained HTML document."""
+def _shown_rows(report: AuditReport, by_claim: dict[str, list[Finding]]) -> list[ClaimRow]:
+    """The claims that get a card: all of them, or (beyond MAX_CARDS) those with findings
+    first, in document order."""
+    rows = list(report.claims)
+    if len(rows) <= MAX_CARDS:
+        return rows
+    flagged = [i for i, r in enumerate(rows) if r.claim.id in by_claim]
+    rest = [i for i, r in enumerate(rows) if r.claim.id not in by_claim]
+    keep = sorted((flagged + rest)[:MAX_CARDS])
+    return [rows[i] for i in keep]
+
+
+def render_html(
+    report: AuditReport, *, title: str | None = None, document_href: str | None = None
+) -> str:
+    """The report as one self-contained HTML document. A document longer than EMBED_LIMIT
+    is linked (``document_href``, relative to where the report is written) rather than
+    shown, and at most MAX_CARDS claims get a card, so the file stays small."""
     by_claim: dict[str, list[Finding]] = {}
     for finding in report.findings:
         if finding.claim_id:
             by_claim.setdefault(finding.claim_id, []).append(finding)
-    cards = "".join(_card(report, row, by_claim.get(row.claim.id, [])) for row in report.claims)
+    shown = _shown_rows(report, by_claim)
+    cards = "".join(_card(report, row, by_claim.get(row.claim.id, [])) for row in shown)
+    if len(shown) < len(report.claims):
+        cards += (
+            f'<p class="too-large">{len(report.claims) - len(shown):,} more claims without '
+            "findings are not shown here: the JSON report (--format json) lists every claim.</p>"
+        )
     heading = title or f"refkeeper audit: {report.source}"
     other = [f for f in report.findings if not f.claim_id]
     findings = (
@@ -483,7 +520,7 @@ def render_html(report: AuditReport, *, title: str | None = None) -> str:
         else "<p>No findings outside the claims.</p>"
     )
     filters, filter_css = _filters(report)
-    document = _document(report)
+    document = _document(report, document_href)
     main_class = "" if document.strip() else ' class="nodoc"'
     document_pane = f'<div class="doc" id="document">{document}</div>' if document.strip() else ""
     return (

@@ -34,7 +34,13 @@ def describe(fields: CSLItem) -> str:
     )
     if fields.get("page"):
         where += f":{fields['page']}"
-    ids = " ".join(f"{k}:{fields[k]}" for k in ("PMID", "DOI", "PMCID", "ISBN") if fields.get(k))
+    ids = " ".join(
+        f"{k}:{fields[k]}"
+        for k in ("PMID", "DOI", "PMCID", "ISBN", "arXiv", "shortDOI", "NCT")
+        if fields.get(k)
+    )
+    if not ids and fields.get("URL"):
+        ids = str(fields["URL"])
     parts = [p for p in (first, year, str(fields.get("title") or ""), where, ids) if p]
     return ". ".join(parts)
 
@@ -49,7 +55,8 @@ def render_table(extraction: Extraction, console: Console | None = None) -> None
         f"[bold]{escape(extraction.source)}[/bold] ({extraction.kind}): "
         f"{len(extraction.claims)} claims, "
         f"{len(extraction.references)} references, {len(extraction.links)} links, "
-        f"{len(extraction.findings)} findings"
+        f"{len(extraction.findings)} findings; reference-like blocks: "
+        f"{extraction.blocks_seen} seen, {extraction.blocks_read} read"
     )
     if extraction.claims:
         table = Table(title="Claims", show_lines=False)

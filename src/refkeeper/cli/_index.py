@@ -33,10 +33,11 @@ def _summary(reports: list[object]) -> None:
         files = getattr(report, "files", [])
         records = getattr(report, "records", 0)
         seconds = getattr(report, "seconds", 0.0)
-        rate = records / seconds if seconds else 0.0
+        cpu = getattr(report, "cpu_seconds", 0.0)
+        rate = records / cpu if cpu else 0.0
         click.echo(
             f"{getattr(report, 'name', '')}: {len(files)} files, {records:,} records, "
-            f"{seconds:.1f} s ({rate:,.0f} records/s)",
+            f"{seconds:.1f} s ({rate:,.0f} records per CPU second)",
             err=True,
         )
 

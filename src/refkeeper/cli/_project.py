@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -73,10 +74,10 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 3)] + "..."
 
 
-def _attention(result: pipeline.SyncResult, width: int) -> Table | None:
+def _attention(result: pipeline.SyncResult, settings: Settings, width: int) -> Table | None:
     """The works a person should look at (ambiguous, not found, not yet resolved), one line
     each: key and status in full, what is cited and why cut to fit ``width``."""
-    rows = [e for e in result.entries if e.status.value in ("ambiguous", "not-found", "unresolved")]
+    rows = pipeline.needs_attention(result, settings)
     if not rows:
         return None
     table = Table(title="needs attention", show_header=True, header_style="bold")
@@ -115,6 +116,14 @@ def _attention(result: pipeline.SyncResult, width: int) -> Table | None:
     default=None,
     help="Path of the SQLite response cache.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for a person; json: one object (schema refkeeper.sync/1) for scripts.",
+)
 @click.pass_context
 @handle_errors
 def sync(
@@ -124,6 +133,7 @@ def sync(
     fail_on: str | None,
     eutils_url: str | None,
     cache: str | None,
+    fmt: str,
 ) -> None:
     """Bring refkeeper.lock and every configured output in step with the documents."""
     if offline and refresh:
@@ -134,9 +144,13 @@ def sync(
         result = pipeline.sync(
             settings, offline=offline, refresh=refresh, fail_on=fail_on, progress=progress
         )
+    if fmt == "json":
+        report = pipeline.sync_report(result, settings)
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        ctx.exit(result.exit_code)
     out = Console(file=sys.stdout, soft_wrap=True)
     out.print(_summary(result, settings.root))
-    attention = _attention(result, out.width)
+    attention = _attention(result, settings, out.width)
     if attention is not None:
         out.print(attention)
     for change in result.changes:

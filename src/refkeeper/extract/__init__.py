@@ -90,14 +90,20 @@ def read_inputs(
 def extract_with(adapter: Adapter, text: str, source: str, inputs: Inputs) -> Extraction:
     """Run ``adapter`` (pure) and count the document's reference-like blocks: those no
     reference covers become ``unread-reference-block`` findings."""
-    extraction = adapter.run(text, source, inputs)
+    return _count_blocks(adapter, adapter.run(text, source, inputs))
+
+
+def _count_blocks(adapter: Adapter, extraction: Extraction) -> Extraction:
+    text = extraction.text
+    if adapter.form == "fields":
+        return extraction  # it knows which of its blocks are generated output and counts them
     if adapter.library:
         n = len(extraction.references)
         return replace(extraction, blocks_seen=n, blocks_read=n)
     from refkeeper.extract.blocks import block_findings, not_text_regions
 
     seen, read, unread = block_findings(
-        text, extraction.references, not_text_regions(text, adapter.kind)
+        text, extraction.references, lambda: not_text_regions(text, adapter.kind), extraction.claims
     )
     return replace(
         extraction,
@@ -112,12 +118,21 @@ def extract_file(
 ) -> Extraction:
     """:func:`extract_string` on the file at ``path``; relative bibliographies named in the
     document are read from next to it. DocumentError when the file cannot be read."""
-    from refkeeper.extract.documents import read_text
+    from refkeeper.extract.documents import MAX_DOCUMENT_MB, read_text
 
     p = Path(path)
     if kind is not None and kind not in KINDS:
         raise DocumentError(f"unknown kind {kind!r}; choose from {', '.join(KINDS)}", str(path))
-    text = read_text(p)
+    from refkeeper.extract.libraries import EXTENSIONS as LIBRARY_EXTENSIONS
+
+    adapter = REGISTRY.get(kind or detect_kind("", p))
+    if adapter is not None and adapter.binary is not None:  # a .docx: the adapter reads bytes
+        from refkeeper.extract.documents import read_bytes
+
+        data = read_bytes(p, max_mb=MAX_DOCUMENT_MB)
+        return _count_blocks(adapter, adapter.binary(data, str(path)))
+    library = (kind or LIBRARY_EXTENSIONS.get(p.suffix.lower())) in LIBRARY_KINDS
+    text = read_text(p, max_mb=None if library else MAX_DOCUMENT_MB)  # libraries: any size
     kind = kind or detect_kind(text, p)
     return extract_string(
         text, kind=kind, source=str(path), base_dir=p.parent, bibliography=bibliography

@@ -35,30 +35,48 @@ _TEX_ESCAPE = re.compile(r"\\([%&$#_{} ,;])")
 _INLINE_MATH = re.compile(r"(?<!\\)\$([^$\n]{1,200})\$")
 _AT_KEY = re.compile(r"(?<![\w@])@(?=[A-Za-z_])")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;]?\s*\)|\[\s*[,;]?\s*\]")
-_SPACE_BEFORE = re.compile(r"\s+([.,;:!?)\]])")
-_SPACES = re.compile(r"\s+")
+_MARKUP_CHARS = re.compile(r"[<>*_\[\]()\\^@$~{}]")
 
 
 def clean_text(text: str, *, latex: bool = False) -> str:
     """A claim's text without markup: what a reader sees."""
-    text = _SUP.sub("", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub("", text)
-    text = _STRONG.sub(r"\2", text)
-    text = _EM.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    if not _MARKUP_CHARS.search(text):
+        return _plain_spacing(text)
+    if "<" in text or "^" in text:
+        text = _SUP.sub("", text)
+        text = _HTML_TAG.sub("", text)
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        text = _STRONG.sub(r"\2", text)
+        text = _EM.sub(lambda m: m.group(1) or m.group(2) or "", text)
     if latex:
-        text = _TEX_DROP.sub("", text)
-        text = _INLINE_MATH.sub(r"\1", text)
-        for _ in range(3):  # nested \emph{\textbf{x}}
-            text = _TEX_ARG.sub(r"\1", text)
-        text = _TEX_ESCAPE.sub(r"\1", text)
-        text = _TEX_COMMAND.sub("", text)
+        if "\\" in text:
+            text = _TEX_DROP.sub("", text)
+            while "{" in text:  # nested \emph{\textbf{x}}
+                unwrapped = _TEX_ARG.sub(r"\1", text)
+                if unwrapped == text:
+                    break
+                text = unwrapped
+            text = _TEX_ESCAPE.sub(r"\1", text)
+            text = _TEX_COMMAND.sub("", text)
+        if "$" in text:
+            text = _INLINE_MATH.sub(r"\1", text)
         text = text.replace("~", " ").replace("---", "—").replace("--", "–")
         text = text.replace("{", "").replace("}", "").replace("``", "“").replace("''", "”")
-    text = _AT_KEY.sub("", text)
-    text = _EMPTY_BRACKETS.sub("", text)
-    text = _SPACE_BEFORE.sub(r"\1", text)
-    return _SPACES.sub(" ", text).strip().rstrip(",;")
+    if "@" in text:
+        text = _AT_KEY.sub("", text)
+    if "(" in text or "[" in text:
+        text = _EMPTY_BRACKETS.sub("", text)
+    return _plain_spacing(text)
+
+
+def _plain_spacing(text: str) -> str:
+    text = " ".join(text.split())
+    for mark in ".,;:!?)]":
+        if " " + mark in text:
+            text = text.replace(" " + mark, mark)
+    return text.rstrip(",;")
 
 
 def drop_regions(text: str, regions: Iterable[tuple[int, int]], start: int, end: int) -> str:
@@ -93,7 +111,8 @@ def clean_claims(
     out: list[Claim] = []
     for claim in claims:
         s, e = claim.span.start, claim.span.end
-        raw = drop_regions(masked, markers.get(claim.id, ()), s, e)
+        dropped = markers.get(claim.id)
+        raw = drop_regions(masked, dropped, s, e) if dropped else masked[s:e]
         out.append(Claim(claim.id, clean_text(raw, latex=latex), claim.span))
     return tuple(out)
 

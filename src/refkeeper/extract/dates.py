@@ -33,7 +33,9 @@ DATE = (
     rf"(?:\s*-\s*(?:{YEAR}\s+)?{_MON}(?:\s+{_DAY})?)?|{_SEASON}(?:\s*-\s*{_SEASON})?))?"
     rf"|{_SEASON}(?:\s*-\s*{_SEASON})?\s+{YEAR}"
     rf"|{YEAR},\s+{_MON}(?:\s+{_DAY})?"
-    rf"|{_MON}(?:\s+{_DAY},?)?\s+{YEAR})"
+    rf"|{_MON}(?:\s+{_DAY},?)?\s+{YEAR}"
+    rf"|{_DAY}\s+{_MON},?\s+{YEAR}"
+    rf"|{_MON}\s*-\s*{_MON}\s+{YEAR})"
 )
 """A date as references write it (no anchors; callers add their own context)."""
 MONTH_DAY = rf"{_MON}(?:\s+{_DAY})?(?:\s*-\s*{_DAY})?"
@@ -42,6 +44,9 @@ MONTH_DAY = rf"{_MON}(?:\s+{_DAY})?(?:\s*-\s*{_DAY})?"
 _DATE_RE = re.compile(DATE, re.IGNORECASE)
 _MONTH_FIRST_RE = re.compile(
     rf"(?P<m>[A-Za-z]{{3,9}}\.?)(?:\s+(?P<d>{_DAY}),?)?\s+(?P<y>{YEAR})", re.IGNORECASE
+)
+_DAY_FIRST_RE = re.compile(
+    rf"(?P<d>{_DAY})\s+(?P<m>[A-Za-z]{{3,9}}\.?),?\s+(?P<y>{YEAR})", re.IGNORECASE
 )
 _YEAR_RE = re.compile(YEAR)
 _TOKEN_RE = re.compile(rf"{YEAR}|[A-Za-z]+|\d{{1,2}}|-")
@@ -52,6 +57,15 @@ def parse_date(text: str) -> dict[str, Any] | None:
     text = text.strip().rstrip(".")
     if not _DATE_RE.fullmatch(text):
         return None
+    m_dmy = _DAY_FIRST_RE.fullmatch(text)
+    if m_dmy and m_dmy.group("m").lower().rstrip(".") in MONTHS:
+        # "15 Dec. 2019" (Oxford journals)
+        return {
+            "date-parts": [
+                [int(m_dmy.group("y")), MONTHS[m_dmy.group("m").lower().rstrip(".")],
+                 int(m_dmy.group("d"))]
+            ]
+        }  # fmt: skip
     m = _MONTH_FIRST_RE.fullmatch(text)
     if m and m.group("m").lower().rstrip(".") in MONTHS:
         # "January 1990", "October 15, 1995"
@@ -63,6 +77,9 @@ def parse_date(text: str) -> dict[str, Any] | None:
     season: int | None = None
     current: list[int] = []
     pending_year: int | None = None
+    if text[:1].isalpha():
+        found = _YEAR_RE.search(text)  # "Jan-Dec 2019": the year comes last
+        pending_year = int(found.group(0)) if found else None
     after_dash = False
     for tok in _TOKEN_RE.findall(text):
         low = tok.lower()
@@ -88,7 +105,7 @@ def parse_date(text: str) -> dict[str, Any] | None:
             if after_dash or len(current) >= 2:
                 parts.append(current)
                 current = [year]
-            current = current[:1] + [MONTHS[low]]
+            current = (current[:1] or [year]) + [MONTHS[low]]
             after_dash = False
             continue
         if tok.isdigit():

@@ -13,6 +13,10 @@ from pathlib import Path
 from refkeeper.errors import DocumentError
 
 _SNIFF = 8192
+MAX_DOCUMENT_MB = 10
+"""The largest document refkeeper reads (a book-length manuscript is 1-2 MB of text); a
+larger one is refused with a one-line message rather than read into memory (extraction
+and its audit take about 25 times a document's size)."""
 
 
 def decode(data: bytes, path: str = "<bytes>") -> str:
@@ -50,19 +54,57 @@ def decode(data: bytes, path: str = "<bytes>") -> str:
     return text
 
 
-def read_text(path: Path | str) -> str:
-    """The text of the document at ``path``; DocumentError when it cannot be used."""
+def read_text(path: Path | str, *, max_mb: float | None = None) -> str:
+    """The text of the document at ``path``; DocumentError when it cannot be used (or is
+    larger than ``max_mb`` megabytes)."""
+    p = Path(path)
+    name = str(path)
+    data = read_bytes(p, max_mb=max_mb)
+    try:
+        text = decode(data, name)
+    except DocumentError as exc:
+        hint = _CONVERT.get(p.suffix.lower())
+        if hint and exc.problem.startswith(("binary", "not valid")):
+            raise DocumentError(f"a binary {p.suffix} file: {hint}", name) from None
+        raise
+    if not text.strip():
+        raise DocumentError("empty document", name)
+    return text
+
+
+_CONVERT = {
+    ".doc": "save it as .docx in Word (File > Save As) and give refkeeper the .docx",
+    ".odt": "convert it: pandoc paper.odt -o paper.md (or save it as .docx)",
+    ".rtf": "convert it: pandoc paper.rtf -o paper.md (or save it as .docx)",
+    ".pages": "export it from Pages as .docx",
+    ".pdf": "refkeeper reads the manuscript's source (.docx, .md, .tex, .txt), not a PDF",
+}
+
+
+def read_bytes(path: Path | str, *, max_mb: float | None = None) -> bytes:
+    """The bytes of the file at ``path`` (a .docx is read as such); DocumentError when it is
+    missing, a directory, unreadable, larger than ``max_mb`` megabytes or empty."""
     p = Path(path)
     name = str(path)
     if not p.exists():
         raise DocumentError("no such file", name)
     if p.is_dir():
         raise DocumentError("is a directory, not a document", name)
+    if max_mb is not None:
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            raise DocumentError(f"cannot read: {exc.strerror or exc}", name) from None
+        if size > max_mb * 2**20:
+            raise DocumentError(
+                f"{size / 2**20:.1f} MB is more than the {max_mb:g} MB a document may have; "
+                "split it into several documents",
+                name,
+            )
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read: {exc.strerror or exc}", name) from None
-    text = decode(data, name)
-    if not text.strip():
+    if not data:
         raise DocumentError("empty document", name)
-    return text
+    return data

@@ -17,7 +17,7 @@ from refkeeper.extract.assembly import assemble
 from refkeeper.extract.cslutil import latex_to_text
 from refkeeper.extract.libraries import LibraryResult, named_library
 from refkeeper.extract.refs import build_reference
-from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
+from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences
 from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 
@@ -93,14 +93,24 @@ def _parse_cite(
 def bibliography_names(text: str) -> list[tuple[str, int]]:
     """The ``.bib`` files named by ``\\bibliography{a,b}`` (``.bib`` added) and
     ``\\addbibresource{refs.bib}`` outside comments, with the offset of the command."""
-    nocomment = mask(text, [(m.start(), m.end()) for m in _COMMENT.finditer(text)])
+
+    def commented(at: int) -> bool:
+        line_start = text.rfind("\n", 0, at) + 1
+        return _COMMENT.search(text, line_start, at) is not None
+
     names: list[tuple[str, int]] = []
-    for m in BIBLIOGRAPHY.finditer(nocomment):
+    for m in BIBLIOGRAPHY.finditer(text):
+        if commented(m.start()):
+            continue
         for name in m.group("names").split(","):
             name = name.strip()
             if name:
                 names.append((name if name.endswith(".bib") else name + ".bib", m.start()))
-    names.extend((m.group("name").strip(), m.start()) for m in ADDBIBRESOURCE.finditer(nocomment))
+    names.extend(
+        (m.group("name").strip(), m.start())
+        for m in ADDBIBRESOURCE.finditer(text)
+        if not commented(m.start())
+    )
     return names
 
 
@@ -165,9 +175,7 @@ def extract_latex(
     spans = split_sentences(masked)
     masked, row_spans = _table_rows(nocomment, masked)
     spans = sorted(spans + row_spans)
-    claims = [
-        Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
-    ]
+    claims = [Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)]
 
     # Citations.
     cited: dict[str, None] = {}

@@ -21,7 +21,7 @@ from typing import Any
 from refkeeper.extract.assembly import assemble
 from refkeeper.extract.libraries import LibraryResult, named_library
 from refkeeper.extract.markdown_syntax import front_matter, prose_mask_regions
-from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences, squash
+from refkeeper.extract.sentences import LineIndex, containing, mask, split_sentences
 from refkeeper.identifiers import identifier_key_fields
 from refkeeper.link import Citation
 from refkeeper.models import Claim, CSLItem, Extraction, Finding, Reference, Severity, Span
@@ -78,6 +78,8 @@ def _bibliography_paths(meta: dict[str, Any]) -> list[str]:
 
 def bibliography_names(text: str) -> list[tuple[str, int]]:
     """The bibliography files the front matter names, with the offset of the front matter."""
+    if not text.startswith(("---", "\ufeff---")) or "bibliography" not in text[:100_000]:
+        return []  # no front matter, or one that names no bibliography: nothing to parse
     meta, _, _ = front_matter(text)
     return [(name, 0) for name in _bibliography_paths(meta)]
 
@@ -133,7 +135,9 @@ def extract_markdown(
     regions = prose_mask_regions(text)
     from refkeeper.extract.blocks import not_text_regions
 
-    for dm in TAG_DEFINITION.finditer(mask(text, not_text_regions(text, "markdown"))):
+    defining = "]:" in text and TAG_DEFINITION.search(text) is not None
+    outside_code = mask(text, not_text_regions(text, "markdown")) if defining else ""
+    for dm in TAG_DEFINITION.finditer(outside_code):
         definitions.setdefault(dm.group("key"), (dm.group("target"), dm.start(), dm.end()))
         regions.append((dm.start(), dm.end()))
 
@@ -174,9 +178,7 @@ def extract_markdown(
     # Claims: sentences, with in-text citations left in place.
     filled = _fill(masked, bracket_regions)
     spans = split_sentences(filled)
-    claims = [
-        Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
-    ]
+    claims = [Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)]
 
     references: dict[str, Reference] = {}
     citations: list[Citation] = []
@@ -211,7 +213,7 @@ def extract_markdown(
             if ident:
                 fields.update(ident)
             fields["id"] = key
-            references[key] = Reference(key, ref.raw, ref.span, fields, key=key)
+            references[key] = Reference(key, ref.raw, None, fields, key=key)  # span: its file
         elif ident is not None:
             references[key] = Reference(key, f"@{key}", span, {"id": key, **ident}, key=key)
             if not ident:

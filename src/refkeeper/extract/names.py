@@ -152,7 +152,7 @@ def _full(part: str) -> Name | None:
     # the family name starts at the first particle after the first given name, else last token
     start = len(tokens) - 1
     for i in range(1, len(tokens) - 1):
-        if tokens[i].lower() in PARTICLES:
+        if tokens[i].lower() in PARTICLES and len(tokens[i]) > 1:  # "Amy E Hosmer": an initial
             start = i
             break
     given, family = tokens[:start], tokens[start:]
@@ -167,8 +167,10 @@ def _full(part: str) -> Name | None:
             and not _HYPHENATED_INITIALS_RE.fullmatch(tok)
         ):
             return None  # "JL." or "Jones." is not an abbreviated given name
-        if tok.lower() in _NOT_NAMES:
-            return None
+        if tok.lower() in _NOT_NAMES and not (
+            len(tok) == 1 and tok.isupper() and tok is not given[0]
+        ):
+            return None  # "The", "A" (but "Omar A Itani": an initial)
         if len(tok) >= 3 and tok.isupper() and tok.isalpha():
             return None  # "IEEE Trans", "ACS Nano": an acronym is not a given name
     if any(tok in _NOT_NAMES for tok in family):
@@ -301,6 +303,11 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
             return _chicago(parts, et_al) if allow_full else None
         names.append({})
         kinds.append("failed")
+    if kinds[0] == "failed" and len(parts) >= 2 and allow_full:
+        # MLA/Chicago "Visconti, Michael J., et al.": not "Visconti" and "Michael J"
+        chicago = _chicago(parts, et_al)
+        if chicago is not None:
+            return chicago
     if "vancouver" in kinds and ("full" in kinds or "failed" in kinds):
         # "List Th" inside a Vancouver list: two-letter given names
         for idx, kind in enumerate(kinds):
@@ -368,6 +375,8 @@ def _chicago(parts: list[str], et_al: bool) -> NameList | None:
     names: list[Name] = [{"family": family, "given": given}]
     for part in parts[2:]:
         f = _full(part.strip())
+        if f is None and is_collective(part.strip()):
+            f = {"literal": part.strip()}  # "..., and CDC COVID-19 Response Team"
         if f is None:
             return None
         names.append(f)

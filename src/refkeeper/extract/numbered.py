@@ -26,11 +26,25 @@ BRACKET_MARKER = re.compile(rf"\[(?P<numbers>{_NUMS})\](?![(:])")
 PAREN_MARKER = re.compile(rf"(?<![\w(])\((?P<numbers>{_NUMS})\)")
 # Superscripts flattened by copying from a PDF or web page: "tumours.1,2 Next" -- numbers
 # glued to the punctuation after a lower-case word, then a space and a capital or the line end.
+# After a year the stop must be a full stop ("in 1939.1 Delbrück"); see glued_markers.
 GLUED_MARKER = re.compile(
-    r"(?:(?<=[a-z)][.,;])|(?<=\b1[6-9]\d\d\.)|(?<=\b20\d\d\.))"
-    r"(?P<numbers>\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z]|\s*$)",
-    re.M,
+    r"(?<=[a-z)\d])[.,;](?P<numbers>\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z]|\s*$)", re.M
 )
+_YEAR_BEFORE = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d\.")
+
+
+def glued_markers(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Flattened superscripts: ``(start, end, numbers)`` of each marker glued to the
+    punctuation after a lower-case word or a year."""
+    out = []
+    for m in GLUED_MARKER.finditer(text, start, end):
+        dot = m.start()
+        if text[dot - 1].isdigit() and not _YEAR_BEFORE.match(text, max(0, dot - 4)):
+            continue  # a decimal such as 2.5, not a marker after a year
+        out.append((m.start("numbers"), m.end(), m.group("numbers")))
+    return out
+
+
 SUP_MARKER = re.compile(rf"<sup>\s*(?P<numbers>{_NUMS})\s*</sup>|\^(?P<caret>{_NUMS})\^")
 HEADING_WORDS = (
     r"(?:References?(?:\s+cited)?|Bibliography|Literature\s+cited|Works\s+cited|Cited\s+works"
@@ -203,9 +217,7 @@ def extract_numbered(text: str, source: str = "<string>") -> Extraction:
     regions.append((prose_end, len(text)))
     masked = mask(text, regions)
     spans = split_sentences(masked, 0, prose_end)
-    claims = [
-        Claim(f"c{n}", squash(masked[s:e]), index.span(s, e)) for n, (s, e) in enumerate(spans, 1)
-    ]
+    claims = [Claim(f"c{n}", masked[s:e], index.span(s, e)) for n, (s, e) in enumerate(spans, 1)]
     citations = number_citations(masked, spans, claims, index, prose_end, findings)
     return assemble(
         source=source,
@@ -229,10 +241,11 @@ def number_citations(
 ) -> list[Citation]:
     """Numeric markers in ``masked[:end]``, each attributed to the sentence holding it."""
     found: list[tuple[int, int, str]] = []
-    for rx in (BRACKET_MARKER, PAREN_MARKER, SUP_MARKER, GLUED_MARKER):
+    for rx in (BRACKET_MARKER, PAREN_MARKER, SUP_MARKER):
         for m in rx.finditer(masked, 0, end):
             numbers = m.group("numbers") or m.groupdict().get("caret") or ""
             found.append((m.start(), m.end(), numbers))
+    found.extend(glued_markers(masked, 0, end))
     found.sort()
     out: list[Citation] = []
     starts = [s for s, _ in spans]

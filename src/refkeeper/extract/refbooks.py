@@ -97,6 +97,8 @@ _IMPRINT_RE = re.compile(
 
 def _publisher_split(segment: str) -> tuple[str | None, str, str | None] | None:
     """``City: Publisher; 2010`` or ``Publisher: City 2010`` -> (place, publisher, date)."""
+    if " : " in segment:
+        return None  # "Neuromodulation : Journal of the ... Society": a journal's full title
     m = _IMPRINT_RE.match(segment.strip())
     if not m:
         return None

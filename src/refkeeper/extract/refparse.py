@@ -46,7 +46,7 @@ __all__ = ["ParsedReference", "parse_reference", "MAX_LENGTH"]
 MAX_LENGTH = 4000
 """Longer strings are not one reference; they are reported, not parsed."""
 
-_MAX_AUTHOR_CANDIDATES = 16
+_MAX_AUTHOR_CANDIDATES = 48
 _BOUNDARY_RE = re.compile(
     r"\.(?=\s|$)|:(?=\s)|,?\s+(?=\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,:;]|\s|$))|,?\s*(?=\")"
 )
@@ -242,10 +242,21 @@ def _comma_ended_names(text: str, head: str) -> tuple[int, NameList, bool] | Non
         names = parse_names(text[:pos])
         if names is not None and names.style in ("full", "mixed") and len(names.names) >= 2:
             best = (pos, names, False)
+        elif names is not None and _initialled_name(names) and (best is None or names.et_al):
+            # PNAS "T. Hara, et al., Title." and "S.-W. Chu, Title." (one author, a comma)
+            best = (pos, names, False)
         elif best is not None:
             break
         pos = head.find(", ", pos + 2)
     return best
+
+
+def _initialled_name(names: NameList) -> bool:
+    """One name written ``S.-W. Chu`` (initials first), or followed by ``et al.``."""
+    if names.style != "full" or len(names.names) != 1:
+        return False
+    given = str(names.names[0].get("given", ""))
+    return names.et_al or (given[:1].isupper() and given.endswith("."))
 
 
 def _sentence_in_last_part(prefix: str) -> bool:
@@ -304,6 +315,10 @@ def _parse_body(rest: str, st: ParseState) -> None:
         if m_note:
             st.fields["note"] = m_note.group("note").strip()  # "Erratum in: Lancet. 2001;358:100."
             rest = rest[: m_note.start() + 1]
+    if "riginal" in rest:
+        m_orig = _ORIGINAL_RE.search(rest)
+        if m_orig and m_orig.start() > 0:
+            rest = rest[: m_orig.start()]  # "(Original work published as <the title>)"
     m_types = seg.PUB_TYPES_RE.search(rest, max(0, len(rest) - 80))
     if m_types and m_types.start() > 0:
         rest = rest[: m_types.start() + 1]  # PubMed's "1-9. Review. English."
@@ -348,8 +363,21 @@ def _parse_body(rest: str, st: ParseState) -> None:
     if "title" in st.fields and (m_mla := _MLA_LOCATOR_RE.search(rest)) and m_mla.start() > 0:
         _mla_journal(rest, m_mla, st)
         return
+    m_ieee = _IEEE_TAIL_RE.search(rest) if "title" in st.fields else None
+    if (
+        m_ieee
+        and m_ieee.start() > 0
+        and (m_ieee.group("vol") or rest[m_ieee.start() - 1].isalpha())
+    ):
+        _ieee_journal(rest, m_ieee, st)
+        return
     if not _ends_with_month_date(rest) and _parse_journal(rest, st, volume_only=nature):
         return
+    dated = False
+    if "title" not in st.fields and _ends_with_full_date(rest):
+        # "Title. J Eval Clin Pract 9 Dec. 2019.": a date, not numbers after the journal
+        rest = _strip_tail_dates(rest, st)
+        dated = True
     if _parse_segments(rest, st):
         return
     if st.fields.get("status") == "in press" and len(seg.split_sentences(rest)) > 1:
@@ -357,10 +385,9 @@ def _parse_body(rest: str, st: ParseState) -> None:
         st.fields["type"] = "article-journal"
         split_title_journal(rest, st)
         return
-    dated = False
     if "title" not in st.fields:
         undated = _strip_tail_dates(rest, st)
-        dated = undated != rest.rstrip(" .")
+        dated = dated or undated != rest.rstrip(" .")
         rest = undated
     segs = seg.split_sentences(rest)
     while len(segs) > 1 and is_date_piece(segs[-1]) and st.set_date(segs[-1].rstrip(". ")):
@@ -377,12 +404,12 @@ def _parse_body(rest: str, st: ParseState) -> None:
         journal = _strip_tail_dates(" ".join(segs), st)
         if journal:
             st.fields["type"] = "article-journal"
-            set_journal(journal, st)
+            set_journal(_tail_number(journal, st), st)
             return
     if (dated or nature or "issued" in st.fields) and len(segs) > 1 and "author" in st.fields:
         # ahead of print: "Title. J Strength Cond Res. 2019 Dec 4." (no volume, no pages)
         st.fields["type"] = "article-journal"
-        split_title_journal(" ".join(segs), st)
+        split_title_journal(" ".join(segs[:-1] + [_tail_number(segs[-1], st)]), st)
         return
     set_title(segs[0], st)
     if len(segs) > 1:
@@ -420,9 +447,36 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
                 m = None
             break  # APA "Mediators of Inflammation, 2019, 3172647": the volume is the year
         m = later
+    if (
+        m
+        and "issued" not in st.fields
+        and not m.group("iss")
+        and _looks_like_year(m.group("vol"))
+        and not body[: m.start()].rstrip().endswith(";")  # "2020;2020:4281243"
+        and st.set_date(m.group("vol"))
+    ):
+        # "Elife 2021, 10.", "Ecology 2019:e02951", "Child Abuse Negl 2020, 104819": the year
+        # and then the volume or an electronic locator (ahead of print)
+        number = m.group("pages")
+        if _ELOCATOR_RE.fullmatch(number) or "-" in number:
+            st.set_pages(number)
+        else:
+            st.fields["volume"] = number
+        st.fields["type"] = "article-journal"
+        pre = body[: m.start()].rstrip(" ,;:")
+        if pre:
+            split_title_journal(pre, st)
+        return True
     vol: str | None = None
     iss: str | None = None
-    if m:
+    m_eloc = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60))
+    if m_eloc and (m_eloc.start() == 0 or not any(c.isalpha() for c in m_eloc.group("date"))):
+        m_eloc = None
+    if m_eloc:
+        # ahead of print: "Ecology. 2019 Dec 16;e02952.", AMA "December 16, 2019:e02952"
+        st.set_pages(m_eloc.group("pages"))
+        pre = body[: m_eloc.start()] + m_eloc.group("date")
+    elif m:
         vol, iss = m.group("vol"), m.group("iss")
         if iss and seg.DATE_SEG_RE.fullmatch(iss):
             st.set_date(iss)  # "Nature 556 (2018): 43-50": a date, not an issue
@@ -449,7 +503,7 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
         )
         m3 = seg.VOLUME_ONLY_RE.search(body, max(0, len(body) - 12)) if volume_only else None
         m4 = _VOLUME_ISSUE_END_RE.search(body, max(0, len(body) - 30))
-        m5 = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60)) if ";" in body[-30:] else None
+        m5 = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60))
         if m5 and m5.start() > 0:
             # ahead of print: "Ecology. 2019 Dec 16;e02952.", "J Hazard Mater. 2019;121805."
             st.set_pages(m5.group("pages"))
@@ -485,6 +539,8 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
             or known is not None
             or not before
             or md.group("date")[:4].isdigit()  # "Cancer 1995;76:1481" (no full stop)
+            or md.group("date")[:1].isdigit()
+            and " " in md.group("date")  # "J 15 Dec. 2019"
         ):
             st.set_date(md.group("date"))
             pre = before
@@ -558,7 +614,7 @@ def _parse_segments(rest: str, st: ParseState) -> bool:
 
 _YEAR_ANYWHERE_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 _DATE_ELOCATOR_RE = re.compile(
-    rf"(?P<date>{DATE})\s*;\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
+    rf"(?P<date>{DATE})\s*[;:,]\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{5,20}}|\d{{1,6}}-\d{{1,6}})$",
     re.IGNORECASE,
 )
 """A date and an electronic locator or pages, without a volume; a lone number of up to four
@@ -598,6 +654,51 @@ def _strip_tail_dates(text: str, st: ParseState) -> str:
     return body
 
 
+_ORIGINAL_RE = re.compile(
+    r"[.,]?\s*(?:\(\s*Original\s+work\s+published[^)]*\)|\bOriginally\s+published\s+as\b.*)\.?$"
+)
+_IEEE_TAIL_RE = re.compile(
+    r",\s*(?:vol\.\s*(?P<vol>[A-Za-z]?\d{1,5}[A-Za-z]?)(?:\s*\((?P<supp>[^()]{1,20})\))?,\s*)?"
+    r"(?:no\.\s*(?P<iss>[\w\-/]{1,12}),\s*)?pp?\.\s*(?P<pages>[A-Za-z]{0,3}\d[\w\-]{0,30})"
+    rf"(?:,\s*(?P<date>{DATE}))?\.?$",
+    re.IGNORECASE,
+)
+"""IEEE without a volume, or with a supplement: ``Journal, p. e02955, Dec. 2019``."""
+_ELOCATOR_RE = re.compile(r"[A-Za-z]{1,3}\d{3,12}|\d{5,20}")
+_TAIL_NUMBER_RE = re.compile(
+    r"(?<=[A-Za-z)])\s*[,:]?\s*(?<![A-Za-z])(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})"
+    r"|(?P<vol>\d{1,4})(?:\s*\((?P<iss>[^()]{1,12})\))?)\.?$"
+)
+
+
+def _tail_number(journal: str, st: ParseState) -> str:
+    """``Adv Mater e18146``, ``Vet Pathol 3009858211062635`` (an electronic locator) and
+    ``Cells 15`` (a volume) after a journal without pages: recorded, and cut off."""
+    m = _TAIL_NUMBER_RE.search(journal, max(0, len(journal) - 30))
+    if not m or m.start() == 0:
+        return journal
+    if m.group("eloc"):
+        st.set_pages(m.group("eloc"))
+    else:
+        st.fields["volume"] = m.group("vol")
+        if m.group("iss"):
+            st.fields["issue"] = m.group("iss")
+    return journal[: m.start()]
+
+
+def _ieee_journal(body: str, m: re.Match[str], st: ParseState) -> None:
+    if m.group("vol"):
+        st.fields["volume"] = m.group("vol")
+    issue = m.group("iss") or m.group("supp")
+    if issue:
+        st.fields["issue"] = issue
+    if m.group("date"):
+        st.set_date(m.group("date"))
+    st.set_pages(m.group("pages"))
+    st.fields["type"] = "article-journal"
+    set_journal(body[: m.start()], st)
+
+
 def _mla_journal(body: str, m: re.Match[str], st: ParseState) -> None:
     st.fields["volume"] = m.group("vol")
     if m.group("iss"):
@@ -608,6 +709,15 @@ def _mla_journal(body: str, m: re.Match[str], st: ParseState) -> None:
         st.set_pages(m.group("pages"))
     st.fields["type"] = "article-journal"
     set_journal(body[: m.start()], st)
+
+
+_FULL_DATE_END_RE = re.compile(rf"\s\(?(?P<date>{DATE})\)?\.?$", re.IGNORECASE)
+
+
+def _ends_with_full_date(text: str) -> bool:
+    """Does ``text`` end with a date that has a month (``9 Dec. 2019.``)?"""
+    m = _FULL_DATE_END_RE.search(text, max(0, len(text) - 30))
+    return bool(m and any(c.isalpha() for c in m.group("date")))
 
 
 def _ends_with_month_date(text: str) -> bool:
@@ -678,6 +788,9 @@ def _assign_numbers(nums: list[str], supp: str | None, st: ParseState) -> None:
             st.fields["issue"] = supp
         return
     vol, *others = nums
+    if not others and not supp and _ELOCATOR_RE.fullmatch(vol):
+        st.set_pages(vol)  # "Ecology. e02956 (2019).": an electronic locator, no volume
+        return
     st.fields["volume"] = vol
     issue: str | None = supp
     if len(others) == 1:

@@ -39,7 +39,8 @@ _QUOTES = str.maketrans(
 )
 
 _LABEL_RE = re.compile(
-    r"^\s*(?:[\u2022\u00b7*\u2013\u2014-]\s*|\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]|[a-z]\))\s+(?=\D)"
+    r"^\s*(?:[\u2022\u00b7*\u2013\u2014-]\s*|\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]|[a-z]\)"
+    "|[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,5})\\s+(?=\\D)"
 )
 
 # identifiers and links, removed from the working text once recorded

@@ -133,9 +133,14 @@ def split_title_journal(text: str, st: ParseState, segs: list[str] | None = None
     if not st.title_expected and all(_is_abbrev_piece(p) for p in segs[:j]):
         j = 0  # "Biomed. Pharmacother.": no title in this style, all of it is the journal
     journal = " ".join(segs[j:])
-    if j == 0 and st.title_expected:
+    if j == 0:
         cut = _last_comma(journal)
-        if cut > 0 and _journal_like(journal[cut + 1 :]):
+        left = journal[:cut]
+        if (
+            cut > 0
+            and _journal_like(journal[cut + 1 :])
+            and (st.title_expected or _title_like(left))
+        ):
             # "Title, J Sleep Stud" (APS, Elsevier with titles, an entry without authors)
             set_title(journal[:cut], st)
             set_journal(journal[cut + 1 :], st)
@@ -162,6 +167,13 @@ def _last_comma(text: str) -> int:
         elif c == "," and depth == 0:
             return i
     return -1
+
+
+def _title_like(text: str) -> bool:
+    """Words of a title rather than of a journal (``Correlation of B Cells in Nodes``)."""
+    words = text.split()
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(words) >= 6 or (len(words) >= 4 and lower >= 2)
 
 
 def _journal_like(text: str) -> bool:

@@ -40,13 +40,14 @@ Names = Callable[[str], list[tuple[str, int]]]  # text -> [(bibliography name, o
 @dataclass(frozen=True)
 class Adapter:
     kind: str
-    form: str  # text | spans | markers | reference blocks | library
+    form: str  # text | spans | markers | reference blocks | fields | library
     description: str
     run: Run
     extensions: tuple[str, ...] = ()
     sniff: Sniff | None = None
     names: Names | None = None
     named_in: str = "bibliography"
+    binary: Callable[[bytes, str], Extraction] | None = None  # reads the file's bytes itself
 
     @property
     def library(self) -> bool:
@@ -87,6 +88,18 @@ def _latex(text: str, source: str, inputs: Inputs) -> Extraction:
     from refkeeper.extract.latex import extract_latex
 
     return extract_latex(text, source, library=inputs.library, named=inputs.named)
+
+
+def _word_text(text: str, source: str, inputs: Inputs) -> Extraction:
+    from refkeeper.extract.word import WordDocument, extract_word
+
+    return extract_word(WordDocument(text), source)  # paragraphs as text, without fields
+
+
+def _word_bytes(data: bytes, source: str) -> Extraction:
+    from refkeeper.extract.word import extract_word, read_docx
+
+    return extract_word(read_docx(data, source), source)
 
 
 def _markdown_names(text: str) -> list[tuple[str, int]]:
@@ -185,6 +198,10 @@ ADAPTERS: tuple[Adapter, ...] = (
     Adapter(
         "pmid-list", "library", "PubMed PMID export: one PMID per line", _library("pmid-list"),
         (".pmid", ".pmids"), _sniff_pmid_list,
+    ),
+    Adapter(
+        "docx", "fields", "Word manuscript: Zotero, Mendeley, EndNote fields; numbered lists",
+        _word_text, (".docx",), None, binary=_word_bytes,
     ),
     Adapter(
         "who", "reference blocks", "WHO Classification of Tumours / IARC web text", _who,

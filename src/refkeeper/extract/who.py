@@ -33,7 +33,6 @@ from refkeeper.extract.sentences import (
     mask,
     preceding,
     split_sentences,
-    squash,
 )
 from refkeeper.link import Citation
 from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
@@ -72,7 +71,6 @@ PUBLISHER = re.compile(
 )
 _MAX_BLOCK_LINE = 1000  # longer lines are prose; keeps the line patterns linear
 _LINE_BREAK = re.compile(r"\n\s*")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,;:.)])")
 PLACE_PUBLISHER = re.compile(r"^\s*(?P<place>[^:\d]{2,60}):\s*(?P<publisher>[^:\d]{3,})\.?\s*$")
 _TERMINAL = re.compile(r"[.!?:;]\s*$")
 _CONTINUATION = re.compile(r"^\s*(?:[,;:)]|[a-z])")
@@ -347,7 +345,7 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
         masked = "".join(chars)
     spans = split_sentences(masked, paragraph=_LINE_BREAK)
     claims = [
-        Claim(f"c{n}", _SPACE_BEFORE_PUNCT.sub("", squash(masked[s:e])), index.span(s, e))
+        Claim(f"c{n}", masked[s:e], index.span(s, e))  # the assembly cleans the text
         for n, (s, e) in enumerate(spans, 1)
     ]
 

@@ -24,6 +24,7 @@ import gzip
 import io
 import json
 import os
+import resource
 import sqlite3
 import time
 import zlib
@@ -80,6 +81,8 @@ class ShardReport:
     records: int = 0
     built: str = ""
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    peak_mb: float = 0.0  # the building process's peak memory (ru_maxrss) when done
     bytes: int = 0
 
     @property
@@ -267,7 +270,7 @@ def build_shard(
     new shard written at ``target`` (as ``target.part`` first, renamed when complete). A
     damaged file ends the shard there: its records read so far are kept, the report says
     where it stopped (``ShardReport.failed``)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
     db = _connect(part)
@@ -319,6 +322,8 @@ def build_shard(
         part.unlink(missing_ok=True)
         raise
     report.seconds = time.perf_counter() - started
+    report.cpu_seconds = time.process_time() - cpu
+    report.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report.bytes = target.stat().st_size
     return report
 

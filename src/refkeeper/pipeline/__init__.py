@@ -45,6 +45,7 @@ from refkeeper.pipeline.outputs import (
     render_outputs,
     work_for_export,
 )
+from refkeeper.pipeline.pandoc_filter import fill_from_project
 from refkeeper.pipeline.project import (
     ClientFactory,
     extract_documents,
@@ -57,7 +58,14 @@ from refkeeper.pipeline.resolving import (
     references_from_file,
     resolve_texts,
 )
-from refkeeper.pipeline.syncing import Change, Progress, SyncResult, sync
+from refkeeper.pipeline.syncing import (
+    Change,
+    Progress,
+    SyncResult,
+    needs_attention,
+    sync,
+    sync_report,
+)
 
 __all__ = [
     "build_index",
@@ -71,6 +79,7 @@ __all__ = [
     "Resolution",
     "RetriesExhausted",
     "audit_options",
+    "fill_from_project",
     "check_audit_output",
     "check_export_output",
     "export_text",
@@ -108,5 +117,7 @@ __all__ = [
     "render_audit",
     "render_outputs",
     "sync",
+    "sync_report",
+    "needs_attention",
     "work_for_export",
 ]

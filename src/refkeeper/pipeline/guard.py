@@ -37,11 +37,11 @@ def named_bibliographies(document: Path) -> list[Path]:
     \\addbibresource), relative to its folder; [] when it cannot be read (extraction will
     say why)."""
     from refkeeper.extract import detect_kind
-    from refkeeper.extract.documents import read_text
+    from refkeeper.extract.documents import MAX_DOCUMENT_MB, read_text
     from refkeeper.extract.named import named_bibliographies as names_in
 
     try:
-        text = read_text(document)
+        text = read_text(document, max_mb=MAX_DOCUMENT_MB)
         names = names_in(text, detect_kind(text, document))
     except (RefkeeperError, OSError, ValueError):
         return []

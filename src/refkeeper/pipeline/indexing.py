@@ -20,7 +20,7 @@ def build_index(
 
     if scheduler is None:
         return build.build_index(files, folder, shards=max(1, shards))
-    from refkeeper.index.distributed import build_on_dask
+    from refkeeper.pipeline.distributed import build_on_dask
 
     reports: list[ShardReport] = build_on_dask(files, folder, scheduler, shards=shards or None)
     return reports
@@ -39,7 +39,7 @@ def resolve_file_on_dask(
     """Resolve the references of ``refs_file`` (one per line) against the index in
     ``folder`` on a Dask cluster, results appended to ``output`` (JSON lines) as partitions
     finish; an interrupted run started again skips what ``output`` already holds."""
-    from refkeeper.index.distributed import resolve_on_dask
+    from refkeeper.pipeline.distributed import resolve_on_dask
 
     return resolve_on_dask(refs_file, folder, scheduler, output)
 

@@ -79,12 +79,13 @@ def format_for(path: str) -> str:
     return {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}.get(suffix, "text")
 
 
-def render_audit(report: AuditReport, fmt: str) -> str:
-    """The audit report as html, markdown, json or a plain-text table."""
+def render_audit(report: AuditReport, fmt: str, *, document_href: str | None = None) -> str:
+    """The audit report as html, markdown, json or a plain-text table (``document_href``:
+    the document relative to the report, linked from an HTML report too large to show it)."""
     if fmt == "html":
         from refkeeper.audit.report_html import render_html
 
-        return render_html(report)
+        return render_html(report, document_href=document_href)
     if fmt == "json":
         from refkeeper.audit.report_json import render_json
 

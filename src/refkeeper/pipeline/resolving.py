@@ -22,20 +22,28 @@ def reference_from_text(ref_id: str, raw: str, line: int | None = None) -> Refer
     return Reference(id=ref_id, raw=text, span=span, fields=fields)
 
 
-def references_from_file(path: Path, *, start: int = 1) -> list[Reference]:
-    """One reference per line (blank lines and lines starting with '#' skipped)."""
+def reference_lines(path: Path, *, start: int = 1) -> list[tuple[str, int, str]]:
+    """The reference lines of a file, unparsed: (id ``r1``..., line number, text); blank
+    lines and lines starting with '#' skipped."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DocumentError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
     except OSError as exc:
         raise DocumentError(f"cannot read: {exc.strerror}", str(path)) from exc
-    refs: list[Reference] = []
+    out: list[tuple[str, int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        refs.append(reference_from_text(f"r{start + len(refs)}", line, number))
-    return refs
+        if line.strip() and not line.lstrip().startswith("#"):
+            out.append((f"r{start + len(out)}", number, line))
+    return out
+
+
+def references_from_file(path: Path, *, start: int = 1) -> list[Reference]:
+    """One reference per line (blank lines and lines starting with '#' skipped)."""
+    return [
+        reference_from_text(ref_id, line, number)
+        for ref_id, number, line in reference_lines(path, start=start)
+    ]
 
 
 def resolve_texts(

@@ -7,6 +7,7 @@ lock last, so a run that fails or is killed leaves the previous files intact."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -184,7 +185,8 @@ def sync(
         else:
             rendered = render_outputs(settings, cited, numbering)
             for path, report in zip(audit_paths(settings, documents), audits or (), strict=False):
-                rendered[path] = render_audit(report, format_for(path.name))
+                href = os.path.relpath(settings.root / report.source, path.parent)
+                rendered[path] = render_audit(report, format_for(path.name), document_href=href)
             keys = {path: what for what, path in guard.output_targets(settings, documents)}
             for path, text in rendered.items():
                 guard.check_write(settings, keys.get(path, "an output"), path, roles)
@@ -231,6 +233,46 @@ def sync(
             resolved_now=resolved_now,
             duplicates=tuple(duplicates),
         )
+
+
+ATTENTION = (Status.AMBIGUOUS, Status.NOT_FOUND, Status.UNRESOLVED)
+
+
+def needs_attention(result: SyncResult, settings: Settings) -> list[LockEntry]:
+    """The cited works a person should look at (ambiguous, not found, not yet resolved),
+    by key; a memoized result's are read from the lock."""
+    entries: Sequence[LockEntry] = result.entries
+    if result.memoized and settings.lock_path.exists():
+        lock = lock_from_bytes(settings.lock_path.read_bytes(), str(settings.lock_path))
+        entries = [lock.entries[k] for k in sorted(lock.entries)]
+    return [e for e in entries if e.status in ATTENTION and not e.ignored]
+
+
+def sync_report(result: SyncResult, settings: Settings) -> dict[str, Any]:
+    """What ``refkeeper sync --format json`` prints (schema ``refkeeper.sync/1``)."""
+    from refkeeper.pipeline.outputs import display_path
+
+    return {
+        "schema": "refkeeper.sync/1",
+        "exit_code": result.exit_code,
+        "memoized": result.memoized,
+        "counts": dict(result.counts),
+        "needs_attention": [
+            {
+                "key": e.key,
+                "status": e.status.value,
+                "cited_as": e.cited_as,
+                "reason": e.resolution.reason,
+                "tried": list(e.resolution.tried),
+            }
+            for e in needs_attention(result, settings)
+        ],
+        "changes": [{"key": c.key, "kind": c.kind, "detail": c.detail} for c in result.changes],
+        "duplicates": [d.to_json() for d in result.duplicates],
+        "written": [display_path(p, settings.root) for p in result.written],
+        "unchanged": [display_path(p, settings.root) for p in result.unchanged],
+        "fail_reasons": list(result.fail_reasons),
+    }
 
 
 def _match(

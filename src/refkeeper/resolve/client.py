@@ -303,7 +303,7 @@ class EntrezClient:
             except AnswerOverCap as exc:
                 raise self._over_cap(utility, params, str(exc)) from None
             except requests.Timeout:
-                last = f"timed out after {timeout:g} s"
+                last = f"timed out after {timeout:.1f} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 last = f"connection failed ({type(exc).__name__})"
             else:
@@ -312,7 +312,7 @@ class EntrezClient:
                     last = f"HTTP {status}"
                     retry_after = _retry_after(response.headers.get("Retry-After"))
                     if status == 429:
-                        self.limiter.hold(max(retry_after or 0.0, 1.0))
+                        self.limiter.hold(min(max(retry_after or 0.0, 1.0), self.max_backoff))
                 elif status != 200:
                     raise ResponseError(
                         f"E-utilities {utility} answered HTTP {status} for {_describe(params)}"
@@ -394,8 +394,8 @@ class EntrezClient:
     def esearch(
         self, term: str, *, db: str = "pubmed", retmax: int = 10000, refresh: bool = False
     ) -> ESearchResult:
-        """ESearch; long terms go by POST. An ``ErrorList`` (PhraseNotFound) is kept in
-        ``problems`` (such an answer is used but never cached)."""
+        """ESearch; long terms go by POST. Notes on unknown terms (``ErrorList``:
+        PhraseNotFound) are kept in ``problems``; such an answer is complete and cached."""
         params = {"db": db, "term": term, "retmax": str(retmax), "retmode": "xml"}
         post = False  # long terms go by POST automatically
         body = self.request("esearch.fcgi", params, post=post, partial_ok=True, refresh=refresh)

@@ -19,8 +19,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from refkeeper.align import ABSENT, Alignment, align, reference_text, tokenize, words_of
-from refkeeper.bibfields import MONTHS, edition_number, year_of
+from refkeeper.align import ABSENT, align, reference_text, title_written, words_of
+from refkeeper.bibfields import edition_number, year_of
 from refkeeper.models import Candidate, CSLItem, Status, Work
 
 ACCEPT = 0.80
@@ -184,26 +184,6 @@ def _quick_overlap(text: str, work: Work) -> bool:
     return bool(family) and family[-1] in words and bool(numbers & words)
 
 
-def _title_written(al: Alignment, text: str) -> bool:
-    """Does the reference write a title at all? Words that are neither the record's names,
-    journal nor labels: three or more of them are a title (of this record or another)."""
-    if al.title is not None and al.title.similarity >= 0.5:
-        return True
-    explained = {w for a in al.authors if a.written for w in words_of(a.written)}
-    explained |= set(words_of(al.journal.written)) if al.journal.agree else set()
-    loose = [
-        t
-        for t in tokenize(text)
-        if len(t.norm) >= 4
-        and not t.is_number
-        and t.norm not in explained
-        and not (t.text.isupper() and len(t.text) <= 6)
-        and t.norm not in MONTHS
-        and t.norm not in ("etal",)
-    ]
-    return len(loose) >= 3
-
-
 def score_candidate(ref: CSLItem, work: Work) -> Score:
     """Score one candidate record against a reference. Pure.
 
@@ -229,7 +209,7 @@ def score_candidate(ref: CSLItem, work: Work) -> Score:
     al = align(text, work, ref)
     csl = work.csl
     title_sim: float | None = None
-    if al.title is not None and _title_written(al, text):
+    if al.title is not None and title_written(al, text):
         title_sim = al.title.similarity
         if ref.get("title") and csl.get("title"):
             title_sim = max(title_sim, title_similarity(ref["title"], csl["title"]))
@@ -299,11 +279,13 @@ def score_candidate(ref: CSLItem, work: Work) -> Score:
     agreeing = sum(
         1
         for k in ("first_author", "year", "journal", "volume", "page")
-        if fields.get(k, 0.0) >= 0.8
+        if fields.get(k, 0.0) >= (0.7 if k == "journal" else 0.8)
     )
+    # the whole title word for word is strong evidence by itself
+    exact_title = fields.get("title") == 1.0 and len(words_of(csl.get("title"))) >= 5
     if len(differ) >= 2:
         blockers.extend(differ)
-    elif differ and (agreeing < 3 or fields.get("title", 1.0) < 0.9):
+    elif differ and (agreeing < (2 if exact_title else 3) or fields.get("title", 1.0) < 0.9):
         blockers.extend(differ)
         blockers.append("too few other fields agree")
     elif not differ and "title" in fields and agreeing == 0 and fields.get("authors", 0) < 0.5:

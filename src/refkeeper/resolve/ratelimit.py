@@ -23,6 +23,9 @@ except ImportError:  # pragma: no cover - not POSIX
 
 RATE_FILE = "eutils.ratelimit"
 """The slot file's name, beside the response cache."""
+MAX_AHEAD = 120.0
+"""A next slot further ahead than this (seconds) is not believed: the clock was set back, or
+the file holds nonsense (a hold after a 429 is at most a minute)."""
 
 
 class Limiter(Protocol):
@@ -69,7 +72,7 @@ class MachineRateLimiter:
                     slot = float(raw.decode("ascii").strip() or 0.0)
                 except (UnicodeDecodeError, ValueError):
                     slot = 0.0  # a damaged slot file: start afresh
-                if slot > now + 3600:
+                if slot > now + MAX_AHEAD:
                     slot = now  # the clock went back, or nonsense in the file
                 new_slot, result = change(slot, now)
                 os.pwrite(fd, f"{new_slot:.6f}".encode("ascii").ljust(32), 0)

@@ -84,8 +84,9 @@ def response_problem(
 ) -> str | None:
     """Why an E-utilities answer is not a valid answer, or None when it is. Pure.
 
-    ``partial_ok`` accepts an esearch ``ErrorList``/``PhraseNotFound`` as a usable answer (the
-    caller still must not cache it, see :func:`is_cacheable`).
+    ``partial_ok`` accepts an esearch answer whose ``ErrorList`` only notes terms PubMed does
+    not know (``PhraseNotFound``, ``FieldNotFound``): the search ran on the rest, the answer is
+    complete and is cached like any other (:func:`is_cacheable`).
     """
     if status != 200:
         return f"HTTP {status}"
@@ -118,11 +119,25 @@ def response_problem(
     if errors:
         return f"<ERROR> {(errors[0].text or '').strip()}"
     error_list = root.find("ErrorList")
-    if error_list is not None and not partial_ok:
+    if error_list is not None and not (partial_ok and _notes_only(root, error_list)):
         texts = [f"{el.tag}: {(el.text or '').strip()}" for el in error_list]
         return "ErrorList in answer (" + "; ".join(texts) + ")"
     over = over_limit(root)
     return OVER_LIMIT + over if over else None
+
+
+_TERM_NOTES = frozenset({"PhraseNotFound", "FieldNotFound"})
+
+
+def _notes_only(root: Any, error_list: Any) -> bool:
+    """An esearch answer complete but for notes on terms PubMed does not know (NCBI's
+    ``PhraseNotFound``/``FieldNotFound``): a count and an id list are there."""
+    return (
+        root.tag == "eSearchResult"
+        and root.find("Count") is not None
+        and root.find("IdList") is not None
+        and all(el.tag in _TERM_NOTES for el in error_list)
+    )
 
 
 def too_many_records(utility: str, body: bytes) -> str | None:
@@ -202,11 +217,13 @@ def is_cacheable(response: requests.Response) -> bool:
     stored anyway (``allowable_codes`` is 200 only)."""
     if response.status_code == 504 and response.reason == "Not Cached":
         return True
+    url = response.url or ""
     problem = response_problem(
-        response.url or "",
+        url,
         response.status_code,
         response.headers.get("Content-Type", ""),
         response.content or b"",
+        partial_ok=_utility(url) == "esearch.fcgi",  # notes on unknown terms: a full answer
     )
     return problem is None
 

@@ -63,6 +63,9 @@ QUERIES_PER_SEARCH = 40
 """Per-reference field-tag queries OR-combined in one ESearch."""
 SEARCH_RETMAX = 500
 """Ids taken from one combined search; above this the group is split and searched again."""
+MIN_GROUP = 10
+"""A group over the cap is split in halves down to this many references, never below; a
+smaller group over the cap is searched again once with narrower queries."""
 
 _TITLE_STOP = frozenset(
     """a about above after again against all also among an and any are as at be been before
@@ -266,16 +269,33 @@ class _Run:
             where = "esearch" if db == "pubmed" else f"{db} esearch"
             self.offline_guard((s, f"{where} {q}") for s, q in group)
             return
-        if result.count > len(result.ids) and len(group) > 1:
-            half = len(group) // 2
-            self._search_group(group[:half], strategy, db, retry=retry)
-            self._search_group(group[half:], strategy, db, retry=retry)
-            return
         unknown = {
             p.split(":", 1)[1].strip().strip('"').lower()
             for p in result.problems
             if p.startswith("PhraseNotFound:")
         }
+        if result.count > len(result.ids):
+            # over the cap: first leave out the queries PubMed reduced to almost nothing by
+            # dropping their unknown terms (a misspelt name and journal: the year is left)
+            loose = [(s, q) for s, q in group if _anchors(q, unknown) < 2]
+            if loose:
+                for s, q in loose:
+                    s.tried += [q, "esearch: too loose once unknown terms are dropped"]
+                rest = [(s, q) for s, q in group if (s, q) not in loose]
+                if rest:
+                    self._search_group(rest, strategy, db, retry=retry)
+                return
+            if len(group) >= 2 * MIN_GROUP:
+                half = len(group) // 2
+                self._search_group(group[:half], strategy, db, retry=retry)
+                self._search_group(group[half:], strategy, db, retry=retry)
+                return
+            if retry:
+                # a small group still over the cap: searched again once with narrower
+                # queries (the hits so far are kept too)
+                narrow = [(s, n) for s, q in group if (n := _narrower(q, s.fields)) != q]
+                if narrow:
+                    self._search_group(narrow, strategy, db, retry=False)
         for s, query in group:
             s.tried.append(query)
             mine = sorted(w for w in unknown if w in _term_values(query))
@@ -283,9 +303,10 @@ class _Run:
                 s.tried.append("esearch: not in the index: " + ", ".join(mine))
             if db == "pubmed":
                 self.mark(s, result.ids, strategy)
-        if unknown and retry:
-            # NCBI drops unknown terms itself; a server that does not gets the query again
-            # without them (a misspelt title word must not hide the record)
+        if unknown and retry and len(group) == 1:
+            # NCBI drops unknown terms itself; a server that does not gets a lone query again
+            # without them (a misspelt title word must not hide the record). A group is not
+            # searched again: its other queries, narrow enough, stand on their own.
             again = [(s, q2) for s, q in group if (q2 := _drop_terms(q, unknown)) not in (None, q)]
             if again:
                 self._search_group(again, strategy, db, retry=False)
@@ -415,13 +436,57 @@ def _author_term(fields: CSLItem) -> str | None:
     return f'"{family}"[1au]' if " " in family else f"{family}[1au]"
 
 
+_QUOTED = re.compile(r'(?:^|(?<=[\s(]))[“"‘\']([^“”"‘’\']{20,}?)[”"’\']')
+
+
+def _title(fields: CSLItem) -> str:
+    """The title to search with: the parsed one, or, when the parser found none (or a
+    shorter one than a quoted passage of the reference), what the reference quotes, else its
+    longest sentence. Pure."""
+    title = str(fields.get("title") or "")
+    raw = str(fields.get("_raw") or "")
+    quoted = max(_QUOTED.findall(raw), key=len, default="")
+    if len(quoted.split()) >= 4 and len(quoted) > len(title):
+        return quoted
+    if title or not raw:
+        return title
+    return max(re.split(r"(?<=\w\w)[.?!]\s+", raw), key=lambda p: len(_significant(p)))
+
+
+def _year(fields: CSLItem) -> int | None:
+    """The parsed year, or the one year the reference writes. Pure."""
+    year = year_of(fields)
+    if year is None:
+        found = set(re.findall(r"\b(1[89]\d\d|20\d\d)\b", str(fields.get("_raw") or "")))
+        year = int(found.pop()) if len(found) == 1 else None
+    return year
+
+
+def _anchors(query: str, unknown: set[str]) -> int:
+    """How many terms of ``query`` other than the date PubMed still searches with once it
+    has dropped the ``unknown`` ones. Pure."""
+    terms = re.findall(r'("[^"]*"|[^\s()"]+)\[(\w+)\]', query)
+    return sum(1 for value, tag in terms if tag != "dp" and value.strip('"').lower() not in unknown)
+
+
+def _narrower(query: str, fields: CSLItem) -> str:
+    """``query`` with the year (or the volume) added, when it does not have it yet. Pure."""
+    year = _year(fields)
+    if year and "[dp]" not in query:
+        return f"({query}) AND {year}[dp]"
+    volume = norm_text(fields.get("volume") or "")
+    if volume and "[vi]" not in query:
+        return f"({query}) AND {volume.split()[0]}[vi]"
+    return query
+
+
 def _query_title_author(fields: CSLItem) -> str | None:
-    words = title_words(fields.get("title"))
+    words = title_words(_title(fields))
     if len(words) < 2:
         return None
     parts = [f"{w}[ti]" for w in words]
     author = _author_term(fields)
-    year = year_of(fields)
+    year = _year(fields)
     if author:
         parts.append(author)
     elif year:
@@ -430,31 +495,37 @@ def _query_title_author(fields: CSLItem) -> str | None:
 
 
 def _query_citation(fields: CSLItem) -> str | None:
+    """First author, year and where the work is: volume and first page when the reference
+    gives them (narrow even when NCBI drops a misspelt name), else the journal and the
+    title's longest word (never author and year alone: thousands of hits)."""
     author = _author_term(fields)
-    year = year_of(fields)
+    year = _year(fields)
     if not (author and year):
         return None
     parts = [author, f"{year}[dp]"]
     journal = fields.get("container-title-short") or fields.get("container-title")
-    volume = str(fields.get("volume") or "").strip()
+    volume = norm_text(fields.get("volume") or "")
     page = first_page(fields.get("page"))
-    if journal:
+    if volume and page and re.fullmatch(r"[a-z]?\d+[a-z]?", page):
+        parts += [f"{volume.split()[0]}[vi]", f"{page}[pg]"]
+    elif journal:
         parts.append(f'"{norm_text(journal)}"[ta]')
-    elif volume:
-        parts.append(f"{norm_text(volume)}[vi]")
-    elif page:
-        parts.append(f"{page}[pg]")
+        parts += [f"{w}[ti]" for w in title_words(_title(fields), limit=1)]
+    else:
+        return None
     return " AND ".join(parts)
 
 
 def _query_title_only(fields: CSLItem) -> str | None:
-    """Title words alone, split in two interleaved halves joined by OR, so one misspelt or
-    wrong word cannot hide the record (verification rejects what the looser query adds)."""
-    words = title_words(fields.get("title"), limit=6)
-    if len(words) < 4:
+    """Title words in two interleaved halves joined by OR, so one misspelt or changed word
+    cannot hide the record, kept narrow by the year (verification rejects the rest)."""
+    words = title_words(_title(fields), limit=6)
+    year = _year(fields)
+    if len(words) < 4 or not year:
         return None
     halves = (words[0::2], words[1::2])
-    return " OR ".join("(" + " AND ".join(f"{w}[ti]" for w in half) + ")" for half in halves)
+    either = " OR ".join("(" + " AND ".join(f"{w}[ti]" for w in half) + ")" for half in halves)
+    return f"({either}) AND {year}[dp]"
 
 
 # ---------------------------------------------------------------------- public entry points

@@ -1,5 +1,5 @@
-"""Beyond one machine, on Dask (``pip install 'refkeeper[dask]'``): shards of an index built
-in parallel, and millions of references resolved as a partitioned collection.
+"""Bulk use cases beyond one machine, on Dask (``pip install 'refkeeper[dask]'``): shards of
+an index built in parallel, and millions of references resolved as a partitioned collection.
 
 - :func:`build_on_dask`: the input files, in name order, are cut into contiguous groups; each
   worker builds the shard of a group (``build_shard``) into the index folder, which every
@@ -92,16 +92,10 @@ def _source(folder: str) -> Any:
 def resolve_lines(folder: str, lines: Sequence[tuple[str, int, str]]) -> list[dict[str, Any]]:
     """Resolve ``(id, line number, text)`` references against the index in ``folder``
     (opened once per process, read-only): one JSON-ready result per reference."""
-    from refkeeper.extract.refparse import parse_reference
-    from refkeeper.models import Reference, Span
+    from refkeeper.pipeline.resolving import reference_from_text
     from refkeeper.resolve.source import resolve_with
-    from refkeeper.resolve.strategy import is_identifier
 
-    refs = []
-    for ref_id, number, raw in lines:
-        text = raw.strip()
-        fields = {} if is_identifier(text) else dict(parse_reference(text).fields)
-        refs.append(Reference(ref_id, text, Span(number, 0, len(raw)), fields))
+    refs = [reference_from_text(ref_id, raw, number) for ref_id, number, raw in lines]
     resolutions = resolve_with(refs, [_source(folder)])
     return [
         {"id": ref.id, "line": number, "raw": ref.raw, "resolution": res.to_json()}
@@ -112,17 +106,9 @@ def resolve_lines(folder: str, lines: Sequence[tuple[str, int, str]]) -> list[di
 def read_lines(path: Path) -> list[tuple[str, int, str]]:
     """The references of a file, one per line (blank and '#' lines skipped): (id, line,
     text), ids ``r1``, ``r2``... in order."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", str(path)) from exc
-    out: list[tuple[str, int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            out.append((f"r{len(out) + 1}", number, line))
-    return out
+    from refkeeper.pipeline.resolving import reference_lines
+
+    return reference_lines(path)
 
 
 def done_ids(output: Path) -> set[str]:
