@@ -56,7 +56,11 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "latex": (
         "src/refkeeper/export/latex.py",
-        ("tests/test_export_bibtex.py", "tests/test_export_bibtex_fields.py"),
+        (
+            "tests/test_export_bibtex.py",
+            "tests/test_export_bibtex_fields.py",
+            "tests/test_export_latex.py",
+        ),
     ),
     "bibtex": (
         "src/refkeeper/export/bibtex.py",

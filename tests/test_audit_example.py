@@ -192,3 +192,36 @@ def test_cli_offline_from_the_example_lock(tmp_path: Path) -> None:
     )
     assert bare.exit_code == 1
     assert json.loads(bare.stdout)["counts"]["references_unresolved"] == 3
+
+
+def test_a_warm_audit_makes_no_request(
+    fake_eutils_env: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: every answer of the first run is cached, the search NCBI answers with a
+    PhraseNotFound note for the work that does not exist included, so the second asks nothing."""
+    monkeypatch.setenv("REFKEEPER_CACHE", str(tmp_path / "cache.sqlite"))
+    paper = tmp_path / "paper.md"
+    paper.write_text(
+        "# Leiomyosarcoma\n\nLeiomyosarcomas after liver transplantation arise from donor or "
+        "recipient tissue [1]. A second claim cites a work that does not exist [2].\n\n"
+        "## References\n\n"
+        "1. Timmons CF, Dawson DB, Richards CS, Andrews WS, Katz JA. Epstein-Barr "
+        "virus-associated leiomyosarcomas in liver transplantation recipients. Origin from "
+        "either donor or recipient tissue. Cancer. 1995;76(8):1481-9.\n"
+        "2. Zzyzxqq QQ, Vbnmqq R. Qwertyqq lymphoma asdfghqq remission zxcvbnqq outcomes. "
+        "J Imaginary Res. 2011;12:345-9.\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    args = ["-C", str(tmp_path), "audit", str(paper), "--format", "json"]
+    cold = runner.invoke(main, args)
+    assert cold.exit_code == 0, cold.output
+    asked = len(fake_eutils_env.requests)
+    flagged = [
+        r for r in fake_eutils_env.requests if r.endpoint == "esearch.fcgi" and "zzyzxqq" in str(r)
+    ]
+    assert asked and flagged
+    warm = runner.invoke(main, args)
+    assert warm.exit_code == 0, warm.output
+    assert json.loads(warm.stdout)["counts"] == json.loads(cold.stdout)["counts"]
+    assert len(fake_eutils_env.requests) == asked

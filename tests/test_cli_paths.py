@@ -117,6 +117,7 @@ def test_bare_init_proposes_the_manuscripts_it_finds(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert load_settings(tmp_path).documents == ("chapter.tex", "draft.txt", "paper.docx")
     assert "document chapter.tex: latex" in result.output
+    assert "document paper.docx: docx" in result.output
     empty = tmp_path / "empty"
     empty.mkdir()
     assert CliRunner().invoke(main, ["-C", str(empty), "init"]).exit_code == 0

@@ -17,6 +17,7 @@ DISTRIBUTION = {
     "yaml": "PyYAML",
     "pypandoc": "pypandoc-binary",
     "requests_cache": "requests-cache",
+    "docx": "python-docx",
 }
 EXTRAS = {"redis", "dask", "distributed"}  # imported only where the extra is used
 

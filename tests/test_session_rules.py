@@ -271,3 +271,50 @@ def test_redis_configuration_errors() -> None:
         s.make_session(backend="redis", redis_url="http://h")
     with pytest.raises(ConfigError, match="cache.redis-url is not a usable Redis URL"):
         s.make_session(backend="redis", redis_url="redis://h:notaport/0")
+
+
+def test_form_bodies_as_bytes_and_non_form_bodies() -> None:
+    plain = _prepared("GET", BASE + "efetch.fcgi?db=pubmed&id=1")
+    form = requests.Request("POST", BASE + "efetch.fcgi", data=b"db=pubmed&id=1&api_key=K")
+    as_bytes = form.prepare()
+    as_bytes.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    assert isinstance(as_bytes.body, bytes)
+    assert s.cache_key(as_bytes) == s.cache_key(plain)
+    octets = requests.Request("POST", BASE + "efetch.fcgi", data=b"db=pubmed&id=1").prepare()
+    octets.headers["Content-Type"] = "application/octet-stream"
+    assert s.cache_key(octets) != s.cache_key(plain)  # not a form: not the GET's entry
+
+
+def test_the_sqlite_cache_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import sqlite3
+
+    path = tmp_path / "deep" / "er" / "c.sqlite"
+    session = s.make_session(path)
+    session.cache.responses["k"] = b"x"  # type: ignore[attr-defined]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_text("not a database " * 100)
+    with caplog.at_level(logging.WARNING, logger="refkeeper.cache"):
+        s.make_session(damaged)
+    assert any(
+        r.getMessage().startswith(f"warning: the response cache {damaged} was damaged")
+        for r in caplog.records
+    )
+
+
+def test_redaction_keeps_the_host_after_the_last_at() -> None:
+    assert s._redacted("redis://u:p@ss@h:1/0") == "redis://u:***@h:1/0"
+
+
+def test_the_fallback_warning_gives_the_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        s._warn_fallback("redis://h", ValueError("refused  now"), tmp_path / "c.sqlite")
+    [record] = caplog.records
+    assert record.getMessage() == (
+        f"warning: the Redis cache at redis://h cannot be used (refused now); "
+        f"using the local cache {tmp_path / 'c.sqlite'}"
+    )

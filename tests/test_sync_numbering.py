@@ -95,3 +95,22 @@ def test_numbering_keeps_gaps_and_falls_back_when_numbers_clash() -> None:
     assert [line.split(".")[0] for line in clash.splitlines()] == ["1", "2"]
     apa = format_bibliography(works, "apa", "text", numbering=Numbering(("4", "7")))
     assert "Same work" not in apa and not apa.startswith("4")
+
+
+def test_two_numbered_documents_each_report_their_own_duplicates() -> None:
+    from refkeeper.models import Extraction, Reference
+    from refkeeper.pipeline.numbering import document_numbering
+
+    def doc(source: str, labels: list[str]) -> Extraction:
+        refs = tuple(Reference(f"r{n}", "", None, {}, label=n) for n in labels)
+        return Extraction(source=source, kind="numbered", text="", references=refs)
+
+    a, b = doc("a.txt", ["1", "2", "3"]), doc("b.txt", ["1", "2"])
+    ref_entry = {(0, "r1"): "x", (0, "r2"): "y", (0, "r3"): "x", (1, "r1"): "y", (1, "r2"): "y"}
+    numbering, duplicates = document_numbering([a, b], ref_entry, ["x", "y"])
+    assert [d.describe() for d in duplicates] == [
+        "a.txt: [3] is the same work as [1] (x)",
+        "b.txt: [2] is the same work as [1] (y)",
+    ]
+    assert numbering is not None and numbering.labels == ("1", "2")
+    assert numbering.same_as == (("3", "1"),)  # b.txt's numbers are not a.txt's list

@@ -14,6 +14,7 @@ the sentences. :func:`assemble` then
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -46,22 +47,22 @@ def clean_text(text: str, *, latex: bool = False) -> str:
         text = _SUP.sub("", text)
         text = _HTML_TAG.sub("", text)
     if "](" in text:
-        text = _MD_LINK.sub(r"\1", text)
+        text = _MD_LINK.sub(_GROUP1, text)
     if "*" in text or "_" in text:
-        text = _STRONG.sub(r"\2", text)
+        text = _STRONG.sub(_GROUP2, text)
         text = _EM.sub(lambda m: m.group(1) or m.group(2) or "", text)
     if latex:
         if "\\" in text:
             text = _TEX_DROP.sub("", text)
             while "{" in text:  # nested \emph{\textbf{x}}
-                unwrapped = _TEX_ARG.sub(r"\1", text)
+                unwrapped = _TEX_ARG.sub(_GROUP1, text)
                 if unwrapped == text:
                     break
                 text = unwrapped
-            text = _TEX_ESCAPE.sub(r"\1", text)
+            text = _TEX_ESCAPE.sub(_GROUP1, text)
             text = _TEX_COMMAND.sub("", text)
         if "$" in text:
-            text = _INLINE_MATH.sub(r"\1", text)
+            text = _INLINE_MATH.sub(_GROUP1, text)
         text = text.replace("~", " ").replace("---", "—").replace("--", "–")
         text = text.replace("{", "").replace("}", "").replace("``", "“").replace("''", "”")
     if "@" in text:
@@ -71,11 +72,15 @@ def clean_text(text: str, *, latex: bool = False) -> str:
     return _plain_spacing(text)
 
 
+_SPACE_BEFORE = re.compile(r" ([.,;:!?)\]])")
+_GROUP1 = operator.methodcaller("group", 1)
+_GROUP2 = operator.methodcaller("group", 2)
+
+
 def _plain_spacing(text: str) -> str:
     text = " ".join(text.split())
-    for mark in ".,;:!?)]":
-        if " " + mark in text:
-            text = text.replace(" " + mark, mark)
+    if " " in text:
+        text = _SPACE_BEFORE.sub(_GROUP1, text)
     return text.rstrip(",;")
 
 

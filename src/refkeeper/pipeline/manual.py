@@ -193,6 +193,9 @@ def document_kind(path: Path) -> str:
 
     if not path.exists():
         return "not found yet"
+    by_name = detect_kind("", path)
+    if by_name == "docx":  # read as bytes by its adapter
+        return by_name
     try:
         return detect_kind(read_text(path), path)
     except RefkeeperError as exc:

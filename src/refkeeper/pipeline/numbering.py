@@ -44,25 +44,29 @@ def document_numbering(
     keys, the bibliography's order), and the entries that repeat a work. The numbering is
     None when some work has no number of its own, or numbers clash (two numbered documents
     each starting at 1): the list is then numbered 1, 2, 3 in citation order."""
-    number_of: dict[str, str] = {}
+    number_of: dict[str, str] = {}  # key -> its number in the first document citing it
+    numbered_in: dict[str, str] = {}  # key -> that document
     duplicates: list[Duplicate] = []
     for index, extraction in enumerate(extractions):
+        in_document: dict[str, str] = {}
         for ref in extraction.references:
             key = ref_entry.get((index, ref.id))
             label = (ref.label or "").strip().rstrip(".")
             if key is None or not label.isdigit():
                 continue
-            if key in number_of:
-                if number_of[key] != label:
-                    duplicates.append(Duplicate(extraction.source, label, number_of[key], key))
-            else:
-                number_of[key] = label
+            if key in in_document:  # the same work twice in this document's list
+                if in_document[key] != label:
+                    duplicates.append(Duplicate(extraction.source, label, in_document[key], key))
+                continue
+            in_document[key] = label
+            if key not in number_of:
+                number_of[key], numbered_in[key] = label, extraction.source
     if not order or any(key not in number_of for key in order):
         return None, duplicates
     from refkeeper.export.bibliography import Numbering
 
     numbering = Numbering(
         labels=tuple(number_of[key] for key in order),
-        same_as=tuple((d.number, d.first) for d in duplicates),
+        same_as=tuple((d.number, d.first) for d in duplicates if numbered_in[d.key] == d.source),
     )
     return (numbering if numbering.usable(len(order)) else None), duplicates
