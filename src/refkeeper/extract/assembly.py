@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import operator
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 
 from refkeeper.link import Citation, link
@@ -139,9 +140,8 @@ def _merge_marker_only(
         if not e:
             target[cleaned[i].id] = new_id[cleaned[i].id]
             continue
-        before = [k for k in kept if k < i]
-        after = [k for k in kept if k > i]
-        host = before[-1] if before else (after[0] if after else None)
+        j = bisect_left(kept, i)  # the kept claim before it, or the first one after it
+        host = kept[j - 1] if j > 0 else (kept[0] if kept else None)
         if host is not None:
             target[cleaned[i].id] = new_id[cleaned[host].id]
     claims = tuple(Claim(new_id[cleaned[i].id], cleaned[i].text, cleaned[i].span) for i in kept)
