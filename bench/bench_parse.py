@@ -364,7 +364,9 @@ def _styled_agree(name: str, want: Any, parsed: ParsedReference) -> bool:
         got = _norm(str(f.get("container-title") or ""))
         return bool(got) and any(_norm(form) == got for form in want)
     if name in ("volume", "issue"):
-        return _norm(str(f.get(name) or "")) == _norm(want)
+        got = _norm(str(f.get(name) or ""))
+        # PubMed's "145 ( Pt 2)": the volume is 145, the part an issue
+        return got == _norm(want) or (name == "volume" and got == _norm(want.split("(")[0]))
     page = str(f.get("page") or f.get("page-first") or "")
     return page == want or ("-" not in want and page.split("-")[0] == want)
 

@@ -228,3 +228,49 @@ def test_medical_education_is_a_journal_not_an_edition() -> None:
     f = clean(f"Osei, A. & Laine, P. {TITLE}. Med Educ (2019).")
     assert f["type"] == "article-journal"
     assert f["container-title"] == "Med Educ"
+
+
+def test_ama_published_online_with_elocator() -> None:
+    f = clean(f"Osei A, Laine P. {TITLE}. J Sleep Stud. Published online March 29, 2021:e1906115.")
+    assert (f["container-title"], f["page"]) == ("J Sleep Stud", "e1906115")
+    assert f["issued"]["date-parts"] == [[2021, 3, 29]]
+
+
+def test_year_then_elocator_is_no_volume() -> None:
+    f = clean(f"Osei A, Laine P. {TITLE}. Sleep Med 2019:e02951.")
+    assert (f["container-title"], f["page"], year(f)) == ("Sleep Med", "e02951", 2019)
+    assert "volume" not in f
+
+
+def test_acs_year_then_volume_ahead_of_print() -> None:
+    f = clean(f"Osei, A.; Laine, P. {TITLE}. Sleep Med 2021, 10.")
+    assert (f["container-title"], f["volume"], year(f)) == ("Sleep Med", "10", 2021)
+
+
+def test_chicago_month_day_then_elocator() -> None:
+    f = clean(f'Osei, Ama, and Pekka Laine. 2019. "{TITLE}." Sleep Medicine, December 12, 104459.')
+    assert (f["container-title"], f["page"], year(f)) == ("Sleep Medicine", "104459", 2019)
+
+
+def test_chicago_last_author_with_initial_then_given_name() -> None:
+    f = clean(f'Osei, Ama, and D. Pekka Laine. 2019. "{TITLE}." Sleep Medicine 12 (3): 5-9.')
+    assert families(f) == ["Osei", "Laine"]
+    assert f["author"][1]["given"] == "D. Pekka"
+
+
+def test_pnas_one_author_et_al_then_comma() -> None:
+    f = clean(f"A. Osei, et al., {TITLE}. Sleep Med 12, 45 (2019).")
+    assert families(f) == ["Osei"] and f["title"] == TITLE
+    assert (f["volume"], f["page"]) == ("12", "45")
+
+
+def test_aps_title_between_commas() -> None:
+    f = clean(f"A. Osei, P. Laine, and K. Brandt, {TITLE}, Sleep Med 12, 45 (2019).")
+    assert families(f) == ["Osei", "Laine", "Brandt"]
+    assert (f["title"], f["container-title"]) == (TITLE, "Sleep Med")
+
+
+def test_journal_of_ahead_of_print_is_no_book() -> None:
+    f = clean(f"Osei A, Laine P. 2019. A pilot study: {TITLE}. Journal of sleep studies.")
+    assert f["type"] == "article-journal"
+    assert f["container-title"] == "Journal of sleep studies"

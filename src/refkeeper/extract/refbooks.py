@@ -68,6 +68,12 @@ _PUBLISHER_ONLY_RE = re.compile(
 )
 
 
+JOURNAL_START_RE = re.compile(
+    r"(?:The\s+)?(?:Journal|Annals|Archives|Bulletin|Proceedings|Transactions|Reviews?)\s+(?:of|in|on)\b",
+    re.IGNORECASE,
+)
+
+
 def _publisher_only(
     segment: str, *, last: bool = False
 ) -> tuple[str | None, str, str | None] | None:
@@ -75,6 +81,8 @@ def _publisher_only(
 
     The last segment may also be ``R Foundation for Statistical Computing, Vienna, Austria``:
     an organisation followed by a place."""
+    if JOURNAL_START_RE.match(segment):
+        return None  # "Journal of Strength and Conditioning Research": a journal (ahead of print)
     m = _PUBLISHER_ONLY_RE.fullmatch(segment.strip())
     if not m:
         return None

@@ -29,7 +29,13 @@ from refkeeper.extract import refsegments as seg
 from refkeeper.extract.dates import DATE, MONTH_DAY, parse_date
 from refkeeper.extract.names import PARTICLES, NameList, parse_names, strip_editor_marker
 from refkeeper.extract.pages import parse_pages
-from refkeeper.extract.refbooks import has_publisher, is_date_piece, parse_book, parse_chapter
+from refkeeper.extract.refbooks import (
+    JOURNAL_START_RE,
+    has_publisher,
+    is_date_piece,
+    parse_book,
+    parse_chapter,
+)
 from refkeeper.extract.refstate import (
     ParseState,
     is_abbreviated,
@@ -208,7 +214,12 @@ def _take_authors(text: str, st: ParseState) -> str:
         st.problems.append("no author list recognised at the start")
         return text
     end, names, eds_marker = best
-    if _journal_ends_list(names) and seg.YEAR_START_RE.match(text[end:].lstrip(" .,")):
+    inverted = text.split(",", 1)[0].strip() == str(names.names[0].get("family", ""))
+    if (
+        not inverted  # Chicago "Liu, Shuang, and D. Lawrence Venable. 2019." is no journal
+        and _journal_ends_list(names)
+        and seg.YEAR_START_RE.match(text[end:].lstrip(" .,"))
+    ):
         # "W. Qu, J. Power Sources 2015, 283, 358": the journal, not "Sources, J. Power"
         cut = text.rfind(",", 0, end)
         if cut > 0:
@@ -315,7 +326,7 @@ def _parse_body(rest: str, st: ParseState) -> None:
         if m_note:
             st.fields["note"] = m_note.group("note").strip()  # "Erratum in: Lancet. 2001;358:100."
             rest = rest[: m_note.start() + 1]
-    if "riginal" in rest:
+    if "riginal" in rest or "orig." in rest:
         m_orig = _ORIGINAL_RE.search(rest)
         if m_orig and m_orig.start() > 0:
             rest = rest[: m_orig.start()]  # "(Original work published as <the title>)"
@@ -360,6 +371,11 @@ def _parse_body(rest: str, st: ParseState) -> None:
             if m_date and m_date.start() > 0 and st.set_date(m_date.group("date")):
                 rest = rest[: m_date.start()].rstrip(" ,.")
                 nature = True
+            m_md = _MONTH_DAY_ELOCATOR_RE.search(rest, max(0, len(rest) - 50))
+            if m_md and m_md.start() > 0 and "issued" in st.fields:
+                # Chicago ahead of print: "Journal, December 12, 104459." (year given above)
+                st.set_pages(m_md.group("pages"))
+                rest = rest[: m_md.start()]
     if "title" in st.fields and (m_mla := _MLA_LOCATOR_RE.search(rest)) and m_mla.start() > 0:
         _mla_journal(rest, m_mla, st)
         return
@@ -447,8 +463,12 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
                 m = None
             break  # APA "Mediators of Inflammation, 2019, 3172647": the volume is the year
         m = later
+    m_eloc = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60))
+    if m_eloc and (m_eloc.start() == 0 or not any(c.isalpha() for c in m_eloc.group("date"))):
+        m_eloc = None
     if (
         m
+        and m_eloc is None
         and "issued" not in st.fields
         and not m.group("iss")
         and _looks_like_year(m.group("vol"))
@@ -469,9 +489,6 @@ def _parse_journal(rest: str, st: ParseState, *, volume_only: bool = False) -> b
         return True
     vol: str | None = None
     iss: str | None = None
-    m_eloc = _DATE_ELOCATOR_RE.search(body, max(0, len(body) - 60))
-    if m_eloc and (m_eloc.start() == 0 or not any(c.isalpha() for c in m_eloc.group("date"))):
-        m_eloc = None
     if m_eloc:
         # ahead of print: "Ecology. 2019 Dec 16;e02952.", AMA "December 16, 2019:e02952"
         st.set_pages(m_eloc.group("pages"))
@@ -601,6 +618,8 @@ def _parse_segments(rest: str, st: ParseState) -> bool:
         st.fields["type"] = "article-journal"
         split_title_journal(" ".join(head), st, head)
         return True
+    if JOURNAL_START_RE.match(segs[-1]) and len(segs) > 1 and not nums:
+        return False  # "Title. Journal of Strength and Conditioning Research." (ahead of print)
     if has_publisher(segs) or (seg.has_edition(rest) and seg.EDITION_RE.search(rest)):
         if nums:
             pages = nums[-2:] if len(nums) >= 2 else nums
@@ -655,7 +674,8 @@ def _strip_tail_dates(text: str, st: ParseState) -> str:
 
 
 _ORIGINAL_RE = re.compile(
-    r"[.,]?\s*(?:\(\s*Original\s+work\s+published[^)]*\)|\bOriginally\s+published\s+as\b.*)\.?$"
+    r"[.,]?\s*(?:\(\s*Original\s+work\s+published[^)]*\)|\bOriginally\s+published\s+as\b.*"
+    r"|\borig\.\s*pub\.\s*as\b.*)\.?$"
 )
 _IEEE_TAIL_RE = re.compile(
     r",\s*(?:vol\.\s*(?P<vol>[A-Za-z]?\d{1,5}[A-Za-z]?)(?:\s*\((?P<supp>[^()]{1,20})\))?,\s*)?"
@@ -664,6 +684,9 @@ _IEEE_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 """IEEE without a volume, or with a supplement: ``Journal, p. e02955, Dec. 2019``."""
+_MONTH_DAY_ELOCATOR_RE = re.compile(
+    rf",\s*{MONTH_DAY},\s*(?P<pages>[A-Za-z]{{1,3}}\d{{3,12}}|\d{{3,20}})\.?$", re.IGNORECASE
+)
 _ELOCATOR_RE = re.compile(r"[A-Za-z]{1,3}\d{3,12}|\d{5,20}")
 _TAIL_NUMBER_RE = re.compile(
     r"(?<=[A-Za-z)])\s*[,:]?\s*(?<![A-Za-z])(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})"

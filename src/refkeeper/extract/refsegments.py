@@ -16,6 +16,7 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 _NUM_DASH_RE = re.compile(rf"(?<=\d)\s*[-{_DASHES}]+\s*(?=[A-Za-z]{{0,2}}\d)")
+_SUFFIXED_DASH_RE = re.compile(rf"(?<=\d[a-z])\s*[{_DASHES}]+\s*(?=\d{{1,6}}[a-z]?\b)")
 _MONTH_DASH_RE = re.compile(
     rf"(?<=\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?:[a-z]{{0,6}}\.?)"
     rf"\s*[{_DASHES}]\s*(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|(?:1[5-9]|20)\d\d)\b)"
@@ -196,6 +197,8 @@ def clean_text(raw: str) -> str:
     text = " ".join(text.split())
     if "-" in text or not text.isascii():
         text = _NUM_DASH_RE.sub("-", text)
+        if not text.isascii():
+            text = _SUFFIXED_DASH_RE.sub("-", text)  # "918e–919e"
         if "-" not in text or not text.isascii():
             text = _MONTH_DASH_RE.sub("-", text)
     if "nline" in text or "Epub" in text or "[Preprint]" in text:

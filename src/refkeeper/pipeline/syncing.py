@@ -115,8 +115,6 @@ def sync(
     fail_level = fail_on or settings.fail_on
     with project_lock(settings.root):
         documents = find_documents(settings)
-        roles = guard.input_roles(settings, documents)
-        guard.check_outputs(settings, documents, roles)  # before anything is resolved
         remove_stale_temp_files(settings, documents)
         lock_bytes = read_lock_file(settings.lock_path)
         inputs = inputs_digest(settings, documents, lock_bytes)
@@ -125,7 +123,9 @@ def sync(
             None if refresh else _memoized(settings, documents, state, inputs, offline, fail_level)
         )
         if memo is not None:
-            return memo
+            return memo  # writes nothing; made from the very inputs the guard passed last time
+        roles = guard.input_roles(settings, documents)
+        guard.check_outputs(settings, documents, roles)  # before anything is resolved
         old_lock = lock_from_bytes(lock_bytes, str(settings.lock_path))
         extractions = extract_documents(documents, settings.root)
         sources: list[Source] | None = None
