@@ -256,10 +256,11 @@ def test_books_chapters_and_types() -> None:
     assert fields(type="article-newspaper", title="P", author=[{"family": "A"}])[0] == "article"
     misc = fields(type="webpage", title="P", **{"container-title": "Site"})[1]
     assert misc["journal"] == "{Site}"
-    assert (
-        fields(True, type="webpage", title="P", **{"container-title": "Site"})[1]["journaltitle"]
-        == "{Site}"
-    )
+    # biblatex has @online (the site as its organization) and @software
+    online = fields(True, type="webpage", title="P", **{"container-title": "Site"})
+    assert online[0] == "online" and online[1]["organization"] == "{Site}"
+    assert fields(True, type="software", title="P")[0] == "software"
+    assert fields(type="software", title="P")[0] == "misc"
     isbn = fields(type="book", title="B", w_isbn="9789283224327")[1]
     assert isbn["isbn"] == "{9789283224327}"
     ids = fields(title="X", w_doi="10.1/{x}", w_pmid="5", w_pmcid="PMC5")[1]

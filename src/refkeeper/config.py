@@ -23,7 +23,7 @@ DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 DEFAULT_STYLE = "nlm-citation-sequence"
 DEFAULT_KEY_PATTERN = "{author}{year}{title}"
 NEVER_AN_INPUT = "refkeeper never writes to an input"
-FAIL_LEVELS = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
+FAIL_LEVELS = ("never", "retracted", "unresolved", "ambiguous", "major", "weak", "as-written")
 
 
 def default_cache_path() -> Path:
@@ -399,7 +399,7 @@ documents = ["*.md"]
 # gives timmons1995epstein. A key never changes once it is in refkeeper.lock.
 key-pattern = "{author}{year}{title}"
 # Exit with status 1 when findings reach this level: never, retracted, unresolved,
-# ambiguous, major, weak.
+# ambiguous, major, weak, as-written (also works no source holds, kept as written).
 fail-on = "never"
 
 [outputs]

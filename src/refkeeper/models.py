@@ -211,7 +211,7 @@ class Work:
     """
 
     id: str
-    source: str  # "pubmed" | "nlmcatalog" | "manual"
+    source: str  # "pubmed" | "nlmcatalog" | "manual" | "as-written"
     csl: CSLItem
     pmid: str | None = None
     pmcid: str | None = None
@@ -304,6 +304,7 @@ class Status(StrEnum):
     NOT_FOUND = "not-found"
     PINNED = "pinned"
     IGNORED = "ignored"
+    AS_WRITTEN = "as-written"  # no source holds it: kept with the fields read from the text
     UNRESOLVED = "unresolved"  # not attempted (offline, or an error stopped the run)
 
 

@@ -44,10 +44,11 @@ from refkeeper.models import (
 )
 
 SCHEMA_VERSION = "refkeeper.audit/2"
-FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
+FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak", "as-written")
 """--fail-on levels, most severe first; each level includes the ones before it (as in
 ``refkeeper.config.FAIL_LEVELS``): ``weak`` fails on anything, ``retracted`` only on
-retracted sources, ``never`` never."""
+retracted sources, ``never`` never; ``as-written`` (the strictest) adds works kept as
+written (no source holds them)."""
 
 
 class ClaimStatus(StrEnum):
@@ -244,6 +245,8 @@ class AuditReport:
             ]
         if "ambiguous" in active:
             reasons += [f"{s.label}: ambiguous" for s in live if s.status == Status.AMBIGUOUS]
+        if "as-written" in active:
+            reasons += [f"{s.label}: as-written" for s in live if s.status == Status.AS_WRITTEN]
         for finding in self.findings:
             if "major" in active and finding.severity == Severity.MAJOR:
                 reasons.append(f"{finding.kind}: {finding.message}")
@@ -323,6 +326,16 @@ def _finding_for_resolution(ref: Reference, label: str, res: Resolution | None) 
             reference_id=ref.id,
             raw=ref.raw,
             evidence={"status": "unresolved"},
+        )
+    if res.status == Status.AS_WRITTEN:
+        return Finding(
+            kind="kept-as-written",
+            message=f"{label}: kept as written (no source holds it)",
+            severity=Severity.INFO,
+            span=ref.span,
+            reference_id=ref.id,
+            raw=ref.raw,
+            evidence={"status": "as-written"},
         )
     if res.work is not None or res.status == Status.IGNORED:
         return None

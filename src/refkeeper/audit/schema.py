@@ -17,9 +17,10 @@ its citations: reference id, link kind, status, score, evidence sentence), ``ref
 ``errors`` field by field, retraction/erratum ``notices``, candidates and what was tried when
 unresolved) and ``findings`` (every finding: kind, severity, message, span, reference_id,
 claim_id, raw, evidence). Finding kinds: ``citation-error``, ``unresolved-reference``,
-``retracted``, ``expression-of-concern``, ``erratum``, ``updated``, ``is-retraction-notice``,
-``is-concern-notice``, ``is-erratum``, ``contradicted-claim``, ``weak-support`` (the
-source is related but does not state the claim), ``number-not-in-source``, ``unverifiable``,
+``kept-as-written``, ``retracted``, ``expression-of-concern``, ``erratum``, ``updated``,
+``is-retraction-notice``, ``is-concern-notice``, ``is-erratum``, ``contradicted-claim``,
+``weak-support`` (the source is related but does not state the claim),
+``number-not-in-source``, ``unverifiable``,
 ``orphan-reference``, ``duplicate-reference``, ``dangling-marker``, ``uncited-claim``, plus
 the extraction's own findings passed through.
 """
@@ -165,6 +166,7 @@ AUDIT_SCHEMA: dict[str, Any] = {
                             "not-found",
                             "pinned",
                             "ignored",
+                            "as-written",
                             "unresolved",
                         ]
                     },

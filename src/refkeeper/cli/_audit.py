@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from refkeeper.pipeline.facade import AuditReport
 
 FORMATS = ("table", "html", "markdown", "json")
-FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
+FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak", "as-written")
 
 
 @click.command("audit")
@@ -45,7 +45,8 @@ FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak")
     type=click.Choice(FAIL_ON),
     default=None,
     help="Exit 1 when something reaches this level (each level includes the ones before it: "
-    "retracted < unresolved < ambiguous < major < weak). Default: the project's fail-on, "
+    "retracted < unresolved < ambiguous < major < weak < as-written, the last adding works kept "
+    "as written). Default: the project's fail-on, "
     "else never.",
 )
 @click.option(

@@ -1,4 +1,4 @@
-"""Project commands: init, sync, pin, ignore."""
+"""Project commands: init, sync, pin, ignore, keep."""
 
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def _summary(result: pipeline.SyncResult, root: Path) -> Table:
     table = Table(title="refkeeper sync", show_header=True, header_style="bold")
     table.add_column("status")
     table.add_column("works", justify="right")
-    for status in ("resolved", "pinned", "ambiguous", "not-found", "unresolved", "ignored"):
+    statuses = ("resolved", "pinned", "as-written", "ambiguous", "not-found", "unresolved")
+    for status in (*statuses, "ignored"):
         if counts.get(status):
             table.add_row(status, str(counts[status]))
     table.add_row("retracted", str(counts["retracted"]))
@@ -222,4 +223,17 @@ def ignore(ctx: click.Context, ref: str, undo: bool) -> None:
     click.echo(f"{'no longer ignoring' if undo else 'ignoring'} {entry.key}")
 
 
-COMMANDS: list[click.Command] = [init, sync, pin, ignore]
+@click.command()
+@click.argument("ref")
+@click.option("--undo", is_flag=True, help="Stop keeping REF as written (look it up again).")
+@click.pass_context
+@handle_errors
+def keep(ctx: click.Context, ref: str, undo: bool) -> None:
+    """Keep reference REF (a citation key) as written: a work no source holds (software, a
+    web page, a report), in every output with the fields read from the reference."""
+    settings = _settings(ctx)
+    entry = pipeline.keep(settings, ref, undo=undo)
+    click.echo(f"{'no longer keeping' if undo else 'keeping'} {entry.key} as written")
+
+
+COMMANDS: list[click.Command] = [init, sync, pin, ignore, keep]

@@ -54,8 +54,20 @@ _TYPES_CLASSIC = {
     "book": "book",
     "chapter": "incollection",
     "paper-conference": "inproceedings",
+    "report": "techreport",
 }
-_TYPES_BIBLATEX = {**_TYPES_CLASSIC, "article-newspaper": "article"}
+_TYPES_BIBLATEX = {
+    **_TYPES_CLASSIC,
+    "article-newspaper": "article",
+    "report": "report",
+    "software": "software",
+    "webpage": "online",
+    "post": "online",
+    "post-weblog": "online",
+    "dataset": "dataset",
+}
+"""CSL types to entry types; anything else (software, a web page in classic BibTeX) is
+``@misc``."""
 
 _KEY_BAD = re.compile(r'[\s,{}()"#%\'=\\~]')
 _INITIALS = re.compile(r"[A-Z]{1,4}")
@@ -192,6 +204,8 @@ def entry_fields(
             iso = _csl.journal(work, "iso")
             if iso != container:
                 put("shortjournal", tex(iso))
+    elif entry_type == "online" and _csl.text(csl, "container-title"):
+        put("organization", tex(_csl.text(csl, "container-title")))
     elif entry_type == "misc" and _csl.text(csl, "container-title"):
         put("journaltitle" if biblatex else "journal", tex(_csl.journal(work, journal)))
 
@@ -243,6 +257,15 @@ def entry_fields(
         put("pmid", pmid)
         put("pmcid", pmcid)
     put("url", _verbatim(_csl.text(csl, "URL")))
+    accessed = _iso(_csl.issued({"issued": csl["accessed"]})) if csl.get("accessed") else ""
+    if accessed and biblatex:
+        put("urldate", accessed)
+    elif accessed:
+        put("note", f"Accessed {accessed}")
+    if entry_type in ("techreport", "report") and "publisher" in fields:
+        fields["institution"] = fields.pop("publisher")
+        if biblatex:
+            put("type", "techreport")
 
     if entry_type == "article" and "author" not in fields:
         # bibtex's plain/unsrt warn "empty author" and biblatex's data model requires an

@@ -23,6 +23,9 @@ _TYPES = {
     "thesis": "THES",
     "webpage": "ELEC",
     "dataset": "DATA",
+    "software": "COMP",
+    "post": "ELEC",
+    "post-weblog": "BLOG",
 }
 
 

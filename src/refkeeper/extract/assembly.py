@@ -14,7 +14,9 @@ the sentences. :func:`assemble` then
 
 from __future__ import annotations
 
+import operator
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 
 from refkeeper.link import Citation, link
@@ -46,22 +48,22 @@ def clean_text(text: str, *, latex: bool = False) -> str:
         text = _SUP.sub("", text)
         text = _HTML_TAG.sub("", text)
     if "](" in text:
-        text = _MD_LINK.sub(r"\1", text)
+        text = _MD_LINK.sub(_GROUP1, text)
     if "*" in text or "_" in text:
-        text = _STRONG.sub(r"\2", text)
+        text = _STRONG.sub(_GROUP2, text)
         text = _EM.sub(lambda m: m.group(1) or m.group(2) or "", text)
     if latex:
         if "\\" in text:
             text = _TEX_DROP.sub("", text)
             while "{" in text:  # nested \emph{\textbf{x}}
-                unwrapped = _TEX_ARG.sub(r"\1", text)
+                unwrapped = _TEX_ARG.sub(_GROUP1, text)
                 if unwrapped == text:
                     break
                 text = unwrapped
-            text = _TEX_ESCAPE.sub(r"\1", text)
+            text = _TEX_ESCAPE.sub(_GROUP1, text)
             text = _TEX_COMMAND.sub("", text)
         if "$" in text:
-            text = _INLINE_MATH.sub(r"\1", text)
+            text = _INLINE_MATH.sub(_GROUP1, text)
         text = text.replace("~", " ").replace("---", "—").replace("--", "–")
         text = text.replace("{", "").replace("}", "").replace("``", "“").replace("''", "”")
     if "@" in text:
@@ -71,11 +73,15 @@ def clean_text(text: str, *, latex: bool = False) -> str:
     return _plain_spacing(text)
 
 
+_SPACE_BEFORE = re.compile(r" ([.,;:!?)\]])")
+_GROUP1 = operator.methodcaller("group", 1)
+_GROUP2 = operator.methodcaller("group", 2)
+
+
 def _plain_spacing(text: str) -> str:
     text = " ".join(text.split())
-    for mark in ".,;:!?)]":
-        if " " + mark in text:
-            text = text.replace(" " + mark, mark)
+    if " " in text:
+        text = _SPACE_BEFORE.sub(_GROUP1, text)
     return text.rstrip(",;")
 
 
@@ -134,9 +140,8 @@ def _merge_marker_only(
         if not e:
             target[cleaned[i].id] = new_id[cleaned[i].id]
             continue
-        before = [k for k in kept if k < i]
-        after = [k for k in kept if k > i]
-        host = before[-1] if before else (after[0] if after else None)
+        j = bisect_left(kept, i)  # the kept claim before it, or the first one after it
+        host = kept[j - 1] if j > 0 else (kept[0] if kept else None)
         if host is not None:
             target[cleaned[i].id] = new_id[cleaned[host].id]
     claims = tuple(Claim(new_id[cleaned[i].id], cleaned[i].text, cleaned[i].span) for i in kept)

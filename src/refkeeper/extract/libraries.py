@@ -85,6 +85,8 @@ BIB_TYPES = {
     "electronic": "webpage",
     "www": "webpage",
     "dataset": "dataset",
+    "data": "dataset",
+    "software": "software",
     "patent": "patent",
     "unpublished": "manuscript",
     "misc": "document",
@@ -171,6 +173,9 @@ def bib_entry_to_csl(entry_type: str, fields: dict[str, str]) -> CSLItem:
         )
         if parsed:
             item["issued"] = parsed
+    accessed = f.get("urldate") and date_parts(_latex_text(f["urldate"]))
+    if accessed:
+        item["accessed"] = accessed
     _identifiers(item, f.get("doi"), f.get("pmid"), f.get("pmcid"), f.get("isbn"))
     eprinttype = f.get("eprinttype", "").lower()
     if "eprint" in f and eprinttype in ("pubmed", "pmid"):

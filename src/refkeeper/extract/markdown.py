@@ -156,7 +156,8 @@ def extract_markdown(
                 continue
             locator = (cut + im.group("suffix")).strip().lstrip(",").strip() or None
             found.append((m.start(), m.end(), key, locator, True))
-    for m in UNCLOSED.finditer(mask(masked, bracket_regions)):
+    outside = mask(masked, bracket_regions)
+    for m in UNCLOSED.finditer(outside):
         findings.append(
             Finding(
                 kind="unbalanced-citation",
@@ -166,7 +167,6 @@ def extract_markdown(
                 raw=text[m.start() : m.end()],
             )
         )
-    outside = mask(masked, bracket_regions)
     for m in IN_TEXT.finditer(outside):
         key, _ = _clean_key(m.group("key"))
         if key:

@@ -5,6 +5,21 @@ of the registry says which files its kind names (``Adapter.names``)."""
 
 from __future__ import annotations
 
+import re
+
+from refkeeper.extract.markdown_syntax import FRONT_MATTER
+
+_LATEX_NAMES = re.compile(r"\\(?:bibliography|addbibresource)\b")
+
+
+def bibliographies_in(text: str) -> list[str]:
+    """The bibliography paths ``text`` names whatever its kind (no detection: a front
+    matter's ``bibliography:``, then LaTeX's commands); fast on long documents."""
+    names = named_bibliographies(text, "markdown") if FRONT_MATTER.match(text) else []
+    if _LATEX_NAMES.search(text):
+        names += named_bibliographies(text, "latex")
+    return list(dict.fromkeys(names))
+
 
 def named_bibliographies(text: str, kind: str) -> list[str]:
     """The bibliography paths ``text`` names, as written (relative to the document's folder

@@ -1,4 +1,4 @@
-"""The use cases wired together: sync, pin, ignore, init, export from the lock.
+"""The use cases wired together: sync, pin, ignore, keep, init, export from the lock.
 No click and no printing here: the CLI is a thin layer over these functions.
 
     pipeline.sync(settings)                    # see refkeeper.pipeline.sync
@@ -32,6 +32,7 @@ from refkeeper.pipeline.manual import (
     document_kind,
     ignore,
     init_project,
+    keep,
     locked_works,
     manual_book,
     parse_identifier,
@@ -107,6 +108,7 @@ __all__ = [
     "extract_documents",
     "find_documents",
     "ignore",
+    "keep",
     "init_project",
     "locked_works",
     "make_client",

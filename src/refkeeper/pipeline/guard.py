@@ -36,13 +36,13 @@ def named_bibliographies(document: Path) -> list[Path]:
     """The bibliography files ``document`` names (front matter, \\bibliography,
     \\addbibresource), relative to its folder; [] when it cannot be read (extraction will
     say why)."""
-    from refkeeper.extract import detect_kind
     from refkeeper.extract.documents import MAX_DOCUMENT_MB, read_text
-    from refkeeper.extract.named import named_bibliographies as names_in
+    from refkeeper.extract.named import bibliographies_in
 
+    if document.suffix.lower() in (".docx", ".bib", ".ris", ".nbib", ".json"):
+        return []  # these name no bibliography file
     try:
-        text = read_text(document, max_mb=MAX_DOCUMENT_MB)
-        names = names_in(text, detect_kind(text, document))
+        names = bibliographies_in(read_text(document, max_mb=MAX_DOCUMENT_MB))
     except (RefkeeperError, OSError, ValueError):
         return []
     return [document.parent / Path(name).expanduser() for name in names]

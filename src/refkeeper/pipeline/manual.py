@@ -18,6 +18,7 @@ from refkeeper.identifiers import normalize_doi, normalize_isbn, normalize_pmcid
 from refkeeper.library import (
     Lock,
     LockEntry,
+    canonical,
     ignore_entry,
     pin_entry,
     read_lock,
@@ -127,6 +128,33 @@ def ignore(settings: Settings, ref: str, *, undo: bool = False) -> LockEntry:
         lock = read_lock(settings.lock_path)
         entry = ignore_entry(_lookup_entry(lock, ref, settings), not undo)
         write_lock(settings.lock_path, lock.replace_entry(entry))
+        return entry
+
+
+def keep(settings: Settings, ref: str, *, undo: bool = False) -> LockEntry:
+    """Keep a reference as written (status ``as-written``: a work no source holds, with the
+    fields read from the reference), kept in the lock across syncs; ``undo`` makes it
+    unresolved again, so that the next sync looks it up."""
+    from refkeeper.written import kept_resolution
+
+    with project_lock(settings.root):
+        lock = read_lock(settings.lock_path)
+        entry = _lookup_entry(lock, ref, settings)
+        if undo:
+            if entry.status is not Status.AS_WRITTEN:
+                raise InputError(f"{entry.key} is not kept as written", str(settings.lock_path))
+            resolution = Resolution(Status.UNRESOLVED, reason="no longer kept as written")
+            entry = replace(entry, resolution=resolution)
+        else:
+            resolution = kept_resolution(
+                entry.fields,
+                entry.cited_as,
+                reason="kept as written by hand",
+                by_hand=True,
+                previous=entry.resolution,
+            )
+            entry = replace(entry, resolution=resolution, pinned=None, ignored=False)
+        write_lock(settings.lock_path, lock.replace_entry(canonical(entry)))
         return entry
 
 

@@ -115,8 +115,6 @@ def sync(
     fail_level = fail_on or settings.fail_on
     with project_lock(settings.root):
         documents = find_documents(settings)
-        roles = guard.input_roles(settings, documents)
-        guard.check_outputs(settings, documents, roles)  # before anything is resolved
         remove_stale_temp_files(settings, documents)
         lock_bytes = read_lock_file(settings.lock_path)
         inputs = inputs_digest(settings, documents, lock_bytes)
@@ -125,7 +123,9 @@ def sync(
             None if refresh else _memoized(settings, documents, state, inputs, offline, fail_level)
         )
         if memo is not None:
-            return memo
+            return memo  # writes nothing; made from the very inputs the guard passed last time
+        roles = guard.input_roles(settings, documents)
+        guard.check_outputs(settings, documents, roles)  # before anything is resolved
         old_lock = lock_from_bytes(lock_bytes, str(settings.lock_path))
         extractions = extract_documents(documents, settings.root)
         sources: list[Source] | None = None
@@ -175,7 +175,7 @@ def sync(
             settings, documents, state, None
         )
         need_audit = bool(settings.outputs.audit) and not up_to_date
-        need_audit = need_audit or fail_level in ("major", "weak")
+        need_audit = need_audit or fail_level in ("major", "weak", "as-written")
         audits = _audit(extractions, plan) if need_audit else None
 
         written: list[Path] = []
@@ -205,7 +205,7 @@ def sync(
         reasons_by_level = {
             level: _fail_reasons(live, audits, level)
             for level in FAIL_LEVELS
-            if audits is not None or level not in ("major", "weak")
+            if audits is not None or level not in ("major", "weak", "as-written")
         }
         counts = _counts(entries)
         if lock_changed:
@@ -314,8 +314,8 @@ def _resolve_pending(
     unique: dict[str, Reference] = {}
     for _, ref, fp, _ in pending:
         unique.setdefault(fp, ref)
-    resolutions = _resolve(list(unique.values()), get_sources(), progress)
-    by_fp = dict(zip(unique.keys(), resolutions, strict=True))
+    by_fp = _resolve_or_keep(unique, get_sources, progress)
+    resolutions = list(by_fp.values())
     taken = set(old_lock.entries) | set(plan.entries)
     work_key: dict[str, str] = {
         e.work.id: e.key
@@ -360,6 +360,32 @@ def _resolve_pending(
         plan.ref_entry[(doc_index, ref.id)] = key
         plan.order[slot] = key
     return sum(1 for r in resolutions if r.work is not None)
+
+
+def _resolve_or_keep(
+    unique: Mapping[str, Reference],
+    get_sources: Callable[[], list[Source]],
+    progress: Progress | None,
+) -> dict[str, Resolution]:
+    """The resolution of each reference (by fingerprint): a reference whose only identifier
+    no source looks up (``@url:``, a trial number) is kept as written without a request;
+    what no source found and no source holds (software, a web page, a report) is kept as
+    written after the search."""
+    from refkeeper.written import kept_resolution, settle_as_written, without_source
+
+    out: dict[str, Resolution] = {}
+    asked: dict[str, Reference] = {}
+    for fp, ref in unique.items():
+        if without_source(ref.fields):
+            reason = "no source looks this identifier up: kept as written"
+            out[fp] = kept_resolution(ref.fields, ref.raw, reason=reason)
+        else:
+            asked[fp] = ref
+    if asked:
+        found = _resolve(list(asked.values()), get_sources(), progress)
+        for (fp, ref), resolution in zip(asked.items(), found, strict=True):
+            out[fp] = settle_as_written(ref.fields, ref.raw, resolution)
+    return {fp: out[fp] for fp in unique}
 
 
 def _settle(plan: _Plan, old_lock: Lock) -> list[Change]:
@@ -438,6 +464,8 @@ def _fail_reasons(
         ]
     if "ambiguous" in active:
         reasons += [f"{e.key}: ambiguous" for e in live if e.status is Status.AMBIGUOUS]
+    if "as-written" in active:
+        reasons += [f"{e.key}: as-written" for e in live if e.status is Status.AS_WRITTEN]
     for report in audits or ():
         for finding in report.findings:
             if "major" in active and finding.severity is Severity.MAJOR:
