@@ -206,26 +206,29 @@ class PubMedIndex:
 
     @staticmethod
     def _replaced_count(shard: _Shard, later: Sequence[_Shard]) -> int:
-        """How many of ``shard``'s records a later shard replaced or deleted."""
-        if len(later) > 9:  # SQLite attaches at most 10 databases
-            raise InputError(
-                f"{len(later) + 1} shards: rebuild the index to merge them", str(shard.path)
-            )
-        names = [f"l{j}" for j in range(len(later))]
-        try:
-            for name, other in zip(names, later, strict=True):
-                shard.db.execute(f"ATTACH DATABASE ? AS {name}", (f"file:{other.path}?mode=ro",))
-            union = " UNION ".join(
-                f"SELECT pmid FROM {n}.records UNION SELECT pmid FROM {n}.gone" for n in names
-            )
-            row = shard.db.execute(
-                f"SELECT count(*) FROM records WHERE pmid IN ({union})"
-            ).fetchone()
-            return int(row[0])
-        finally:
-            for name in names:
-                with contextlib.suppress(sqlite3.OperationalError):
-                    shard.db.execute(f"DETACH DATABASE {name}")
+        """How many of ``shard``'s records a later shard replaced or deleted (later shards
+        attached nine at a time: SQLite attaches at most ten databases)."""
+        hidden: set[int] = set()
+        for start in range(0, len(later), 9):
+            group = later[start : start + 9]
+            names = [f"l{j}" for j in range(len(group))]
+            try:
+                for name, other in zip(names, group, strict=True):
+                    shard.db.execute(
+                        f"ATTACH DATABASE ? AS {name}", (f"file:{other.path}?mode=ro",)
+                    )
+                union = " UNION ".join(
+                    f"SELECT pmid FROM {n}.records UNION SELECT pmid FROM {n}.gone" for n in names
+                )
+                hidden.update(
+                    row[0]
+                    for row in shard.db.execute(f"SELECT pmid FROM records WHERE pmid IN ({union})")
+                )
+            finally:
+                for name in names:
+                    with contextlib.suppress(sqlite3.OperationalError):
+                        shard.db.execute(f"DETACH DATABASE {name}")
+        return len(hidden)
 
     def stats(self) -> dict[str, Any]:
         """Records, deletions, files and disk size of the index."""
