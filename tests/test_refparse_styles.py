@@ -274,3 +274,29 @@ def test_journal_of_ahead_of_print_is_no_book() -> None:
     f = clean(f"Osei A, Laine P. 2019. A pilot study: {TITLE}. Journal of sleep studies.")
     assert f["type"] == "article-journal"
     assert f["container-title"] == "Journal of sleep studies"
+
+
+def test_mla_without_volume() -> None:
+    f = clean(f'Osei, Ama, et al. "{TITLE}." Sleep Medicine, Dec. 2019, p. e13428.')
+    assert (f["container-title"], f["page"]) == ("Sleep Medicine", "e13428")
+    assert f["issued"]["date-parts"] == [[2019, 12]]
+
+
+def test_harvard_page_glued_to_elocator() -> None:
+    f = clean(f"Osei, A. and Laine, P., 2019. {TITLE}. Sleep Medicine, p.e02950.")
+    assert (f["container-title"], f["page"]) == ("Sleep Medicine", "e02950")
+
+
+def test_iso690_capitalised_surnames() -> None:
+    f = clean(
+        f"OSEI, Ama, LAINE, Pekka and BRANDT, Katrin, 2019. {TITLE}. Sleep Medicine. 2019. "
+        "Vol. 16, no. 2, p. 108-116."
+    )
+    assert families(f) == ["OSEI", "LAINE", "BRANDT"]
+    assert (f["title"], f["volume"], f["issue"]) == (TITLE, "16", "2")
+
+
+def test_undated_ahead_of_print_abbreviated_journal() -> None:
+    parsed = parse_reference(f"Osei A, Laine P, Brandt K, et al. {TITLE}. J Sleep Stud.")
+    assert (parsed.fields["title"], parsed.fields["container-title"]) == (TITLE, "J Sleep Stud")
+    assert parsed.problems == ("no year found",)

@@ -262,6 +262,10 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         # APA 7: "Bolte, S., ... Golan, O." leaves authors out
         text, n = _ELLIPSIS_RE.subn(", ", text)
         et_al = et_al or n > 0
+    if "," in text and text[:2].isupper():
+        caps = _caps_pairs(text)
+        if caps:
+            return NameList(caps, et_al, "apa")
     if " and " in text and "," in text:
         bibtex = _bibtex(text)
         if bibtex:
@@ -325,6 +329,23 @@ def parse_names(text: str, *, allow_full: bool = True) -> NameList | None:
         return None  # "X. Fan, W. Hu, Nano Energy": the journal is not a name
     style = styles.pop() if len(styles) == 1 else "mixed"
     return NameList(names, et_al, style)
+
+
+def _caps_pairs(text: str) -> list[Name] | None:
+    """ISO 690 ``ARABPOUR, Mohsen, GHODS, Atri and GHADERI, Abbas``: capitalised surnames,
+    each followed by its given names."""
+    parts = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", text.rstrip(".")) if p.strip()]
+    if len(parts) < 2 or len(parts) % 2:
+        return None
+    names: list[Name] = []
+    for family, given in zip(parts[::2], parts[1::2], strict=True):
+        letters = family.replace("-", "").replace("'", "").replace(" ", "")
+        if not (letters.isalpha() and family.isupper() and len(letters) >= 2):
+            return None
+        if not _given_like(given.rstrip(".") if len(given.split()[-1]) > 2 else given):
+            return None
+        names.append({"family": family, "given": given})
+    return names
 
 
 _BIBTEX_AND_RE = re.compile(r",?\s+and\s+")

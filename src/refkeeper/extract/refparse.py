@@ -427,6 +427,16 @@ def _parse_body(rest: str, st: ParseState) -> None:
         st.fields["type"] = "article-journal"
         split_title_journal(" ".join(segs[:-1] + [_tail_number(segs[-1], st)]), st)
         return
+    last = segs[-1].rstrip(". ")
+    if (
+        len(segs) > 1
+        and "author" in st.fields
+        and (JOURNAL_START_RE.match(last) or (is_abbreviated(last) and len(last.split()) > 1))
+    ):
+        # ahead of print without a date: "Title. J Surg Oncol." (Annals of Surgery)
+        st.fields["type"] = "article-journal"
+        split_title_journal(" ".join(segs), st)
+        return
     set_title(segs[0], st)
     if len(segs) > 1:
         unread = seg.snippet(" ".join(segs[1:]))
@@ -646,7 +656,8 @@ _MONTH_DATE_END_RE = re.compile(rf"(?<=[.,]\s)(?P<date>{DATE})\.?$", re.IGNORECA
 _DQ_TITLE_RE = re.compile(r'^"(?P<title>[^"]{2,800}?)[,.]?"\s*[,.:;]?\s*(?P<rest>.*)$')
 _SQ_TITLE_RE = re.compile(r"^'(?P<title>.{2,800}?)[,.]?'(?=[,.;:]|\s*$)[,.:;]?\s*(?P<rest>.*)$")
 _MLA_LOCATOR_RE = re.compile(
-    rf"[,.]\s*vol\.\s*(?P<vol>[A-Za-z]?\d{{1,5}}[A-Za-z]?)(?:,\s*no\.\s*(?P<iss>[\w\-/]{{1,12}}))?"
+    rf"(?:[,.]\s*vol\.\s*(?P<vol>[A-Za-z]?\d{{1,5}}[A-Za-z]?)|(?=,\s*(?:{DATE}),\s*pp?\.))"
+    rf"(?:,\s*no\.\s*(?P<iss>[\w\-/]{{1,12}}))?"
     rf"(?:,\s*(?P<date>{DATE}))?(?:,\s*pp?\.\s*(?P<pages>[\w\-]{{1,30}}))?\s*\.?$",
     re.IGNORECASE,
 )
@@ -689,7 +700,7 @@ _MONTH_DAY_ELOCATOR_RE = re.compile(
 )
 _ELOCATOR_RE = re.compile(r"[A-Za-z]{1,3}\d{3,12}|\d{5,20}")
 _TAIL_NUMBER_RE = re.compile(
-    r"(?<=[A-Za-z)])\s*[,:]?\s*(?<![A-Za-z])(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})"
+    r"(?<=[A-Za-z)])\s*[,:]?\s*(?:pp?\.\s*)?(?<![A-Za-z])(?:(?P<eloc>[A-Za-z]{1,3}\d{3,12}|\d{5,20})"
     r"|(?P<vol>\d{1,4})(?:\s*\((?P<iss>[^()]{1,12})\))?)\.?$"
 )
 
@@ -723,7 +734,8 @@ def _ieee_journal(body: str, m: re.Match[str], st: ParseState) -> None:
 
 
 def _mla_journal(body: str, m: re.Match[str], st: ParseState) -> None:
-    st.fields["volume"] = m.group("vol")
+    if m.group("vol"):
+        st.fields["volume"] = m.group("vol")
     if m.group("iss"):
         st.fields["issue"] = m.group("iss")
     if m.group("date"):
