@@ -95,10 +95,10 @@ def _date(value: Any) -> dict[str, Any] | None:
     return None
 
 
-def work_from_csl(data: Any, doi: str) -> Work | None:
+def work_from_csl(data: Any, doi: str, source: str = "doi") -> Work | None:
     """The Work of a doi.org CSL-JSON answer for ``doi`` (pure): CSL variables only, the
     registry's type names mapped to CSL's, names and dates checked; None when the answer is
-    not a record of that DOI."""
+    not a record of that DOI. Crossref's REST records (titles as lists) read the same way."""
     if not isinstance(data, Mapping):
         return None
     answered = normalize_doi(str(data.get("DOI") or ""))
@@ -132,7 +132,7 @@ def work_from_csl(data: Any, doi: str) -> Work | None:
     csl["id"] = f"doi:{doi}"
     if "title" not in csl:
         return None
-    return Work(id=f"doi:{doi}", source="doi", csl=csl, doi=doi)
+    return Work(id=f"doi:{doi}", source=source, csl=csl, doi=doi)
 
 
 class DoiSource:
