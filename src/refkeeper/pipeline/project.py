@@ -130,7 +130,7 @@ def make_sources(
     """The sources these settings name, in the order they are asked (``[sources] order``):
     "pubmed" is the local PubMed index (``[sources] pubmed-index``) then the E-utilities
     (through ``client_factory``'s client when given; offline, the cache only); "doi" is
-    doi.org content negotiation through the same cached session."""
+    doi.org content negotiation and "arxiv" the arXiv API, through the same cached session."""
     from refkeeper.resolve import EntrezSource
 
     sources: list[Source] = []
@@ -146,6 +146,12 @@ def make_sources(
             from refkeeper.resolve.doi import DoiSource
 
             sources.append(DoiSource(client.session, base_url=settings.doi_url, offline=offline))
+        elif name == "arxiv":
+            from refkeeper.resolve.arxiv import ArxivSource
+
+            sources.append(
+                ArxivSource(client.session, base_url=settings.arxiv_url, offline=offline)
+            )
     return sources
 
 
