@@ -81,7 +81,12 @@ _BAD_QUANTITY = """mortality death deaths risk risks complication complications 
 inflammation apoptosis injury damage pain symptoms symptom deficit deficits error errors
 swelling stress bleeding morbidity steatosis lipidosis burden disease severity attrition
 recurrence failure rerupture reruptures harms adverse""".split()
-_NEGATORS = frozenset("not no never neither nor cannot".split())
+_NEGATORS = frozenset("not no never neither nor cannot failed fail fails unable".split())
+_NEUTRAL_EFFECTS = frozenset(
+    """affect affected affects affecting alter altered alters altering change changed changes
+    changing influence influenced influences influencing modify modified modifies impact
+    impacted impacts differ differed differs differing respond responded responds""".split()
+)  # effect verbs with no direction: a cue only when negated ("did not affect X": no effect)
 _BOUNDARY = frozenset(
     "but whereas while although though however yet unlike conversely despite".split()
 )
@@ -230,6 +235,8 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
         negated = _negated(tokens, i)
         if tok in _NULL or (tok == "no" and after in _NO_NULL_HEADS):
             cues.append(Cue(tok if tok != "no" else f"no {after}", _ZERO, i, after))
+        elif tok in _NEUTRAL_EFFECTS and negated is not None and not _hypothetical(tokens, i):
+            cues.append(Cue(f"{negated} {tok}", _ZERO, i, after))
         elif tok in _LEXICON and _hypothetical(tokens, i):
             continue
         elif tok in _LEXICON:
