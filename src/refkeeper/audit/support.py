@@ -59,7 +59,7 @@ from refkeeper.models import Work
 
 DEFAULT_THRESHOLD = 0.30
 MIN_CANDIDATE = 0.2  # a sentence sharing less of the claim's weight is not read for cues
-CANDIDATE_SHARE = 0.4  # nor one sharing less than this share of the best sentence's
+CANDIDATE_SHARE = 0.3  # nor one sharing less than this share of the best sentence's
 CONTRADICTED_FACTOR = 0.3  # a contradicted claim's score: its relevance times this
 FINDING_WEIGHT = 0.85  # sentences read for cues: results, conclusions (and the title)
 NUMBER_BONUS = 0.15  # evidence: per claim number the sentence states
