@@ -4,6 +4,7 @@ Records: the Crossref ``work`` answers recorded in habanero's cassettes (tests/d
 see its README: bytes as recorded), the two items of the recorded ``/works?query=ecology``
 answer, and the works written for the tests in tests/data/doi/records.json (under the test
 prefix 10.5555). ``/works/<DOI>`` answers the record (a recorded one with its recorded bytes);
+``/works?filter=doi:A,doi:B`` answers the records of those DOIs (a ``work-list``);
 ``/works?query.bibliographic=...&rows=N`` ranks the records by the words they share with the
 query (Crossref's own ranking is not known; its relevance ``score`` is not to be trusted
 anyway) and answers in the envelope of the recorded ``work-list`` answer, with Crossref's
@@ -144,6 +145,15 @@ class FakeCrossref:
                                    "message-version": "1.0.0", "message": self.items[doi]}).encode()
             else:
                 return "404 Not Found", [("Content-Type", "text/plain")], b"Resource not found."
+        elif path.rstrip("/") == "/works" and query.get("filter"):
+            asked = [f[4:].lower() for f in query["filter"].split(",") if f.startswith("doi:")]
+            chosen = [self.items[d] for d in asked if d in self.items]
+            envelope = json.loads(json.dumps(self.envelope))
+            envelope["message"].update(
+                {"items": chosen, "total-results": len(chosen),
+                 "items-per-page": int(query.get("rows", "20")), "query": {"start-index": 0}}
+            )  # fmt: skip
+            body = json.dumps(envelope).encode()
         elif path.rstrip("/") == "/works":
             text = query.get("query.bibliographic") or query.get("query") or ""
             rows = int(query.get("rows", "20"))

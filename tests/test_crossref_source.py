@@ -160,3 +160,25 @@ def test_a_429_storm_stops_the_run_keeping_what_was_resolved(
 
 def test_reference_fields_give_crossref_a_title() -> None:
     assert reference_fields(free_text(SOFTWARE)).get("title")
+
+
+def test_doi_source_asks_crossref_for_many_dois_in_one_request(
+    fake_crossref: FakeCrossref, tmp_path: Path
+) -> None:
+    from fake_doi import FakeDoi
+    from refkeeper.resolve.doi import DoiSource
+
+    crossref = make(fake_crossref, tmp_path / "c.sqlite")
+    with FakeDoi() as fake_doi:
+        source = DoiSource(crossref.session, base_url=fake_doi.url, crossref=crossref)
+        dois = ["10.1038/srep16696", "10.1002/jor.1100150407", "10.5555/refkeeper.dataset.2022",
+                "10.1126/science.169.3946.635", "10.5555/unknown"]  # fmt: skip
+        found = source.lookup("doi", dois)
+        assert sorted(found) == sorted(dois[:4])
+        assert [s.query["filter"].count("doi:") for s in fake_crossref.served] == [5]
+        # what Crossref does not hold goes to doi.org (content negotiation): 2 unknown to it
+        assert {s.path for s in fake_doi.served if s.status == 302} == {
+            "/10.1126/science.169.3946.635"
+        }
+        assert found["10.1126/science.169.3946.635"][0].source == "doi"
+        assert found["10.1038/srep16696"][0].source == "crossref"

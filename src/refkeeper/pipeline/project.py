@@ -146,7 +146,21 @@ def make_sources(
         elif name == "doi":
             from refkeeper.resolve.doi import DoiSource
 
-            sources.append(DoiSource(client.session, base_url=settings.doi_url, offline=offline))
+            batch = None
+            if "crossref" in settings.source_order:
+                from refkeeper.resolve.crossref import CrossrefSource
+
+                batch = CrossrefSource(
+                    client.session,
+                    base_url=settings.crossref_url,
+                    email=settings.email,
+                    offline=offline,
+                )
+            sources.append(
+                DoiSource(
+                    client.session, base_url=settings.doi_url, offline=offline, crossref=batch
+                )
+            )
         elif name == "crossref":
             from refkeeper.resolve.crossref import CrossrefSource
 

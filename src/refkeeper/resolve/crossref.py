@@ -124,6 +124,17 @@ class CrossrefSource:
                     out[value] = works
         return out
 
+    def by_dois(self, dois: Sequence[str], *, refresh: bool = False) -> dict[str, Work]:
+        """Crossref's records of many DOIs in one request (``filter=doi:A,doi:B``), by
+        lower-case DOI; DOIs Crossref does not hold are absent."""
+        wanted = sorted({d.lower() for d in dois})
+        if not wanted:
+            return {}
+        params = {"filter": ",".join(f"doi:{d}" for d in wanted), "rows": str(len(wanted))}
+        data = self._get("works", params, refresh=refresh)
+        works = works_from_answer(data) if data is not None else []
+        return {w.doi: w for w in works if w.doi in wanted}
+
     def fetch(self, ids: Sequence[str], *, refresh: bool = False) -> list[Work]:
         values = [i.removeprefix("doi:") for i in ids]
         found = self.lookup("doi", values, refresh=refresh)

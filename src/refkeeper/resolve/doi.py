@@ -4,7 +4,8 @@
 redirected by doi.org to the DOI's registry, which answers with the work's CSL-JSON (as
 manubot resolves DOIs). :class:`DoiSource` is a :class:`~refkeeper.resolve.source.Source`:
 it finds candidates only for references that carry a DOI and that the sources before it (PubMed
-first: a PubMed record is preferred for any work PubMed holds) left open; every candidate is
+first: a PubMed record is preferred for any work PubMed holds) left open (with Crossref
+turned on, Crossref's DOIs first in one ``filter=doi:A,doi:B`` request a round); every candidate is
 verified by the same function as any other. Answers go through the same cached session as the
 E-utilities: only a complete CSL-JSON answer is stored (never a 404, an HTML page, a 429 or a
 truncated answer), a record is kept for weeks, and offline the cache alone answers.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
@@ -135,6 +136,12 @@ def work_from_csl(data: Any, doi: str, source: str = "doi") -> Work | None:
     return Work(id=f"doi:{doi}", source=source, csl=csl, doi=doi)
 
 
+class CrossrefBatch(Protocol):
+    """What DoiSource needs of a Crossref client: records of many DOIs in one request."""
+
+    def by_dois(self, dois: Sequence[str], *, refresh: bool = False) -> dict[str, Work]: ...
+
+
 class DoiSource:
     """Candidates for references carrying a DOI, from doi.org content negotiation."""
 
@@ -152,8 +159,10 @@ class DoiSource:
         max_wait: float = 30.0,
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        crossref: CrossrefBatch | None = None,
     ) -> None:
         self.session = session
+        self.crossref = crossref
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.offline = offline
         self.retries = retries
@@ -192,9 +201,15 @@ class DoiSource:
         if kind != "doi":
             return {}
         out: dict[str, list[Work]] = {}
+        batch: dict[str, Work] = {}
+        if self.crossref is not None:  # Crossref's DOIs in one request (filter=doi:A,doi:B)
+            wanted = [d for v in values if (d := normalize_doi(v))]
+            batch = self.crossref.by_dois(wanted, refresh=refresh) if wanted else {}
         for value in values:
             doi = normalize_doi(value)
-            work = self._get(doi, refresh) if doi else None
+            work = batch.get(doi) if doi else None
+            if work is None and doi:  # DataCite, mEDRA, ...: content negotiation
+                work = self._get(doi, refresh)
             if work is not None:
                 out[value] = [work]
         return out
