@@ -23,7 +23,7 @@ what was resolved, with the reference TEXT aligned with its record. It prints pe
 recall of injected errors, per style the false alarms on clean references, and the field
 findings on absent works (must be 0).
 
-    python bench/bench_audit_errors.py --mixed [--set tuned|held-out|both]
+    python bench/bench_audit_errors.py --mixed [--set tuned|held-out|both] [--n 700]
 
 Aim (issue 11): recall >= 0.95 per field, false alarms <= 1% of clean references per style,
 no field finding on an absent work.
@@ -313,13 +313,15 @@ def main() -> int:
     )
     ap.add_argument("--mixed", action="store_true", help="issue 11's mixed-style set")
     ap.add_argument("--set", choices=("tuned", "held-out", "both"), default="both")
+    ap.add_argument("--n", type=int, default=700, help="with --mixed: references per set")
+    ap.add_argument("--absent", type=int, default=100, help="with --mixed: absent works")
     args = ap.parse_args()
     if args.mixed:
         from mixed_set import HELD_OUT_MIX, TUNED_MIX
 
         sets = {"tuned": ("TUNED", TUNED_MIX), "held-out": ("HELD-OUT", HELD_OUT_MIX)}
         for key in sets if args.set == "both" else (args.set,):
-            run_mixed(*sets[key], show=args.show)
+            run_mixed(*sets[key], show=args.show, n=args.n, absent=args.absent)
         return 0
     for style in ("vancouver", "who", "apa") if args.style == "all" else (args.style,):
         print(f"=== style: {style} ===")
@@ -458,7 +460,9 @@ def run(style: str, limit: int, seed: int, show: int) -> None:
 # --------------------------------------------------------------------------- issue 11: mixed
 
 
-def run_mixed(name: str, styles: tuple[str, ...], *, show: int = 0) -> None:
+def run_mixed(
+    name: str, styles: tuple[str, ...], *, show: int = 0, n: int = 700, absent: int = 100
+) -> None:
     """Resolve issue 11's mixed set through the fake, then audit what was resolved."""
     import tempfile
 
@@ -467,7 +471,7 @@ def run_mixed(name: str, styles: tuple[str, ...], *, show: int = 0) -> None:
     from refkeeper.models import Reference, Status
     from refkeeper.resolve import EntrezClient, RateLimiter, make_session, resolve_references
 
-    cases = mixed_cases(styles)
+    cases = mixed_cases(styles, n=n, absent=absent)
     parsed = [dict(parse_reference(c.text).fields) for c in cases]
     refs = [
         Reference(f"r{i}", c.text, None, f)

@@ -303,3 +303,22 @@ def test_capital_greek_letters_fold_like_small_ones() -> None:
         TITLE, "Role of TGF-\u03922 in Leiomyosarcomas after Liver Transplantation"
     )
     assert findings(raw, record) == []
+
+
+def test_initials_of_a_hyphenated_name_with_a_small_second_part() -> None:
+    """citeproc writes "Xian-de" as "X."; PubMed's initials are "XD": both are right."""
+    people = [dict(a) for a in timmons().csl["author"]]
+    people[1] = {"family": "Dawson", "given": "Xian-de"}
+    record = variant("90000012", author=people)
+    for written in ("Dawson X", "Dawson XD"):
+        assert findings(STYLES["vancouver"].replace("Dawson DB", written), record) == []
+    assert findings(STYLES["vancouver"].replace("Dawson DB", "Dawson Y"), record) == [
+        ("author", "initials")
+    ]
+
+
+def test_a_bare_number_equal_to_the_first_page_is_not_the_page() -> None:
+    """Record pages 1-5; the reference writes issue 1 and pages 2-5: the first page differs."""
+    record = variant("90000013", page="1-5", issue="1")
+    raw = STYLES["ieee"].replace("no. 8", "no. 1").replace("pp. 1481\u20131489", "pp. 2\u20135")
+    assert ("page", "first-page") in findings(raw, record)

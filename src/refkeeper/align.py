@@ -350,8 +350,9 @@ def _token_initials(token: Token) -> str:
     return fold(token.text).lower() if _is_initials(token) else token.norm[:1]
 
 
-def _record_people(csl: Mapping[str, Any]) -> list[tuple[list[str], str, str, str]]:
-    """(family words, initials, literal, shown) of the record's authors (or editors)."""
+def _record_people(csl: Mapping[str, Any]) -> list[tuple[list[str], str, str, str, str]]:
+    """(family words, initials, literal, shown, initials of the capitalised given names) of
+    the record's authors (or editors)."""
     people = csl.get("author") or csl.get("editor") or []
     out = []
     for person in people if isinstance(people, list) else []:
@@ -364,10 +365,17 @@ def _record_people(csl: Mapping[str, Any]) -> list[tuple[list[str], str, str, st
         given = str(person.get("given") or "")
         inits = initials_of(given)
         if literal and not family:
-            out.append((words_of(literal), "", literal, literal))
+            out.append((words_of(literal), "", literal, literal, ""))
         elif family:
-            out.append((words_of(family), inits, "", f"{family} {inits.upper()}".strip()))
+            shown = f"{family} {inits.upper()}".strip()
+            out.append((words_of(family), inits, "", shown, _capital_initials(given)))
     return out
+
+
+def _capital_initials(given: str) -> str:
+    """Initials of the given names that start with a capital ("Xian-de" -> "x")."""
+    parts = [p for p in re.split(r"[\s.\-]+", given) if p]
+    return initials_of(" ".join(p for p in parts if p[0].isupper()))
 
 
 def _given_names(csl: Mapping[str, Any]) -> list[str]:
@@ -462,7 +470,7 @@ def _align_authors(
     )
     found: dict[int, tuple[int, int, bool]] = {}
     for exact_pass in (True, False):
-        for i, (family, _inits, _lit, _shown) in enumerate(people[:100]):
+        for i, (family, *_rest) in enumerate(people[:100]):
             if i in found:
                 continue
             hit = _find_family(family, words, names, used, capitals, given_names)
@@ -493,7 +501,7 @@ def _align_authors(
     before_votes = sum(1 for inits, _a, b in votes if b.endswith(inits))
     rest_family_first = after_votes >= before_votes
     matches = []
-    for i, (_family, inits, literal, shown) in enumerate(people[:100]):
+    for i, (_family, inits, literal, shown, _caps) in enumerate(people[:100]):
         hit = found.get(i)
         if hit is None:
             matches.append(AuthorMatch(i, shown))
@@ -504,12 +512,16 @@ def _align_authors(
             _inits, after, before = sides(i)
             family_first = not lead_given_first if first == starts[0] else rest_family_first
             side = after if family_first else before
-            ok = not side or (side.startswith(inits) if family_first else side.endswith(inits))
+            # "Xian-de" is "X" to citeproc: the initials of the capitalised parts count too
+            forms = {inits, people[i][4]} - {""}
+            ok = not side or any(
+                side.startswith(f) if family_first else side.endswith(f) for f in forms
+            )
             if not ok:
                 written_inits = side[: len(inits)] if family_first else side[-len(inits) :]
         written = " ".join(tokens[k].text for k in range(first, last + 1))
         matches.append(AuthorMatch(i, shown, first, exact, written, ok, written_inits))
-    record_words = {w for family, _i, _l, _s in people for w in family}
+    record_words = {w for family, *_rest in people for w in family}
     record_words |= {w for person in _given_names(csl) for w in words_of(person)}
     stray = [
         k
@@ -866,6 +878,13 @@ def _align_pages(
         return (0 if context else 1, k)
 
     hits = sorted((k for k, n in enumerate(numbers) if _value(n) == first), key=rank)
+    ranges = [
+        k
+        for k, n in enumerate(numbers)
+        if n.last is not None and not (_is_year(n) and len(n.last) == 4) and k not in hits
+    ]
+    if hits and rank(hits[0])[0] == 1 and ranges:
+        hits = []  # a bare number that happens to be the first page ("no. 1"), a range elsewhere
     if hits:
         k = hits[0]
         taken.add(k)

@@ -23,6 +23,12 @@ DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 DEFAULT_STYLE = "nlm-citation-sequence"
 DEFAULT_KEY_PATTERN = "{author}{year}{title}"
 NEVER_AN_INPUT = "refkeeper never writes to an input"
+SOURCE_NAMES = ("pubmed", "doi", "crossref", "arxiv")
+"""The sources ``[sources] order`` may name (PubMed: the local index, then the E-utilities)."""
+DEFAULT_DOI_URL = "https://doi.org/"
+DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+DEFAULT_CROSSREF_URL = "https://api.crossref.org/"
+
 FAIL_LEVELS = ("never", "retracted", "unresolved", "ambiguous", "major", "weak", "as-written")
 
 
@@ -82,6 +88,10 @@ class Settings:
     trusted_hosts: tuple[str, ...] = ()  # plain-http hosts the API key may be sent to
     give_up_after: float = 60.0  # seconds a run spends on one failing request, retries included
     max_answer_mb: float = 32.0  # size limit of one E-utilities answer
+    source_order: tuple[str, ...] = ("pubmed",)  # [sources] order: the sources asked, in order
+    doi_url: str = DEFAULT_DOI_URL  # doi.org content negotiation (a mirror, a local server)
+    arxiv_url: str = DEFAULT_ARXIV_URL  # the arXiv API's query endpoint
+    crossref_url: str = DEFAULT_CROSSREF_URL  # Crossref's REST API
 
     @property
     def lock_path(self) -> Path:
@@ -121,7 +131,13 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "max-answer-mb": (int, float),
     },
     "cache": {"path": str, "backend": str, "redis-url": str, "fallback": str},
-    "sources": {"pubmed-index": str},
+    "sources": {
+        "pubmed-index": str,
+        "order": list,
+        "doi-url": str,
+        "crossref-url": str,
+        "arxiv-url": str,
+    },
 }
 
 
@@ -272,6 +288,16 @@ def parse_config(
     if pubmed_index is not None and not pubmed_index.is_absolute():
         pubmed_index = root / pubmed_index
 
+    order = tuple(sources.get("order", ("pubmed",)))
+    unknown = [name for name in order if name not in SOURCE_NAMES]
+    if unknown or len(set(order)) != len(order):
+        problem = f"unknown source {unknown[0]!r}" if unknown else "a source named twice"
+        raise ConfigError(
+            f"sources.order: {problem}; choose from {', '.join(SOURCE_NAMES)}",
+            source,
+            _line_of(text, "sources", "order"),
+        )
+
     journal = out.get("journal", "full")
     if journal not in ("full", "iso"):
         raise ConfigError(
@@ -362,6 +388,11 @@ def parse_config(
         ),
         give_up_after=float(ncbi.get("give-up-after", 60.0)),
         max_answer_mb=float(ncbi.get("max-answer-mb", 32.0)),
+        source_order=order,
+        doi_url=env.get("REFKEEPER_DOI_URL") or sources.get("doi-url", DEFAULT_DOI_URL),
+        arxiv_url=env.get("REFKEEPER_ARXIV_URL") or sources.get("arxiv-url", DEFAULT_ARXIV_URL),
+        crossref_url=env.get("REFKEEPER_CROSSREF_URL")
+        or sources.get("crossref-url", DEFAULT_CROSSREF_URL),
     )
 
 
@@ -441,4 +472,12 @@ audit = "refkeeper-out/audit.html"
 # A local PubMed index ('refkeeper index build'), asked before the E-utilities:
 # references it answers cost no request at all.
 # pubmed-index = "~/pubmed-index"
+# The sources asked, in order: "pubmed" (the index above, then the E-utilities), "doi"
+# (doi.org content negotiation, for DOIs PubMed does not hold: preprints, software, data),
+# "crossref" (Crossref's bibliographic search, for free text PubMed does not hold; the
+# [ncbi] email is sent as mailto) and "arxiv" (the arXiv API). Default: ["pubmed"].
+# order = ["pubmed", "doi", "crossref", "arxiv"]
+# doi-url = "https://doi.org/"
+# crossref-url = "https://api.crossref.org/"
+# arxiv-url = "https://export.arxiv.org/api/query"
 """

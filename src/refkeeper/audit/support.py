@@ -15,12 +15,20 @@ The method is lexical and explainable (no model is downloaded):
    share of the claim's idf**2 weight that the unit contains, so scores lie in [0, 1] and
    compare across claims and records. An exact term counts 1, a term sharing a long stem
    prefix ("metastasis"/"metastatic") counts 0.6.
-4. The score mixes the best single sentence of the record (title or an abstract sentence,
-   which becomes the evidence; weight 0.8) with the coverage of the whole record (title +
-   abstract + MeSH; weight 0.2).
+4. The relevance mixes the best single sentence of the record (title or an abstract
+   sentence; weight 0.5) with the coverage of the whole record (title + abstract + MeSH;
+   weight 0.5). The claim is first cleaned of citation markers and markup.
+5. The evidence sentence: the one holding the claim's most distinctive words (weighted also
+   by how few of the record's sentences hold them) and its numbers, times the sentence's
+   role (results and conclusions 1.0, background and aims 0.7, methods 0.6, the title 0.5).
+6. The cues (``audit.cues``): the claim is read against the result and conclusion sentences
+   (and the title) that share its words, for direction, negation and null results,
+   comparisons, numbers and population.
 
-A claim whose source has no abstract is "unverifiable" (no score); one below ``threshold``
-is "weak". ``bench/bench_support.py`` measures the ROC AUC on real records.
+Statuses: "unverifiable" (no abstract, no score), "related" (relevance below ``threshold``:
+the record does not state the claim), "contradicted" (a conflicting cue pair; the score is
+the relevance times 0.3), else "supported". ``bench/bench_support.py`` measures them on a
+hand-written set of claims.
 """
 
 from __future__ import annotations
@@ -51,14 +59,15 @@ from refkeeper.models import Work
 
 DEFAULT_THRESHOLD = 0.30
 MIN_CANDIDATE = 0.2  # a sentence sharing less of the claim's weight is not read for cues
-CANDIDATE_SHARE = 0.4  # nor one sharing less than this share of the best sentence's
+CANDIDATE_SHARE = 0.3  # nor one sharing less than this share of the best sentence's
 CONTRADICTED_FACTOR = 0.3  # a contradicted claim's score: its relevance times this
 FINDING_WEIGHT = 0.85  # sentences read for cues: results, conclusions (and the title)
 NUMBER_BONUS = 0.15  # evidence: per claim number the sentence states
 AGREEMENT_BONUS = 0.1  # evidence: a sentence whose cues agree with the claim's
 AGREEMENT_WEIGHT = 1.0  # an agreeing cue pair, against a conflicting one
 DOUBT_FACTOR = 0.5  # a supported score loses this times the share of conflicting cue pairs
-"""Below this score a claim counts as weakly supported (calibrated by bench/bench_support.py)."""
+"""Below this relevance a cited record is only related to the claim (calibrated on the tuning
+records of bench/bench_support.py: about 5% of faithful paraphrases fall below it)."""
 
 SENTENCE_WEIGHT = 0.5
 PREFIX_CREDIT = 0.6

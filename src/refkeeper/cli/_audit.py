@@ -66,7 +66,10 @@ FAIL_ON = ("never", "retracted", "unresolved", "ambiguous", "major", "weak", "as
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
     default=None,
-    help="Support score below which a claim is weakly supported (default 0.20).",
+    help=(
+        "Support score below which a cited record is only related: it does not state the "
+        "claim (default 0.30)."
+    ),
 )
 @click.option(
     "--et-al",

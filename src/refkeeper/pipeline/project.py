@@ -127,18 +127,57 @@ def make_client(settings: Settings, *, offline: bool = False) -> EntrezClient:
 def make_sources(
     settings: Settings, *, offline: bool = False, client_factory: ClientFactory | None = None
 ) -> list[Source]:
-    """The sources these settings name, in the order they are asked: the local PubMed index
-    (``[sources] pubmed-index``) first, the E-utilities (through ``client_factory``'s client
-    when given; offline, the cache only) last."""
+    """The sources these settings name, in the order they are asked (``[sources] order``):
+    "pubmed" is the local PubMed index (``[sources] pubmed-index``) then the E-utilities
+    (through ``client_factory``'s client when given; offline, the cache only); "doi" is
+    doi.org content negotiation, "crossref" Crossref's bibliographic search and "arxiv" the
+    arXiv API, all through the same cached session."""
     from refkeeper.resolve import EntrezSource
 
     sources: list[Source] = []
-    if settings.pubmed_index is not None:
-        from refkeeper.resolve.local import LocalPubMedSource
-
-        sources.append(LocalPubMedSource(settings.pubmed_index))
     client = client_factory() if client_factory else make_client(settings, offline=offline)
-    sources.append(EntrezSource(client))
+    for name in settings.source_order:
+        if name == "pubmed":
+            if settings.pubmed_index is not None:
+                from refkeeper.resolve.local import LocalPubMedSource
+
+                sources.append(LocalPubMedSource(settings.pubmed_index))
+            sources.append(EntrezSource(client))
+        elif name == "doi":
+            from refkeeper.resolve.doi import DoiSource
+
+            batch = None
+            if "crossref" in settings.source_order:
+                from refkeeper.resolve.crossref import CrossrefSource
+
+                batch = CrossrefSource(
+                    client.session,
+                    base_url=settings.crossref_url,
+                    email=settings.email,
+                    offline=offline,
+                )
+            sources.append(
+                DoiSource(
+                    client.session, base_url=settings.doi_url, offline=offline, crossref=batch
+                )
+            )
+        elif name == "crossref":
+            from refkeeper.resolve.crossref import CrossrefSource
+
+            sources.append(
+                CrossrefSource(
+                    client.session,
+                    base_url=settings.crossref_url,
+                    email=settings.email,
+                    offline=offline,
+                )
+            )
+        elif name == "arxiv":
+            from refkeeper.resolve.arxiv import ArxivSource
+
+            sources.append(
+                ArxivSource(client.session, base_url=settings.arxiv_url, offline=offline)
+            )
     return sources
 
 
