@@ -432,9 +432,8 @@ def _comparisons(
         subject = [canon(stem(t)) for t in tokens[start:i] if _is_content(t)][:3]
         if found is not None and found.position + 1 < i and tokens[found.position + 1] in _GROUP:
             # "A higher in X than in Y": the groups compared are X and Y
-            subject = [
-                canon(stem(t)) for t in tokens[found.position + 1 : i] if _is_content(t)
-            ][:3] or subject
+            between = tokens[found.position + 1 : i]
+            subject = [canon(stem(t)) for t in between if _is_content(t)][:3] or subject
         objects: list[str] = []
         for t in tokens[end:]:
             if t in ",;:)" or t in _BOUNDARY or len(objects) == 3:
