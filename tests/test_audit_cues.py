@@ -250,3 +250,18 @@ def test_better_or_worse_decides_over_more_or_less() -> None:
     assert [c.family for c in conflicts] == ["direction"]
     conflicts, agree = compare(reading("M1 alleviated diabetic cardiomyopathy."), source)
     assert not conflicts and agree >= 1
+
+
+def test_comparison_between_groups_the_other_way_round() -> None:
+    # 33254683: "higher in German samples than in Chinese samples"
+    source = reading(
+        "Upon oxidative conversion, the increase of the short-chain compound PFBA was higher "
+        "in German samples than in Chinese samples."
+    )
+    swapped = reading("PFBA rose much more in Chinese river samples than in German ones.")
+    [comparison] = swapped.comparisons
+    assert comparison.polarity == 1 and "german" in comparison.right
+    kinds = [c.source for c in compare(swapped, source)[0] if c.family == "comparison"]
+    assert kinds == ["higher than (the other way round)"]
+    same = reading("PFBA rose much more in German river samples than in Chinese ones.")
+    assert not [c for c in compare(same, source)[0] if c.family == "comparison"]

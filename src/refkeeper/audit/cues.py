@@ -99,6 +99,7 @@ _VERB_HINGES = frozenset(
     "outperform outperforms outperformed exceed exceeds exceeded surpass surpasses "
     "surpassed".split()
 )
+_GROUP = frozenset("in among for at".split())  # "higher in X than in Y"
 _TO_COMPARATORS = frozenset({"superior", "inferior", "similar", "comparable", "equivalent"})
 
 _POPULATION: dict[str, dict[str, tuple[str, ...]]] = {
@@ -412,7 +413,10 @@ def _comparisons(
             continue
         polarity, word = 0, tok
         found: Cue | None = None
-        for j in range(i if tok in _VERB_HINGES else i - 1, max(-1, i - 5), -1):
+        reach = 11 if tok == "than" else 5  # "rose much more in river samples than ..."
+        for j in range(i if tok in _VERB_HINGES else i - 1, max(-1, i - reach), -1):
+            if tokens[j] in ",;:(" or tokens[j] in _BOUNDARY:
+                break
             cue = by_position.get(j)
             if cue is not None:
                 values = dict(cue.families)
@@ -426,6 +430,10 @@ def _comparisons(
         if end < len(tokens) and tokens[end] in ("with", "to"):
             end += 1
         subject = [canon(stem(t)) for t in tokens[start:i] if _is_content(t)][:3]
+        if found is not None and found.position + 1 < i and tokens[found.position + 1] in _GROUP:
+            # "A higher in X than in Y": the groups compared are X and Y
+            between = tokens[found.position + 1 : i]
+            subject = [canon(stem(t)) for t in between if _is_content(t)][:3] or subject
         objects: list[str] = []
         for t in tokens[end:]:
             if t in ",;:)" or t in _BOUNDARY or len(objects) == 3:
