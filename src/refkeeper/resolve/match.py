@@ -155,12 +155,18 @@ def label_of(work: Work) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _arxiv_base(value: object) -> str | None:
+    """An arXiv id without its version (``2101.00001v2`` -> ``2101.00001``)."""
+    return re.sub(r"v\d+$", "", str(value).strip()) if value else None
+
+
 def _identifier_agreement(ref: Mapping[str, Any], work: Work) -> float | None:
     pairs = (
         (ref.get("PMID"), work.pmid),
         (ref.get("DOI"), work.doi),
         (ref.get("PMCID"), work.pmcid),
         (ref.get("ISBN"), work.isbn),
+        (_arxiv_base(ref.get("arXiv")), _arxiv_base(work.csl.get("arXiv"))),
     )
     result: float | None = None
     for mine, theirs in pairs:
