@@ -265,3 +265,19 @@ def test_comparison_between_groups_the_other_way_round() -> None:
     assert kinds == ["higher than (the other way round)"]
     same = reading("PFBA rose much more in German river samples than in Chinese ones.")
     assert not [c for c in compare(same, source)[0] if c.family == "comparison"]
+
+
+def test_the_same_intervention_on_both_sides_agrees_on_nothing() -> None:
+    # 31839747: both name "PPAR delta inhibition"; only the effect on steatosis/inflammation
+    # tells agreement from contradiction
+    source = reading(
+        "Our data show that PPAR delta inhibition reduces steatosis, inflammation and "
+        "apoptosis in LPS-related NAFLD damage."
+    )
+    assert "ppar" in source.interventions and "inflamm" not in source.interventions
+    worse = reading("Blocking PPAR delta worsened inflammation and apoptosis.")
+    conflicts, agree = compare(worse, source)
+    assert conflicts and agree == 0
+    better = reading("Blocking PPAR delta lessened inflammation and apoptosis.")
+    conflicts, agree = compare(better, source)
+    assert not conflicts and agree >= 1
