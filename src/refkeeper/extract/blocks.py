@@ -166,7 +166,7 @@ def _clip(text: str, width: int = 60) -> str:
 
 _FENCE = re.compile(r"^(?P<fence>```+|~~~+).*?^(?P=fence)[ \t]*$", re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_TEX_COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
+_TEX_COMMENT = re.compile(r"%(?<!\\%)[^\n]*")
 _BEGIN_DOCUMENT = re.compile(r"\\begin\{document\}")
 
 
