@@ -13,7 +13,7 @@ PMIDs that are right; an absent work accepted counts as wrong) and recall (prese
 resolved to their record).
 
     python bench/bench_requests.py [--set tuned|held-out|both] [--n 700] [--absent 100]
-        [--absent-terms unknown|known|strict] [--citmatch-relax] [--compare]
+        [--absent-terms unknown|known|strict] [--citmatch-relax] [--compare] [--styles a,b]
 
 The fake runs NCBI-like by default (``--absent-terms unknown``: a term matching no record
 served is dropped and noted with PhraseNotFound, as NCBI does with unknown words; no ECitMatch
@@ -155,9 +155,13 @@ def main() -> int:
     ap.add_argument("--absent-terms", choices=ABSENT_TERMS, default="unknown")
     ap.add_argument("--citmatch-relax", action="store_true")
     ap.add_argument("--compare", action="store_true", help="each assumption of the fake")
+    ap.add_argument("--styles", help="comma-separated corpus styles instead of a set")
     args = ap.parse_args()
     sets = {"tuned": ("TUNED styles", TUNED_MIX), "held-out": ("HELD-OUT styles", HELD_OUT_MIX)}
     chosen = list(sets) if args.set == "both" else [args.set]
+    if args.styles:
+        sets = {"given": ("GIVEN styles", tuple(args.styles.split(",")))}
+        chosen = ["given"]
     modes = [(args.absent_terms, args.citmatch_relax)]
     if args.compare:
         modes = [("unknown", False), ("known", False), ("strict", True)]

@@ -19,10 +19,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 DATA = Path(__file__).resolve().parent / "data" / "arxiv"
 FAULTS = ("429", "503", "html", "truncated")
@@ -30,12 +30,12 @@ _ENTRY = re.compile(rb"  <entry>.*?</entry>\n", re.S)
 _ID = re.compile(rb"<id>https?://arxiv\.org/abs/([^<]+?)(?:v\d+)?</id>")
 
 
-class _Server(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+    def log(self, type: str, message: str, *args: Any) -> None:
         return None
 
 
@@ -68,7 +68,7 @@ class FakeArxiv:
         self.faults: list[list[Any]] = []
         self._lock = threading.Lock()
         self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, server_class=_Server, handler_class=_Quiet
+            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
         )
         self.url = f"http://127.0.0.1:{self._server.server_port}/api/query"
         self._thread = threading.Thread(

@@ -24,10 +24,10 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import quote, unquote
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 DATA = Path(__file__).resolve().parent / "data" / "doi"
 RECORDED = {"10.1126/science.169.3946.635": DATA / "science.169.3946.635.csl.json"}
@@ -35,12 +35,12 @@ CSL_JSON = "application/vnd.citationstyles.csl+json"
 FAULTS = ("429", "500", "503", "html", "truncated")
 
 
-class _Server(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+    def log(self, type: str, message: str, *args: Any) -> None:
         return None
 
 
@@ -72,7 +72,7 @@ class FakeDoi:
         self.faults: list[list[Any]] = []
         self._lock = threading.Lock()
         self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, server_class=_Server, handler_class=_Quiet
+            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
         )
         self.url = f"http://127.0.0.1:{self._server.server_port}/"
         self._thread = threading.Thread(

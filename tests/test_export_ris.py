@@ -103,7 +103,8 @@ def test_identifiers_come_from_the_work_when_the_csl_lacks_them() -> None:
         ("article-journal", "JOUR"), ("article", "JOUR"), ("review", "JOUR"),
         ("article-magazine", "MGZN"), ("article-newspaper", "NEWS"), ("book", "BOOK"),
         ("chapter", "CHAP"), ("paper-conference", "CPAPER"), ("report", "RPRT"),
-        ("thesis", "THES"), ("webpage", "ELEC"), ("dataset", "DATA"), ("software", "GEN"),
+        ("thesis", "THES"), ("webpage", "ELEC"), ("dataset", "DATA"), ("software", "COMP"),
+        ("post", "ELEC"), ("post-weblog", "BLOG"), ("graphic", "GEN"),
     ],
 )  # fmt: skip
 def test_types(kind: str, tag: str) -> None:

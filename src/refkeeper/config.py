@@ -23,10 +23,11 @@ DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 DEFAULT_STYLE = "nlm-citation-sequence"
 DEFAULT_KEY_PATTERN = "{author}{year}{title}"
 NEVER_AN_INPUT = "refkeeper never writes to an input"
-SOURCE_NAMES = ("pubmed", "doi", "arxiv")
+SOURCE_NAMES = ("pubmed", "doi", "crossref", "arxiv")
 """The sources ``[sources] order`` may name (PubMed: the local index, then the E-utilities)."""
 DEFAULT_DOI_URL = "https://doi.org/"
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+DEFAULT_CROSSREF_URL = "https://api.crossref.org/"
 
 FAIL_LEVELS = ("never", "retracted", "unresolved", "ambiguous", "major", "weak", "as-written")
 
@@ -90,6 +91,7 @@ class Settings:
     source_order: tuple[str, ...] = ("pubmed",)  # [sources] order: the sources asked, in order
     doi_url: str = DEFAULT_DOI_URL  # doi.org content negotiation (a mirror, a local server)
     arxiv_url: str = DEFAULT_ARXIV_URL  # the arXiv API's query endpoint
+    crossref_url: str = DEFAULT_CROSSREF_URL  # Crossref's REST API
 
     @property
     def lock_path(self) -> Path:
@@ -129,7 +131,13 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "max-answer-mb": (int, float),
     },
     "cache": {"path": str, "backend": str, "redis-url": str, "fallback": str},
-    "sources": {"pubmed-index": str, "order": list, "doi-url": str, "arxiv-url": str},
+    "sources": {
+        "pubmed-index": str,
+        "order": list,
+        "doi-url": str,
+        "crossref-url": str,
+        "arxiv-url": str,
+    },
 }
 
 
@@ -383,6 +391,8 @@ def parse_config(
         source_order=order,
         doi_url=env.get("REFKEEPER_DOI_URL") or sources.get("doi-url", DEFAULT_DOI_URL),
         arxiv_url=env.get("REFKEEPER_ARXIV_URL") or sources.get("arxiv-url", DEFAULT_ARXIV_URL),
+        crossref_url=env.get("REFKEEPER_CROSSREF_URL")
+        or sources.get("crossref-url", DEFAULT_CROSSREF_URL),
     )
 
 
@@ -463,9 +473,11 @@ audit = "refkeeper-out/audit.html"
 # references it answers cost no request at all.
 # pubmed-index = "~/pubmed-index"
 # The sources asked, in order: "pubmed" (the index above, then the E-utilities), "doi"
-# (doi.org content negotiation, for DOIs PubMed does not hold: preprints, software, data)
-# and "arxiv" (the arXiv API, for arXiv ids). Default: ["pubmed"].
-# order = ["pubmed", "doi", "arxiv"]
+# (doi.org content negotiation, for DOIs PubMed does not hold: preprints, software, data),
+# "crossref" (Crossref's bibliographic search, for free text PubMed does not hold; the
+# [ncbi] email is sent as mailto) and "arxiv" (the arXiv API). Default: ["pubmed"].
+# order = ["pubmed", "doi", "crossref", "arxiv"]
 # doi-url = "https://doi.org/"
+# crossref-url = "https://api.crossref.org/"
 # arxiv-url = "https://export.arxiv.org/api/query"
 """

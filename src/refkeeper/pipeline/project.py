@@ -130,7 +130,8 @@ def make_sources(
     """The sources these settings name, in the order they are asked (``[sources] order``):
     "pubmed" is the local PubMed index (``[sources] pubmed-index``) then the E-utilities
     (through ``client_factory``'s client when given; offline, the cache only); "doi" is
-    doi.org content negotiation and "arxiv" the arXiv API, through the same cached session."""
+    doi.org content negotiation, "crossref" Crossref's bibliographic search and "arxiv" the
+    arXiv API, all through the same cached session."""
     from refkeeper.resolve import EntrezSource
 
     sources: list[Source] = []
@@ -145,7 +146,32 @@ def make_sources(
         elif name == "doi":
             from refkeeper.resolve.doi import DoiSource
 
-            sources.append(DoiSource(client.session, base_url=settings.doi_url, offline=offline))
+            batch = None
+            if "crossref" in settings.source_order:
+                from refkeeper.resolve.crossref import CrossrefSource
+
+                batch = CrossrefSource(
+                    client.session,
+                    base_url=settings.crossref_url,
+                    email=settings.email,
+                    offline=offline,
+                )
+            sources.append(
+                DoiSource(
+                    client.session, base_url=settings.doi_url, offline=offline, crossref=batch
+                )
+            )
+        elif name == "crossref":
+            from refkeeper.resolve.crossref import CrossrefSource
+
+            sources.append(
+                CrossrefSource(
+                    client.session,
+                    base_url=settings.crossref_url,
+                    email=settings.email,
+                    offline=offline,
+                )
+            )
         elif name == "arxiv":
             from refkeeper.resolve.arxiv import ArxivSource
 

@@ -4,7 +4,8 @@
 redirected by doi.org to the DOI's registry, which answers with the work's CSL-JSON (as
 manubot resolves DOIs). :class:`DoiSource` is a :class:`~refkeeper.resolve.source.Source`:
 it finds candidates only for references that carry a DOI and that the sources before it (PubMed
-first: a PubMed record is preferred for any work PubMed holds) left open; every candidate is
+first: a PubMed record is preferred for any work PubMed holds) left open (with Crossref
+turned on, Crossref's DOIs first in one ``filter=doi:A,doi:B`` request a round); every candidate is
 verified by the same function as any other. Answers go through the same cached session as the
 E-utilities: only a complete CSL-JSON answer is stored (never a 404, an HTML page, a 429 or a
 truncated answer), a record is kept for weeks, and offline the cache alone answers.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
@@ -95,10 +96,10 @@ def _date(value: Any) -> dict[str, Any] | None:
     return None
 
 
-def work_from_csl(data: Any, doi: str) -> Work | None:
+def work_from_csl(data: Any, doi: str, source: str = "doi") -> Work | None:
     """The Work of a doi.org CSL-JSON answer for ``doi`` (pure): CSL variables only, the
     registry's type names mapped to CSL's, names and dates checked; None when the answer is
-    not a record of that DOI."""
+    not a record of that DOI. Crossref's REST records (titles as lists) read the same way."""
     if not isinstance(data, Mapping):
         return None
     answered = normalize_doi(str(data.get("DOI") or ""))
@@ -132,7 +133,13 @@ def work_from_csl(data: Any, doi: str) -> Work | None:
     csl["id"] = f"doi:{doi}"
     if "title" not in csl:
         return None
-    return Work(id=f"doi:{doi}", source="doi", csl=csl, doi=doi)
+    return Work(id=f"doi:{doi}", source=source, csl=csl, doi=doi)
+
+
+class CrossrefBatch(Protocol):
+    """What DoiSource needs of a Crossref client: records of many DOIs in one request."""
+
+    def by_dois(self, dois: Sequence[str], *, refresh: bool = False) -> dict[str, Work]: ...
 
 
 class DoiSource:
@@ -152,8 +159,10 @@ class DoiSource:
         max_wait: float = 30.0,
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        crossref: CrossrefBatch | None = None,
     ) -> None:
         self.session = session
+        self.crossref = crossref
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.offline = offline
         self.retries = retries
@@ -192,9 +201,15 @@ class DoiSource:
         if kind != "doi":
             return {}
         out: dict[str, list[Work]] = {}
+        batch: dict[str, Work] = {}
+        if self.crossref is not None:  # Crossref's DOIs in one request (filter=doi:A,doi:B)
+            wanted = [d for v in values if (d := normalize_doi(v))]
+            batch = self.crossref.by_dois(wanted, refresh=refresh) if wanted else {}
         for value in values:
             doi = normalize_doi(value)
-            work = self._get(doi, refresh) if doi else None
+            work = batch.get(doi) if doi else None
+            if work is None and doi:  # DataCite, mEDRA, ...: content negotiation
+                work = self._get(doi, refresh)
             if work is not None:
                 out[value] = [work]
         return out

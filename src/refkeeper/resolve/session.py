@@ -36,7 +36,7 @@ from refkeeper.resolve.xmlsafe import safe_parser
 
 logger = logging.getLogger("refkeeper.resolve")
 
-IGNORED_PARAMETERS = ("api_key", "email", "tool")
+IGNORED_PARAMETERS = ("api_key", "email", "tool", "mailto")
 """Request parameters that never enter a cache key or the cache (secrets and identity)."""
 
 RECORD_EXPIRY = timedelta(weeks=4)
