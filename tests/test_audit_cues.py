@@ -208,3 +208,76 @@ def test_scorer_statuses_on_real_records(records: dict[str, Work]) -> None:
     bleed = records["31839875"]
     elsewhere = scorer.score("Having a job went with a lower chance of polypharmacy.", bleed)
     assert elsewhere.status == SupportStatus.RELATED
+
+
+def test_negated_neutral_effect_verb_is_a_null_result() -> None:
+    # 31840446: "did not affect" states no effect, agreeing with "unchanged" and
+    # disagreeing with "raised"
+    source = reading(
+        "The results showed that fire significantly reduced soil total nitrogen content, "
+        "but did not affect soil total phosphorus content."
+    )
+    same = reading("Burning left total soil phosphorus unchanged.")
+    conflicts, agree = compare(same, source)
+    assert not conflicts and agree >= 1
+    conflicts, _ = compare(reading("Burning raised total soil phosphorus."), source)
+    assert [c.family for c in conflicts] == ["negation"]
+    # an undirected verb without a negation is no cue at all
+    assert not reading("Fire intensity affected leaf traits.").anchors
+
+
+def test_failed_to_negates_the_effect_cue() -> None:
+    # 31839483
+    source = reading("Naive CD8+ T cells failed to respond to empty AAV vectors.")
+    assert any(c.word == "failed respond" for cues in source.anchors.values() for c in cues)
+
+
+def test_active_verb_bears_on_its_object_not_its_agent() -> None:
+    # 31840416: in "M1 aggravated cardiomyopathy" the agent's words are not what worsens
+    claim = reading("The mitochondrial fusion promoter M1 aggravated cardiomyopathy in rats.")
+    assert "cardiomyopathi" in claim.anchors and "fusion" not in claim.anchors
+    # a passive or adjectival cue keeps the words before it
+    assert "phosphorus" in reading("Total soil phosphorus was unchanged.").anchors
+
+
+def test_better_or_worse_decides_over_more_or_less() -> None:
+    # 31840416: "protects against" (better) outweighs "promoting" (more) on the same word
+    source = reading(
+        "M1 protects against diabetic cardiomyopathy, suggesting that promoting mitochondrial "
+        "fusion might be a therapeutic strategy for diabetic cardiomyopathy."
+    )
+    conflicts, _ = compare(reading("M1 aggravated diabetic cardiomyopathy."), source)
+    assert [c.family for c in conflicts] == ["direction"]
+    conflicts, agree = compare(reading("M1 alleviated diabetic cardiomyopathy."), source)
+    assert not conflicts and agree >= 1
+
+
+def test_comparison_between_groups_the_other_way_round() -> None:
+    # 33254683: "higher in German samples than in Chinese samples"
+    source = reading(
+        "Upon oxidative conversion, the increase of the short-chain compound PFBA was higher "
+        "in German samples than in Chinese samples."
+    )
+    swapped = reading("PFBA rose much more in Chinese river samples than in German ones.")
+    [comparison] = swapped.comparisons
+    assert comparison.polarity == 1 and "german" in comparison.right
+    kinds = [c.source for c in compare(swapped, source)[0] if c.family == "comparison"]
+    assert kinds == ["higher than (the other way round)"]
+    same = reading("PFBA rose much more in German river samples than in Chinese ones.")
+    assert not [c for c in compare(same, source)[0] if c.family == "comparison"]
+
+
+def test_the_same_intervention_on_both_sides_agrees_on_nothing() -> None:
+    # 31839747: both name "PPAR delta inhibition"; only the effect on steatosis/inflammation
+    # tells agreement from contradiction
+    source = reading(
+        "Our data show that PPAR delta inhibition reduces steatosis, inflammation and "
+        "apoptosis in LPS-related NAFLD damage."
+    )
+    assert "ppar" in source.interventions and "inflamm" not in source.interventions
+    worse = reading("Blocking PPAR delta worsened inflammation and apoptosis.")
+    conflicts, agree = compare(worse, source)
+    assert conflicts and agree == 0
+    better = reading("Blocking PPAR delta lessened inflammation and apoptosis.")
+    conflicts, agree = compare(better, source)
+    assert not conflicts and agree >= 1

@@ -81,7 +81,12 @@ _BAD_QUANTITY = """mortality death deaths risk risks complication complications 
 inflammation apoptosis injury damage pain symptoms symptom deficit deficits error errors
 swelling stress bleeding morbidity steatosis lipidosis burden disease severity attrition
 recurrence failure rerupture reruptures harms adverse""".split()
-_NEGATORS = frozenset("not no never neither nor cannot".split())
+_NEGATORS = frozenset("not no never neither nor cannot failed fail fails unable".split())
+_NEUTRAL_EFFECTS = frozenset(
+    """affect affected affects affecting alter altered alters altering change changed changes
+    changing influence influenced influences influencing modify modified modifies impact
+    impacted impacts differ differed differs differing respond responded responds""".split()
+)  # effect verbs with no direction: a cue only when negated ("did not affect X": no effect)
 _BOUNDARY = frozenset(
     "but whereas while although though however yet unlike conversely despite".split()
 )
@@ -94,6 +99,7 @@ _VERB_HINGES = frozenset(
     "outperform outperforms outperformed exceed exceeds exceeded surpass surpasses "
     "surpassed".split()
 )
+_GROUP = frozenset("in among for at".split())  # "higher in X than in Y"
 _TO_COMPARATORS = frozenset({"superior", "inferior", "similar", "comparable", "equivalent"})
 
 _POPULATION: dict[str, dict[str, tuple[str, ...]]] = {
@@ -189,6 +195,7 @@ class Reading:
     terms: frozenset[str] = field(default_factory=frozenset)
     quality: dict[str, int] = field(default_factory=dict)  # +1 good to have more of, -1 bad
     phrases: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # word bigrams
+    interventions: frozenset[str] = field(default_factory=frozenset)  # words of the agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +237,8 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
         negated = _negated(tokens, i)
         if tok in _NULL or (tok == "no" and after in _NO_NULL_HEADS):
             cues.append(Cue(tok if tok != "no" else f"no {after}", _ZERO, i, after))
+        elif tok in _NEUTRAL_EFFECTS and negated is not None and not _hypothetical(tokens, i):
+            cues.append(Cue(f"{negated} {tok}", _ZERO, i, after))
         elif tok in _LEXICON and _hypothetical(tokens, i):
             continue
         elif tok in _LEXICON:
@@ -240,14 +249,18 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
                 cues.append(Cue(tok, families, i, after))
     cues = _compose(tokens, cues)
     anchors: dict[str, list[Cue]] = {}
+    interventions: set[str] = set()
     nearest: dict[int, tuple[int, Cue]] = {}
     for cue in cues:
-        for j in _window(tokens, cue.position):
+        for j in _window(tokens, cue.position, before=0 if _active_verb(tokens, cue) else 4):
             distance = abs(j - cue.position)
             if j not in nearest or distance < nearest[j][0]:
                 nearest[j] = (distance, cue)
+    agents = _agents(tokens, cues)
     for j, (_, near) in sorted(nearest.items()):
         anchors.setdefault(canon(stem(tokens[j])), []).append(near)
+        if near.position in agents:
+            interventions.add(canon(stem(tokens[j])))
     comparisons = _comparisons(tokens, cues, canon)
     for _comparison, hinge, objects in comparisons:
         if hinge is None:
@@ -268,6 +281,7 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
         content,
         {k: quality[k] for k in anchors if k in quality},
         frozenset(zip(tokens, tokens[1:], strict=False)),
+        frozenset(interventions),
     )
 
 
@@ -354,6 +368,46 @@ def _negated(tokens: list[str], i: int) -> str | None:
     return None
 
 
+_AUXILIARIES = frozenset("is are was were be been being has have had".split())
+
+
+def _agents(tokens: list[str], cues: list[Cue]) -> set[int]:
+    """Positions of cues naming the intervention, not the effect: a cue followed in its
+    clause by an effect verb ("Blocking PPAR delta worsened ...", "PPAR inhibition
+    reduces steatosis")."""
+    out: set[int] = set()
+    for a, b in zip(cues, cues[1:], strict=False):
+        verb = tokens[b.position]
+        gap = tokens[a.position + 1 : b.position]
+        if (
+            verb in _LEXICON
+            and verb.endswith(("ed", "es", "s"))
+            and not verb.endswith("ss")
+            and tokens[b.position - 1] not in _AUXILIARIES
+            and not any(t in ",;:()" or t in _BOUNDARY or t in _AUXILIARIES for t in gap)
+            and "assoc" not in dict(a.families)
+        ):
+            out.add(a.position)
+    return out
+
+
+def _active_verb(tokens: list[str], cue: Cue) -> bool:
+    """A cue used as an active verb right after its subject ("M1 aggravated cardiomyopathy"):
+    the words before it name the agent, not the quantity that changes."""
+    i = cue.position
+    tok = tokens[i]
+    if i == 0 or " " in cue.word or tok not in _LEXICON or not tok.endswith(("ed", "es")):
+        return False
+    prev = tokens[i - 1]
+    return (
+        prev[0].isalnum()
+        and prev not in STOPWORDS
+        and prev not in _LEXICON
+        and prev not in _NEGATORS
+        and not prev.endswith("ly")
+    )
+
+
 def _window(tokens: list[str], i: int, after: int = 6, before: int = 4) -> list[int]:
     """Content words near a cue, in its clause."""
     out: list[int] = []
@@ -388,7 +442,10 @@ def _comparisons(
             continue
         polarity, word = 0, tok
         found: Cue | None = None
-        for j in range(i if tok in _VERB_HINGES else i - 1, max(-1, i - 5), -1):
+        reach = 11 if tok == "than" else 5  # "rose much more in river samples than ..."
+        for j in range(i if tok in _VERB_HINGES else i - 1, max(-1, i - reach), -1):
+            if tokens[j] in ",;:(" or tokens[j] in _BOUNDARY:
+                break
             cue = by_position.get(j)
             if cue is not None:
                 values = dict(cue.families)
@@ -402,6 +459,10 @@ def _comparisons(
         if end < len(tokens) and tokens[end] in ("with", "to"):
             end += 1
         subject = [canon(stem(t)) for t in tokens[start:i] if _is_content(t)][:3]
+        if found is not None and found.position + 1 < i and tokens[found.position + 1] in _GROUP:
+            # "A higher in X than in Y": the groups compared are X and Y
+            between = tokens[found.position + 1 : i]
+            subject = [canon(stem(t)) for t in between if _is_content(t)][:3] or subject
         objects: list[str] = []
         for t in tokens[end:]:
             if t in ",;:)" or t in _BOUNDARY or len(objects) == 3:
@@ -580,8 +641,12 @@ def compare(
         pairs = [(c, t, shared) for c, t, shared in pairs if shared]
         if not pairs:
             continue
+        if any("val" in shared for _, _, shared in pairs):
+            # better/worse decides over more/less ("aggravated" vs "protects against")
+            pairs = [(c, t, ["val"]) for c, t, shared in pairs if "val" in shared]
         if any(any(c[f] == t[f] for f in shared) for c, t, shared in pairs):
-            agree += 1
+            if not (term in claim.interventions and term in source.interventions):
+                agree += 1  # the same intervention named on both sides agrees on nothing
             continue
         i, j = next(
             (i, j)

@@ -58,8 +58,9 @@ from refkeeper.audit.text import clean_claim, fold, sentences, stem, terms
 from refkeeper.models import Work
 
 DEFAULT_THRESHOLD = 0.30
-MIN_CANDIDATE = 0.2  # a sentence sharing less of the claim's weight is not read for cues
-CANDIDATE_SHARE = 0.4  # nor one sharing less than this share of the best sentence's
+MIN_CANDIDATE = 0.1  # a sentence sharing less of the claim's weight is not read for cues
+CANDIDATE_SHARE = 0.2  # nor one sharing less than this share of the best sentence's
+MAX_CANDIDATES = 10  # the result and conclusion sentences read, best-covered first
 CONTRADICTED_FACTOR = 0.3  # a contradicted claim's score: its relevance times this
 FINDING_WEIGHT = 0.85  # sentences read for cues: results, conclusions (and the title)
 NUMBER_BONUS = 0.15  # evidence: per claim number the sentence states
@@ -466,7 +467,9 @@ class SupportScorer:
         top = max(coverage)
         candidates = [
             k
-            for k in sorted(range(len(units)), key=lambda k: coverage[k], reverse=True)[:6]
+            for k in sorted(range(len(units)), key=lambda k: coverage[k], reverse=True)[
+                :MAX_CANDIDATES
+            ]
             if coverage[k] >= max(MIN_CANDIDATE, CANDIDATE_SHARE * top)
             and (units[k].weight >= FINDING_WEIGHT or units[k].section == "title")
         ]

@@ -52,12 +52,11 @@ def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
         pos = nl + 1
 
 
-_NOT_SPACE = re.compile(r"[^\n]")
-
-
 def blank(text: str) -> str:
     """``text`` with every character but newlines replaced by a space (same length)."""
-    return _NOT_SPACE.sub(" ", text)
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join([" " * len(line) for line in text.split("\n")])
 
 
 def mask(text: str, regions: Iterable[tuple[int, int]]) -> str:

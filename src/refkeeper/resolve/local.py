@@ -54,6 +54,35 @@ def query_terms(index: PubMedIndex, fields: CSLItem) -> list[str]:
     return [t for df, _, t in sorted(scored) if df > 0]
 
 
+def rare_terms(index: PubMedIndex, fields: CSLItem, count: int = RARE_TERMS) -> list[str]:
+    """``count`` rare tokens drawn from different parts of the reference when it has them:
+    the rarest of the title, of the authors' names and of the pages, then the rarest left.
+    Words of one title recur together (a series, a template): from several fields, the
+    tokens narrow the search much more than the three rarest of one field would."""
+    ranked = query_terms(index, fields)
+    names = []
+    for role in ("author", "editor"):
+        for name in fields.get(role) or []:
+            if isinstance(name, dict):
+                names.append(str(name.get("family") or name.get("literal") or ""))
+    groups = (
+        set(fts_tokens(str(fields.get("title") or ""))),
+        set(fts_tokens(" ".join(names[:3]))),
+        set(fts_tokens(str(fields.get("page") or ""))),
+    )
+    chosen: list[str] = []
+    for group in groups:
+        best = next((t for t in ranked if t in group and t not in chosen), None)
+        if best is not None:
+            chosen.append(best)
+    for token in ranked:
+        if len(chosen) >= count:
+            break
+        if token not in chosen:
+            chosen.append(token)
+    return chosen[:count]
+
+
 class LocalPubMedSource:
     """PubMed records from a local index built from the baseline and update files."""
 
@@ -125,7 +154,7 @@ class LocalPubMedSource:
         for p in probes:
             terms = query_terms(self.index, p.fields)
             if rare:
-                chosen = terms[:RARE_TERMS]
+                chosen = rare_terms(self.index, p.fields)
                 if len(chosen) < 2:
                     continue
                 match = " AND ".join(f'"{t}"' for t in chosen)
