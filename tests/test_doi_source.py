@@ -88,6 +88,10 @@ class TestDoiSourceContract:
         found = source.lookup("doi", [PREPRINT, "10.5555/unknown"])
         assert [w.doi for w in found[PREPRINT]] == [PREPRINT]
         assert found[PREPRINT][0].csl["container-title"] == "bioRxiv"
+        # the preprint's record names its published version
+        assert found[PREPRINT][0].csl["note"] == (
+            "Published version: doi:10.5555/refkeeper.article.2021"
+        )
         assert found.get("10.5555/unknown", []) == []
         assert source.lookup("pmid", ["8620427"]) == {}
 
