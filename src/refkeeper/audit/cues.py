@@ -419,6 +419,8 @@ def _window(tokens: list[str], i: int, after: int = 6, before: int = 4) -> list[
                 break
             if tok == "," and step < 0:
                 break
+            if step > 0 and tok == "by" and j > i + 1 and tokens[j - 1].endswith("ed"):
+                break  # "currents produced by receptor activation": the cause, not the effect
             if _is_content(tok):
                 out.append(j)
                 seen += 1
