@@ -312,3 +312,17 @@ def test_passive_agent_after_by_is_not_what_the_cue_changes() -> None:
     )
     conflicts, agree = compare(claim, source)
     assert [c.family for c in conflicts] == ["direction"] and agree == 0
+
+
+def test_less_before_an_effect_adjective_reverses_it() -> None:
+    # 41413049: "less accurate ... than standard detrending" reverses "outperforms ...
+    # detrending with respect to accuracy"
+    claim = reading(
+        "Correcting eye-tracker drift with head motion estimates gave less accurate gaze "
+        "estimates than standard detrending."
+    )
+    [comparison] = claim.comparisons
+    assert comparison.word == "less accurate than" and comparison.polarity == -1
+    assert reading("The new method was more accurate than standard detrending.").comparisons[
+        0
+    ].polarity == 1

@@ -320,6 +320,17 @@ def _compose(tokens: list[str], cues: list[Cue]) -> list[Cue]:
                 out.append(Cue(word, tuple(sorted(families.items())), second.position, second.next))
                 i += 2
                 continue
+            if (
+                first.word in ("less", "more")
+                and second.position == first.position + 1
+                and not tokens[second.position].endswith(("ion", "ment", "ance"))
+            ):  # "less accurate", "more effective": one cue, the second's sense times the first's
+                sign = a["dir"]
+                families = {f: sign * v for f, v in b.items()}
+                word = f"{first.word} {second.word}"
+                out.append(Cue(word, tuple(sorted(families.items())), second.position, second.next))
+                i += 2
+                continue
         out.append(first)
         i += 1
     return out
