@@ -565,6 +565,25 @@ def numbers(text: str) -> list[Number]:
     return out
 
 
+_MOST = re.compile(
+    r"\b(?:most (?:of|patients|participants|cases|people|children|adults|subjects|women|men)"
+    r"|(?:the|a) (?:large |vast |clear )?majority|(?:nearly|almost|virtually) all)\b"
+)
+
+
+def majority_conflicts(claim: str, source: Reading) -> list[Conflict]:
+    """A claim stating a majority ("most patients", "nearly all") against a sentence whose
+    shares (percentages) are all under half."""
+    found = _MOST.search(fold(claim))
+    if not found:
+        return []
+    shares = [n for n in source.numbers if n.percent]
+    if not shares or any(n.value >= 50 for n in shares):
+        return []
+    shown = ", ".join(n.text for n in shares[:3])
+    return [Conflict("magnitude", found.group(0), shown)]
+
+
 def population(tokens: list[str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for family, values in _POPULATION.items():
@@ -712,6 +731,7 @@ __all__ = [
     "Reading",
     "compare",
     "magnitude_conflicts",
+    "majority_conflicts",
     "number_matches",
     "numbers",
     "population_conflicts",
