@@ -11,6 +11,7 @@ import pytest
 from refkeeper.audit.cues import (
     compare,
     magnitude_conflicts,
+    majority_conflicts,
     number_matches,
     numbers,
     population_conflicts,
@@ -265,3 +266,34 @@ def test_comparison_between_groups_the_other_way_round() -> None:
     assert kinds == ["higher than (the other way round)"]
     same = reading("PFBA rose much more in German river samples than in Chinese ones.")
     assert not [c for c in compare(same, source)[0] if c.family == "comparison"]
+
+
+def test_the_same_intervention_on_both_sides_agrees_on_nothing() -> None:
+    # 31839747: both name "PPAR delta inhibition"; only the effect on steatosis/inflammation
+    # tells agreement from contradiction
+    source = reading(
+        "Our data show that PPAR delta inhibition reduces steatosis, inflammation and "
+        "apoptosis in LPS-related NAFLD damage."
+    )
+    assert "ppar" in source.interventions and "inflamm" not in source.interventions
+    worse = reading("Blocking PPAR delta worsened inflammation and apoptosis.")
+    conflicts, agree = compare(worse, source)
+    assert conflicts and agree == 0
+    better = reading("Blocking PPAR delta lessened inflammation and apoptosis.")
+    conflicts, agree = compare(better, source)
+    assert not conflicts and agree >= 1
+
+
+def test_majority_claimed_against_shares_all_under_half() -> None:
+    # 31839807
+    source = reading(
+        "In this cohort, esophagectomy allowed the resection of residual advanced cancer or "
+        "lymph node metastases in 13% of cases, at the cost of 43% severe morbidity and 7% "
+        "mortality."
+    )
+    claim = "Surgery found residual advanced disease or nodal spread in most patients."
+    [conflict] = majority_conflicts(claim, source)
+    assert conflict.family == "magnitude" and conflict.claim == "most patients"
+    assert not majority_conflicts("Surgery found residual disease in 13% of cases.", source)
+    # a share of half or more states a majority
+    assert not majority_conflicts(claim, reading("Overall, 63% of the esophagi were T0N0."))

@@ -195,6 +195,7 @@ class Reading:
     terms: frozenset[str] = field(default_factory=frozenset)
     quality: dict[str, int] = field(default_factory=dict)  # +1 good to have more of, -1 bad
     phrases: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # word bigrams
+    interventions: frozenset[str] = field(default_factory=frozenset)  # words of the agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,14 +249,18 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
                 cues.append(Cue(tok, families, i, after))
     cues = _compose(tokens, cues)
     anchors: dict[str, list[Cue]] = {}
+    interventions: set[str] = set()
     nearest: dict[int, tuple[int, Cue]] = {}
     for cue in cues:
         for j in _window(tokens, cue.position, before=0 if _active_verb(tokens, cue) else 4):
             distance = abs(j - cue.position)
             if j not in nearest or distance < nearest[j][0]:
                 nearest[j] = (distance, cue)
+    agents = _agents(tokens, cues)
     for j, (_, near) in sorted(nearest.items()):
         anchors.setdefault(canon(stem(tokens[j])), []).append(near)
+        if near.position in agents:
+            interventions.add(canon(stem(tokens[j])))
     comparisons = _comparisons(tokens, cues, canon)
     for _comparison, hinge, objects in comparisons:
         if hinge is None:
@@ -276,6 +281,7 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
         content,
         {k: quality[k] for k in anchors if k in quality},
         frozenset(zip(tokens, tokens[1:], strict=False)),
+        frozenset(interventions),
     )
 
 
@@ -360,6 +366,29 @@ def _negated(tokens: list[str], i: int) -> str | None:
                 return None
             return tok
     return None
+
+
+_AUXILIARIES = frozenset("is are was were be been being has have had".split())
+
+
+def _agents(tokens: list[str], cues: list[Cue]) -> set[int]:
+    """Positions of cues naming the intervention, not the effect: a cue followed in its
+    clause by an effect verb ("Blocking PPAR delta worsened ...", "PPAR inhibition
+    reduces steatosis")."""
+    out: set[int] = set()
+    for a, b in zip(cues, cues[1:], strict=False):
+        verb = tokens[b.position]
+        gap = tokens[a.position + 1 : b.position]
+        if (
+            verb in _LEXICON
+            and verb.endswith(("ed", "es", "s"))
+            and not verb.endswith("ss")
+            and tokens[b.position - 1] not in _AUXILIARIES
+            and not any(t in ",;:()" or t in _BOUNDARY or t in _AUXILIARIES for t in gap)
+            and "assoc" not in dict(a.families)
+        ):
+            out.add(a.position)
+    return out
 
 
 def _active_verb(tokens: list[str], cue: Cue) -> bool:
@@ -536,6 +565,25 @@ def numbers(text: str) -> list[Number]:
     return out
 
 
+_MOST = re.compile(
+    r"\b(?:most (?:of|patients|participants|cases|people|children|adults|subjects|women|men)"
+    r"|(?:the|a) (?:large |vast |clear )?majority|(?:nearly|almost|virtually) all)\b"
+)
+
+
+def majority_conflicts(claim: str, source: Reading) -> list[Conflict]:
+    """A claim stating a majority ("most patients", "nearly all") against a sentence whose
+    shares (percentages) are all under half."""
+    found = _MOST.search(fold(claim))
+    if not found:
+        return []
+    shares = [n for n in source.numbers if n.percent]
+    if not shares or any(n.value >= 50 for n in shares):
+        return []
+    shown = ", ".join(n.text for n in shares[:3])
+    return [Conflict("magnitude", found.group(0), shown)]
+
+
 def population(tokens: list[str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for family, values in _POPULATION.items():
@@ -616,7 +664,8 @@ def compare(
             # better/worse decides over more/less ("aggravated" vs "protects against")
             pairs = [(c, t, ["val"]) for c, t, shared in pairs if "val" in shared]
         if any(any(c[f] == t[f] for f in shared) for c, t, shared in pairs):
-            agree += 1
+            if not (term in claim.interventions and term in source.interventions):
+                agree += 1  # the same intervention named on both sides agrees on nothing
             continue
         i, j = next(
             (i, j)
@@ -682,6 +731,7 @@ __all__ = [
     "Reading",
     "compare",
     "magnitude_conflicts",
+    "majority_conflicts",
     "number_matches",
     "numbers",
     "population_conflicts",

@@ -50,6 +50,7 @@ from refkeeper.audit.cues import (
     Reading,
     compare,
     magnitude_conflicts,
+    majority_conflicts,
     number_matches,
     population_conflicts,
     read,
@@ -473,7 +474,7 @@ class SupportScorer:
             if coverage[k] >= max(MIN_CANDIDATE, CANDIDATE_SHARE * top)
             and (units[k].weight >= FINDING_WEIGHT or units[k].section == "title")
         ]
-        reading = self._read_against(mine, work, readings, candidates, coverage)
+        reading = self._read_against(claim, mine, work, readings, candidates, coverage)
         # the evidence: the sentence sharing the claim's most distinctive words, weighted by
         # how likely its role (results, conclusions) makes it a statement of a finding
         evidence = max(
@@ -527,6 +528,7 @@ class SupportScorer:
 
     def _read_against(
         self,
+        claim: str,
         mine: Reading,
         work: Work,
         readings: list[Reading],
@@ -550,6 +552,7 @@ class SupportScorer:
         seen: set[tuple[str, str, str]] = set()
         for k in candidates:
             conflicts, agreeing = compare(mine, readings[k], whole.phrases)
+            conflicts += majority_conflicts(claim, readings[k])  # "most" against 13%, 7%
             by_unit[k] = conflicts
             balance += coverage[k] * (AGREEMENT_WEIGHT * agreeing - len(conflicts))
             against += coverage[k] * len(conflicts)
