@@ -297,3 +297,32 @@ def test_majority_claimed_against_shares_all_under_half() -> None:
     assert not majority_conflicts("Surgery found residual disease in 13% of cases.", source)
     # a share of half or more states a majority
     assert not majority_conflicts(claim, reading("Overall, 63% of the esophagi were T0N0."))
+
+
+def test_passive_agent_after_by_is_not_what_the_cue_changes() -> None:
+    # 15781963: the receptor mediates the inhibition; the channels are what is inhibited
+    source = reading(
+        "We report here that OFQ also antagonizes the inhibition of calcium channels mediated "
+        "by mu-opioid receptor."
+    )
+    assert "calcium" in source.anchors and "opioid" not in source.anchors
+    claim = reading(
+        "Nociceptin enhances the suppression of calcium channel currents produced by mu-opioid "
+        "receptor activation."
+    )
+    conflicts, agree = compare(claim, source)
+    assert [c.family for c in conflicts] == ["direction"] and agree == 0
+
+
+def test_less_before_an_effect_adjective_reverses_it() -> None:
+    # 41413049: "less accurate ... than standard detrending" reverses "outperforms ...
+    # detrending with respect to accuracy"
+    claim = reading(
+        "Correcting eye-tracker drift with head motion estimates gave less accurate gaze "
+        "estimates than standard detrending."
+    )
+    [comparison] = claim.comparisons
+    assert comparison.word == "less accurate than" and comparison.polarity == -1
+    assert reading("The new method was more accurate than standard detrending.").comparisons[
+        0
+    ].polarity == 1

@@ -320,6 +320,17 @@ def _compose(tokens: list[str], cues: list[Cue]) -> list[Cue]:
                 out.append(Cue(word, tuple(sorted(families.items())), second.position, second.next))
                 i += 2
                 continue
+            if (
+                first.word in ("less", "more")
+                and second.position == first.position + 1
+                and not tokens[second.position].endswith(("ion", "ment", "ance"))
+            ):  # "less accurate", "more effective": one cue, the second's sense times the first's
+                sign = a["dir"]
+                families = {f: sign * v for f, v in b.items()}
+                word = f"{first.word} {second.word}"
+                out.append(Cue(word, tuple(sorted(families.items())), second.position, second.next))
+                i += 2
+                continue
         out.append(first)
         i += 1
     return out
@@ -419,6 +430,8 @@ def _window(tokens: list[str], i: int, after: int = 6, before: int = 4) -> list[
                 break
             if tok == "," and step < 0:
                 break
+            if step > 0 and tok == "by" and j > i + 1 and tokens[j - 1].endswith("ed"):
+                break  # "currents produced by receptor activation": the cause, not the effect
             if _is_content(tok):
                 out.append(j)
                 seen += 1
