@@ -18,6 +18,13 @@ from refkeeper.models import Extraction, Reference
 KEYED_KINDS = frozenset({"markdown", "latex", "bibtex", "csl-json", "ris", "medline"})
 """Input kinds whose citation keys are the author's own (kept as the lock's keys)."""
 
+UNKEYED_KINDS = frozenset({"who", "numbered", "pmid-list", "docx"})
+"""Input kinds whose references carry no key the author chose, so the lock makes one from the
+resolved work (``{author}{year}{title}``): free-text lists (``r1``, ``r2``), a PMID list
+(``pmid:<n>``, an identifier) and Word citation fields (``zotero:<item>``, ``mendeley:<uuid>``,
+ids of the reference manager's database). Every kind of the extract registry is in exactly one
+of the two sets (a test checks it)."""
+
 STOPWORDS = frozenset(
     """a an the of on in and or for to with from by at as is are was were be its it this that
     these those into via vs versus after before between during under over about among""".split()
@@ -122,5 +129,6 @@ def fingerprint(fields: Mapping[str, Any], raw: str) -> str:
 
 
 def document_key(extraction: Extraction, ref: Reference) -> str | None:
-    """The citation key the author gave ``ref`` (Markdown, LaTeX, libraries), else None."""
+    """The citation key the author gave ``ref`` (Markdown, LaTeX, libraries: ``KEYED_KINDS``),
+    else None."""
     return ref.key if (ref.key and extraction.kind in KEYED_KINDS) else None
