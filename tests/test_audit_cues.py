@@ -349,3 +349,19 @@ def test_what_we_investigated_is_not_a_finding() -> None:
         "Littorina saxatilis in response to two independent environmental axes."
     )
     assert role_weight(None, sentence, 3, 8, False) < 0.85
+
+
+def test_size_of_an_effect_large_against_small() -> None:
+    # 31840158
+    source = reading(
+        "The effect of simplifying leaflet shapes leads to small, but significant differences "
+        "in light absorption and photosynthesis."
+    )
+    conflicts, _ = compare(
+        reading("Simplifying leaflet shapes causes large differences in light absorption."), source
+    )
+    assert [(c.claim, c.source) for c in conflicts] == [("large", "small")]
+    conflicts, agree = compare(
+        reading("Simplifying leaflet shapes causes slight differences in light absorption."), source
+    )
+    assert not conflicts and agree >= 1

@@ -14,6 +14,8 @@ Cue families (each cue word carries a polarity in one or more of them):
 - ``val``: things get better (+1) or worse (-1): improve, protect, restore, effective,
   accurate, superior ... / worsen, harm, impair, aggravate, poorer, inferior ...
 - ``assoc``: something is linked to, predicts or correlates with something else (+1).
+- ``size``: an effect is large (+1: large, marked, severe, lasting) or small (-1: small,
+  slight, modest, mild, transient); a null result does not bear on it.
 - a negated cue ("did not increase", "no significant ...") and the null words (similar,
   comparable, unchanged, "no difference", "not associated") carry 0 in every family: a claim
   stating an effect where the source states none (or the reverse) disagrees.
@@ -70,6 +72,10 @@ _POSITIVE = "positive positivity".split()
 _NEGATIVE = "negative negativity".split()
 _ENOUGH = "sufficient enough adequate adequately".split()
 _NOT_ENOUGH = "insufficient inadequate inadequately".split()
+_LARGE = """large major marked substantial considerable profound dramatic severe huge massive
+lasting persistent""".split()
+_SMALL = """small slight slightly modest minor mild subtle minimal negligible transient
+marginal""".split()
 _PRESENT = "present presented described reported detected detectable observed".split()
 _ABSENT = "absent omitted omit omits undetectable undetected missing".split()
 _NULL = """similar similarly comparable unchanged unaffected equal equally equivalent
@@ -146,6 +152,8 @@ def _lexicon() -> dict[str, dict[Family, int]]:
         (_NEGATIVE, "sign", -1),
         (_ENOUGH, "suff", 1),
         (_NOT_ENOUGH, "suff", -1),
+        (_LARGE, "size", 1),
+        (_SMALL, "size", -1),
         (_PRESENT, "pres", 1),
         (_ABSENT, "pres", -1),
     ):
