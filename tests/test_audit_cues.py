@@ -326,3 +326,26 @@ def test_less_before_an_effect_adjective_reverses_it() -> None:
     assert reading("The new method was more accurate than standard detrending.").comparisons[
         0
     ].polarity == 1
+
+
+def test_comparative_after_a_preposition_names_a_condition() -> None:
+    # 31840052: "increases at smaller spatial scales": the scales are where, not what, changes
+    source = reading(
+        "We show that sharing of genomic regions of high differentiation between environments "
+        "is generally low but increases at smaller spatial scales."
+    )
+    assert all(c.word != "smaller" for cues in source.anchors.values() for c in cues)
+    conflicts, agree = compare(reading("Sharing rises at finer spatial scales."), source)
+    assert not conflicts and agree >= 1
+    # "at higher risk" is an effect
+    risk = reading("Smokers were at higher risk of stroke.")
+    assert any(c.word == "higher" for cues in risk.anchors.values() for c in cues)
+
+
+def test_what_we_investigated_is_not_a_finding() -> None:
+    # 31840052
+    sentence = (
+        "We investigated the genomics of rapid parallel adaptation in the marine snail "
+        "Littorina saxatilis in response to two independent environmental axes."
+    )
+    assert role_weight(None, sentence, 3, 8, False) < 0.85

@@ -239,6 +239,8 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
             cues.append(Cue(tok if tok != "no" else f"no {after}", _ZERO, i, after))
         elif tok in _NEUTRAL_EFFECTS and negated is not None and not _hypothetical(tokens, i):
             cues.append(Cue(f"{negated} {tok}", _ZERO, i, after))
+        elif tok in _LEXICON and _condition(tokens, i):
+            continue
         elif tok in _LEXICON and _hypothetical(tokens, i):
             continue
         elif tok in _LEXICON:
@@ -344,6 +346,23 @@ _NO_NULL_HEADS = frozenset(
 
 
 _NOUN_CUES = frozenset("effect effects link links difference change increase decrease rise".split())
+
+
+_CONDITION_PREPOSITIONS = frozenset("at across under over".split())
+_AT_RISK = frozenset("risk odds chance likelihood probability".split())
+
+
+def _condition(tokens: list[str], i: int) -> bool:
+    """A comparative naming a condition, not an effect: "increases at smaller spatial
+    scales", "at higher doses" (but "at higher risk" is an effect)."""
+    tok = tokens[i]
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return (
+        i > 0
+        and tokens[i - 1] in _CONDITION_PREPOSITIONS
+        and tok.endswith(("er", "est"))
+        and after not in _AT_RISK
+    )
 
 
 def _hypothetical(tokens: list[str], i: int) -> bool:

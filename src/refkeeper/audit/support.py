@@ -324,6 +324,7 @@ _METHOD_CUES = re.compile(
     r"|this (?:paper|article|review|report)|in this (?:paper|article|review|study))",
     re.I,
 )
+_STUDY_VERB = re.compile(r"\bwe (?:investigated|examined|studied|explored|analy[sz]ed)\b", re.I)
 _RESULT_CUES = re.compile(
     r"\b(?:we (?:found|show|showed|demonstrate|demonstrated|observed|report|identified|"
     r"conclude)|(?:results?|findings|data|analys[ie]s) (?:show|showed|suggest|suggested|"
@@ -350,6 +351,8 @@ def role_weight(label: str | None, sentence: str, index: int, count: int, labell
         return 0.7
     if _METHOD_CUES.search(sentence) and not _RESULT_CUES.search(sentence):
         return 0.65
+    if _STUDY_VERB.search(sentence) and not _RESULT_CUES.search(sentence):
+        return 0.7  # "We investigated the genomics of ...": what was studied, not found
     if _RESULT_CUES.search(sentence):
         return 1.0
     if labelled and label:
