@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from refkeeper.models import Extraction, Reference
+from refkeeper.textfold import spell_out, strip_accents
 
 KEYED_KINDS = frozenset({"markdown", "latex", "bibtex", "csl-json", "ris", "medline"})
 """Input kinds whose citation keys are the author's own (kept as the lock's keys)."""
@@ -33,11 +33,7 @@ STOPWORDS = frozenset(
 
 def ascii_fold(text: str) -> str:
     """``Königsrainer`` -> ``Konigsrainer``; ``ß`` -> ``ss``."""
-    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).encode(
-        "ascii", "ignore"
-    ).decode()
+    return strip_accents(spell_out(text)).encode("ascii", "ignore").decode()
 
 
 def _slug(text: str) -> str:
