@@ -9,13 +9,15 @@ joining; the entries are recorded bytes); an unknown id is left out, as arXiv do
 the recorded error feed (id_list-abc.xml).
 
 Faults (``inject(kind, times)``): "429" (Retry-After: 1), "503", "html" (an HTML page with
-status 200), "truncated" (the feed cut in half). No pytest import: benchmarks use it too.
+status 200), "truncated" (the feed cut in half), "slow"
+(answers after ``slow_seconds``: a client timeout). No pytest import: benchmarks use it too.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,7 @@ from urllib.parse import parse_qs
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 DATA = Path(__file__).resolve().parent / "data" / "arxiv"
-FAULTS = ("429", "503", "html", "truncated")
+FAULTS = ("429", "503", "html", "truncated", "slow")
 _ENTRY = re.compile(rb"  <entry>.*?</entry>\n", re.S)
 _ID = re.compile(rb"<id>https?://arxiv\.org/abs/([^<]+?)(?:v\d+)?</id>")
 
@@ -66,6 +68,7 @@ class FakeArxiv:
         self.error = (DATA / "id_list-abc.xml").read_bytes()
         self.served: list[Served] = []
         self.faults: list[list[Any]] = []
+        self.slow_seconds = 1.0
         self._lock = threading.Lock()
         self._server = make_server(
             "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
@@ -113,6 +116,8 @@ class FakeArxiv:
     def _answer(self, id_list: str) -> tuple[str, list[tuple[str, str]], bytes]:
         atom = [("Content-Type", "application/atom+xml; charset=utf-8")]
         fault = self._fault()
+        if fault == "slow":  # answers after the client gave up: a timeout
+            time.sleep(self.slow_seconds)
         if fault == "429":
             return "429 Too Many Requests", [("Retry-After", "1")], b"Too Many Requests"
         if fault == "503":

@@ -12,7 +12,8 @@ recorded rate-limit headers (``x-rate-limit-limit: 10``, ``x-rate-limit-interval
 An unknown DOI answers 404 "Resource not found." as Crossref does.
 
 Faults (``inject(kind, times)``): "429" (Retry-After: 1), "500", "html" (HTML with status
-200), "truncated" (the JSON cut in half). No pytest import: benchmarks use it too.
+200), "truncated" (the JSON cut in half), "slow"
+(answers after ``slow_seconds``: a client timeout). No pytest import: benchmarks use it too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 DATA = Path(__file__).resolve().parent / "data" / "crossref"
 WRITTEN = Path(__file__).resolve().parent / "data" / "doi" / "records.json"
-FAULTS = ("429", "500", "html", "truncated")
+FAULTS = ("429", "500", "html", "truncated", "slow")
 HEADERS = [("Content-Type", "application/json"), ("x-rate-limit-limit", "10"),
            ("x-rate-limit-interval", "1s"), ("x-api-pool", "polite")]  # fmt: skip
 
@@ -82,6 +84,7 @@ class FakeCrossref:
             self.items.setdefault(str(item["DOI"]).lower(), item)
         self.served: list[Served] = []
         self.faults: list[list[Any]] = []
+        self.slow_seconds = 1.0
         self._lock = threading.Lock()
         self._server = make_server(
             "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
@@ -130,6 +133,8 @@ class FakeCrossref:
 
     def _answer(self, path: str, query: dict[str, str]) -> tuple[str, list[tuple[str, str]], bytes]:
         fault = self._fault()
+        if fault == "slow":  # answers after the client gave up: a timeout
+            time.sleep(self.slow_seconds)
         if fault == "429":
             return "429 Too Many Requests", [("Retry-After", "1")], b"Too Many Requests"
         if fault == "500":

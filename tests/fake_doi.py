@@ -13,7 +13,8 @@ release, a preprint, a dataset and a journal article, all under Crossref's test 
 10.5555, so no real DOI is invented).
 
 Faults (``inject(kind, times)``): "429" (with ``Retry-After: retry_after``), "500", "503",
-"html" (an HTML error page with status 200), "truncated" (the JSON cut in half).
+"html" (an HTML error page with status 200), "truncated" (the JSON cut in half), "slow"
+(answers after ``slow_seconds``: a client timeout).
 No pytest import: benchmarks use it too.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +34,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 DATA = Path(__file__).resolve().parent / "data" / "doi"
 RECORDED = {"10.1126/science.169.3946.635": DATA / "science.169.3946.635.csl.json"}
 CSL_JSON = "application/vnd.citationstyles.csl+json"
-FAULTS = ("429", "500", "503", "html", "truncated")
+FAULTS = ("429", "500", "503", "html", "truncated", "slow")
 
 
 
@@ -70,6 +72,7 @@ class FakeDoi:
         self.retry_after = retry_after
         self.served: list[Served] = []
         self.faults: list[list[Any]] = []
+        self.slow_seconds = 1.0
         self._lock = threading.Lock()
         self._server = make_server(
             "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
@@ -126,6 +129,8 @@ class FakeDoi:
             if record is None:
                 return "404 Not Found", html, (DATA / "doi-not-found.html").read_bytes()
             fault = self._fault()
+            if fault == "slow":  # answers after the client gave up: a timeout
+                time.sleep(self.slow_seconds)
             if fault == "429":
                 return "429 Too Many Requests", [
                     ("Content-Type", "text/plain"), ("Retry-After", str(self.retry_after))

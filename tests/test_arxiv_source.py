@@ -167,3 +167,16 @@ def test_sync_resolves_arxiv_keys(
     assert fake_arxiv.count() == 1
     assert CliRunner().invoke(main, ["-C", str(root), "sync"]).exit_code == 0
     assert fake_arxiv.count() == 1  # warm: nothing asked
+
+
+def test_timeouts_are_retried_then_stop_the_run(
+    fake_arxiv: FakeArxiv, tmp_path: Path, clock: Clock
+) -> None:
+    fake_arxiv.slow_seconds = 0.5
+    source = ArxivSource(make_session(tmp_path / "c.sqlite"), base_url=fake_arxiv.url,
+                         timeout=0.1, sleep=clock.sleep, clock=clock.time)  # fmt: skip
+    fake_arxiv.inject("slow", 1)
+    assert [w.id for w in source.fetch([NEW_STYLE])] == [f"arxiv:{NEW_STYLE}"]
+    fake_arxiv.inject("slow", None)
+    with pytest.raises(RetriesExhausted, match="could not be reached"):
+        resolve_references([ref("", arXiv=OLD_STYLE)], [source])

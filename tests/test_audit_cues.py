@@ -11,6 +11,7 @@ import pytest
 from refkeeper.audit.cues import (
     compare,
     magnitude_conflicts,
+    majority_conflicts,
     number_matches,
     numbers,
     population_conflicts,
@@ -265,3 +266,102 @@ def test_comparison_between_groups_the_other_way_round() -> None:
     assert kinds == ["higher than (the other way round)"]
     same = reading("PFBA rose much more in German river samples than in Chinese ones.")
     assert not [c for c in compare(same, source)[0] if c.family == "comparison"]
+
+
+def test_the_same_intervention_on_both_sides_agrees_on_nothing() -> None:
+    # 31839747: both name "PPAR delta inhibition"; only the effect on steatosis/inflammation
+    # tells agreement from contradiction
+    source = reading(
+        "Our data show that PPAR delta inhibition reduces steatosis, inflammation and "
+        "apoptosis in LPS-related NAFLD damage."
+    )
+    assert "ppar" in source.interventions and "inflamm" not in source.interventions
+    worse = reading("Blocking PPAR delta worsened inflammation and apoptosis.")
+    conflicts, agree = compare(worse, source)
+    assert conflicts and agree == 0
+    better = reading("Blocking PPAR delta lessened inflammation and apoptosis.")
+    conflicts, agree = compare(better, source)
+    assert not conflicts and agree >= 1
+
+
+def test_majority_claimed_against_shares_all_under_half() -> None:
+    # 31839807
+    source = reading(
+        "In this cohort, esophagectomy allowed the resection of residual advanced cancer or "
+        "lymph node metastases in 13% of cases, at the cost of 43% severe morbidity and 7% "
+        "mortality."
+    )
+    claim = "Surgery found residual advanced disease or nodal spread in most patients."
+    [conflict] = majority_conflicts(claim, source)
+    assert conflict.family == "magnitude" and conflict.claim == "most patients"
+    assert not majority_conflicts("Surgery found residual disease in 13% of cases.", source)
+    # a share of half or more states a majority
+    assert not majority_conflicts(claim, reading("Overall, 63% of the esophagi were T0N0."))
+
+
+def test_passive_agent_after_by_is_not_what_the_cue_changes() -> None:
+    # 15781963: the receptor mediates the inhibition; the channels are what is inhibited
+    source = reading(
+        "We report here that OFQ also antagonizes the inhibition of calcium channels mediated "
+        "by mu-opioid receptor."
+    )
+    assert "calcium" in source.anchors and "opioid" not in source.anchors
+    claim = reading(
+        "Nociceptin enhances the suppression of calcium channel currents produced by mu-opioid "
+        "receptor activation."
+    )
+    conflicts, agree = compare(claim, source)
+    assert [c.family for c in conflicts] == ["direction"] and agree == 0
+
+
+def test_less_before_an_effect_adjective_reverses_it() -> None:
+    # 41413049: "less accurate ... than standard detrending" reverses "outperforms ...
+    # detrending with respect to accuracy"
+    claim = reading(
+        "Correcting eye-tracker drift with head motion estimates gave less accurate gaze "
+        "estimates than standard detrending."
+    )
+    [comparison] = claim.comparisons
+    assert comparison.word == "less accurate than" and comparison.polarity == -1
+    assert reading("The new method was more accurate than standard detrending.").comparisons[
+        0
+    ].polarity == 1
+
+
+def test_comparative_after_a_preposition_names_a_condition() -> None:
+    # 31840052: "increases at smaller spatial scales": the scales are where, not what, changes
+    source = reading(
+        "We show that sharing of genomic regions of high differentiation between environments "
+        "is generally low but increases at smaller spatial scales."
+    )
+    assert all(c.word != "smaller" for cues in source.anchors.values() for c in cues)
+    conflicts, agree = compare(reading("Sharing rises at finer spatial scales."), source)
+    assert not conflicts and agree >= 1
+    # "at higher risk" is an effect
+    risk = reading("Smokers were at higher risk of stroke.")
+    assert any(c.word == "higher" for cues in risk.anchors.values() for c in cues)
+
+
+def test_what_we_investigated_is_not_a_finding() -> None:
+    # 31840052
+    sentence = (
+        "We investigated the genomics of rapid parallel adaptation in the marine snail "
+        "Littorina saxatilis in response to two independent environmental axes."
+    )
+    assert role_weight(None, sentence, 3, 8, False) < 0.85
+
+
+def test_size_of_an_effect_large_against_small() -> None:
+    # 31840158
+    source = reading(
+        "The effect of simplifying leaflet shapes leads to small, but significant differences "
+        "in light absorption and photosynthesis."
+    )
+    conflicts, _ = compare(
+        reading("Simplifying leaflet shapes causes large differences in light absorption."), source
+    )
+    assert [(c.claim, c.source) for c in conflicts] == [("large", "small")]
+    conflicts, agree = compare(
+        reading("Simplifying leaflet shapes causes slight differences in light absorption."), source
+    )
+    assert not conflicts and agree >= 1

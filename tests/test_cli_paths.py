@@ -103,6 +103,12 @@ def test_init_names_the_documents_it_is_given_and_their_kind(
     assert "document paper.md: markdown" in result.output
     assert "document library.bib: bibtex" in result.output
     assert load_settings(project).documents == ("paper.md", "library.bib")
+    (project / "cited.pmid").write_text("8620427\n15919482\n")
+    (project / "pubmed.txt").write_text("PMID: 8620427\n")  # PubMed's export, as .txt
+    pmids = CliRunner().invoke(main, ["-C", str(project), "init", "--force", "cited.pmid"])
+    assert "document cited.pmid: pmid-list" in pmids.output, pmids.output
+    pmids = CliRunner().invoke(main, ["-C", str(project), "init", "--force", "pubmed.txt"])
+    assert "document pubmed.txt: pmid-list" in pmids.output, pmids.output
     missing = CliRunner().invoke(main, ["-C", str(project), "init", "--force", "nothere.md"])
     assert missing.exit_code == 2 and "nothere.md" in missing.output
 

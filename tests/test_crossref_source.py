@@ -182,3 +182,15 @@ def test_doi_source_asks_crossref_for_many_dois_in_one_request(
         }
         assert found["10.1126/science.169.3946.635"][0].source == "doi"
         assert found["10.1038/srep16696"][0].source == "crossref"
+
+
+def test_timeouts_are_retried_then_stop_the_run(
+    fake_crossref: FakeCrossref, tmp_path: Path
+) -> None:
+    fake_crossref.slow_seconds = 0.5
+    source = make(fake_crossref, tmp_path / "c.sqlite", timeout=0.1)
+    fake_crossref.inject("slow", 1)
+    assert [w.doi for w in source.fetch(["10.1038/srep16696"])] == ["10.1038/srep16696"]
+    fake_crossref.inject("slow", None)
+    with pytest.raises(RetriesExhausted, match="could not be reached"):
+        resolve_references([free_text(SREP)], [source])

@@ -88,6 +88,10 @@ class TestDoiSourceContract:
         found = source.lookup("doi", [PREPRINT, "10.5555/unknown"])
         assert [w.doi for w in found[PREPRINT]] == [PREPRINT]
         assert found[PREPRINT][0].csl["container-title"] == "bioRxiv"
+        # the preprint's record names its published version
+        assert found[PREPRINT][0].csl["note"] == (
+            "Published version: doi:10.5555/refkeeper.article.2021"
+        )
         assert found.get("10.5555/unknown", []) == []
         assert source.lookup("pmid", ["8620427"]) == {}
 
@@ -189,3 +193,14 @@ def test_sync_with_pubmed_then_doi(
     offline = CliRunner().invoke(main, ["-C", str(root), "sync", "--offline"])
     assert offline.exit_code == 0, offline.output
     assert (root / "out" / "refs.bib").read_bytes() == before
+
+
+def test_timeouts_are_retried_then_stop_the_run(fake_doi: FakeDoi, tmp_path: Path) -> None:
+    fake_doi.slow_seconds = 0.5
+    source = DoiSource(make_session(tmp_path / "c.sqlite"), base_url=fake_doi.url,
+                       timeout=0.1, sleep=lambda s: None)  # fmt: skip
+    fake_doi.inject("slow", 1)
+    assert [w.doi for w in source.fetch([SOFTWARE])] == [SOFTWARE]
+    fake_doi.inject("slow", None)
+    with pytest.raises(RetriesExhausted, match="could not be reached"):
+        resolve_references([ref("", DOI=PREPRINT)], [source])

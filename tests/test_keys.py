@@ -43,3 +43,26 @@ def test_fingerprint_ignores_layout_but_not_content() -> None:
     other = dict(TIMMONS, volume="77")
     assert fingerprint(TIMMONS, "x") != fingerprint(other, "x")
     assert fingerprint({}, "A  raw Ref") == fingerprint({}, "a raw ref")
+
+
+def test_every_extract_kind_is_keyed_or_not() -> None:
+    from refkeeper.extract import KINDS
+    from refkeeper.keys import KEYED_KINDS, UNKEYED_KINDS
+
+    assert not KEYED_KINDS & UNKEYED_KINDS
+    assert KEYED_KINDS | UNKEYED_KINDS == set(KINDS)
+
+
+def test_pmid_list_and_word_ids_are_not_the_authors_keys() -> None:
+    from refkeeper.extract import extract_string
+    from refkeeper.keys import document_key
+    from refkeeper.models import Extraction, Reference
+
+    pmids = extract_string("8620427\n15919482\n", kind="pmid-list")
+    assert [r.key for r in pmids.references] == ["pmid:8620427", "pmid:15919482"]
+    assert [document_key(pmids, r) for r in pmids.references] == [None, None]
+    cited = Reference("zotero:7XQ2KD9M", "Avery SV. 2006.", None, {}, key="zotero:7XQ2KD9M")
+    word = Extraction("paper.docx", "docx", "", references=(cited,))
+    assert document_key(word, cited) is None
+    bib = extract_string("@article{avery2006,\n  title = {Microbial cell individuality}\n}\n")
+    assert [document_key(bib, r) for r in bib.references] == ["avery2006"]

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from refkeeper.models import Extraction, Reference
+from refkeeper.textfold import spell_out, strip_accents
 
 KEYED_KINDS = frozenset({"markdown", "latex", "bibtex", "csl-json", "ris", "medline"})
 """Input kinds whose citation keys are the author's own (kept as the lock's keys)."""
+
+UNKEYED_KINDS = frozenset({"who", "numbered", "pmid-list", "docx"})
+"""Input kinds whose references carry no key the author chose, so the lock makes one from the
+resolved work (``{author}{year}{title}``): free-text lists (``r1``, ``r2``), a PMID list
+(``pmid:<n>``, an identifier) and Word citation fields (``zotero:<item>``, ``mendeley:<uuid>``,
+ids of the reference manager's database). Every kind of the extract registry is in exactly one
+of the two sets (a test checks it)."""
 
 STOPWORDS = frozenset(
     """a an the of on in and or for to with from by at as is are was were be its it this that
@@ -26,11 +33,7 @@ STOPWORDS = frozenset(
 
 def ascii_fold(text: str) -> str:
     """``Königsrainer`` -> ``Konigsrainer``; ``ß`` -> ``ss``."""
-    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).encode(
-        "ascii", "ignore"
-    ).decode()
+    return strip_accents(spell_out(text)).encode("ascii", "ignore").decode()
 
 
 def _slug(text: str) -> str:
@@ -122,5 +125,6 @@ def fingerprint(fields: Mapping[str, Any], raw: str) -> str:
 
 
 def document_key(extraction: Extraction, ref: Reference) -> str | None:
-    """The citation key the author gave ``ref`` (Markdown, LaTeX, libraries), else None."""
+    """The citation key the author gave ``ref`` (Markdown, LaTeX, libraries: ``KEYED_KINDS``),
+    else None."""
     return ref.key if (ref.key and extraction.kind in KEYED_KINDS) else None

@@ -1,6 +1,8 @@
 """Folding text for comparison: accents, Greek letters, markup and British spellings. Pure.
 
-Shared by verification (resolve/match.py, align.py) and the audit (audit/text.py).
+Shared by verification (resolve/match.py, align.py), the audit (audit/text.py) and citation
+keys (keys.py): :func:`strip_accents` and :func:`spell_out` are the one accent and letter
+folding all of them use; :func:`fold` adds Greek letters and markup.
 """
 
 from __future__ import annotations
@@ -43,6 +45,18 @@ _SPECIAL = str.maketrans(
 )
 
 
+def strip_accents(text: str) -> str:
+    """``text`` decomposed (NFKD) without its combining marks: ``Königsrainer`` ->
+    ``Konigsrainer``; compatibility forms spelt out (``ﬁ`` -> ``fi``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def spell_out(text: str) -> str:
+    """Lower-case letters that do not decompose, in ASCII: ``ß æ ø ł`` -> ``ss ae o l``."""
+    return text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII form: Greek letters spelt out, accents removed, markup dropped."""
@@ -51,8 +65,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = text.lower().translate(_SPECIAL)  # capital Greek letters too ("TGF-Β2")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return strip_accents(text).lower()
 
 
 _BRITISH = (

@@ -14,6 +14,8 @@ Cue families (each cue word carries a polarity in one or more of them):
 - ``val``: things get better (+1) or worse (-1): improve, protect, restore, effective,
   accurate, superior ... / worsen, harm, impair, aggravate, poorer, inferior ...
 - ``assoc``: something is linked to, predicts or correlates with something else (+1).
+- ``size``: an effect is large (+1: large, marked, severe, lasting) or small (-1: small,
+  slight, modest, mild, transient); a null result does not bear on it.
 - a negated cue ("did not increase", "no significant ...") and the null words (similar,
   comparable, unchanged, "no difference", "not associated") carry 0 in every family: a claim
   stating an effect where the source states none (or the reverse) disagrees.
@@ -70,6 +72,10 @@ _POSITIVE = "positive positivity".split()
 _NEGATIVE = "negative negativity".split()
 _ENOUGH = "sufficient enough adequate adequately".split()
 _NOT_ENOUGH = "insufficient inadequate inadequately".split()
+_LARGE = """large major marked substantial considerable profound dramatic severe huge massive
+lasting persistent""".split()
+_SMALL = """small slight slightly modest minor mild subtle minimal negligible transient
+marginal""".split()
 _PRESENT = "present presented described reported detected detectable observed".split()
 _ABSENT = "absent omitted omit omits undetectable undetected missing".split()
 _NULL = """similar similarly comparable unchanged unaffected equal equally equivalent
@@ -146,6 +152,8 @@ def _lexicon() -> dict[str, dict[Family, int]]:
         (_NEGATIVE, "sign", -1),
         (_ENOUGH, "suff", 1),
         (_NOT_ENOUGH, "suff", -1),
+        (_LARGE, "size", 1),
+        (_SMALL, "size", -1),
         (_PRESENT, "pres", 1),
         (_ABSENT, "pres", -1),
     ):
@@ -195,6 +203,7 @@ class Reading:
     terms: frozenset[str] = field(default_factory=frozenset)
     quality: dict[str, int] = field(default_factory=dict)  # +1 good to have more of, -1 bad
     phrases: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # word bigrams
+    interventions: frozenset[str] = field(default_factory=frozenset)  # words of the agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +247,8 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
             cues.append(Cue(tok if tok != "no" else f"no {after}", _ZERO, i, after))
         elif tok in _NEUTRAL_EFFECTS and negated is not None and not _hypothetical(tokens, i):
             cues.append(Cue(f"{negated} {tok}", _ZERO, i, after))
+        elif tok in _LEXICON and _condition(tokens, i):
+            continue
         elif tok in _LEXICON and _hypothetical(tokens, i):
             continue
         elif tok in _LEXICON:
@@ -248,14 +259,18 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
                 cues.append(Cue(tok, families, i, after))
     cues = _compose(tokens, cues)
     anchors: dict[str, list[Cue]] = {}
+    interventions: set[str] = set()
     nearest: dict[int, tuple[int, Cue]] = {}
     for cue in cues:
         for j in _window(tokens, cue.position, before=0 if _active_verb(tokens, cue) else 4):
             distance = abs(j - cue.position)
             if j not in nearest or distance < nearest[j][0]:
                 nearest[j] = (distance, cue)
+    agents = _agents(tokens, cues)
     for j, (_, near) in sorted(nearest.items()):
         anchors.setdefault(canon(stem(tokens[j])), []).append(near)
+        if near.position in agents:
+            interventions.add(canon(stem(tokens[j])))
     comparisons = _comparisons(tokens, cues, canon)
     for _comparison, hinge, objects in comparisons:
         if hinge is None:
@@ -276,6 +291,7 @@ def _read(text: str, canon: Callable[[str], str]) -> Reading:
         content,
         {k: quality[k] for k in anchors if k in quality},
         frozenset(zip(tokens, tokens[1:], strict=False)),
+        frozenset(interventions),
     )
 
 
@@ -314,6 +330,17 @@ def _compose(tokens: list[str], cues: list[Cue]) -> list[Cue]:
                 out.append(Cue(word, tuple(sorted(families.items())), second.position, second.next))
                 i += 2
                 continue
+            if (
+                first.word in ("less", "more")
+                and second.position == first.position + 1
+                and not tokens[second.position].endswith(("ion", "ment", "ance"))
+            ):  # "less accurate", "more effective": one cue, the second's sense times the first's
+                sign = a["dir"]
+                families = {f: sign * v for f, v in b.items()}
+                word = f"{first.word} {second.word}"
+                out.append(Cue(word, tuple(sorted(families.items())), second.position, second.next))
+                i += 2
+                continue
         out.append(first)
         i += 1
     return out
@@ -327,6 +354,23 @@ _NO_NULL_HEADS = frozenset(
 
 
 _NOUN_CUES = frozenset("effect effects link links difference change increase decrease rise".split())
+
+
+_CONDITION_PREPOSITIONS = frozenset("at across under over".split())
+_AT_RISK = frozenset("risk odds chance likelihood probability".split())
+
+
+def _condition(tokens: list[str], i: int) -> bool:
+    """A comparative naming a condition, not an effect: "increases at smaller spatial
+    scales", "at higher doses" (but "at higher risk" is an effect)."""
+    tok = tokens[i]
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return (
+        i > 0
+        and tokens[i - 1] in _CONDITION_PREPOSITIONS
+        and tok.endswith(("er", "est"))
+        and after not in _AT_RISK
+    )
 
 
 def _hypothetical(tokens: list[str], i: int) -> bool:
@@ -362,6 +406,29 @@ def _negated(tokens: list[str], i: int) -> str | None:
     return None
 
 
+_AUXILIARIES = frozenset("is are was were be been being has have had".split())
+
+
+def _agents(tokens: list[str], cues: list[Cue]) -> set[int]:
+    """Positions of cues naming the intervention, not the effect: a cue followed in its
+    clause by an effect verb ("Blocking PPAR delta worsened ...", "PPAR inhibition
+    reduces steatosis")."""
+    out: set[int] = set()
+    for a, b in zip(cues, cues[1:], strict=False):
+        verb = tokens[b.position]
+        gap = tokens[a.position + 1 : b.position]
+        if (
+            verb in _LEXICON
+            and verb.endswith(("ed", "es", "s"))
+            and not verb.endswith("ss")
+            and tokens[b.position - 1] not in _AUXILIARIES
+            and not any(t in ",;:()" or t in _BOUNDARY or t in _AUXILIARIES for t in gap)
+            and "assoc" not in dict(a.families)
+        ):
+            out.add(a.position)
+    return out
+
+
 def _active_verb(tokens: list[str], cue: Cue) -> bool:
     """A cue used as an active verb right after its subject ("M1 aggravated cardiomyopathy"):
     the words before it name the agent, not the quantity that changes."""
@@ -390,6 +457,8 @@ def _window(tokens: list[str], i: int, after: int = 6, before: int = 4) -> list[
                 break
             if tok == "," and step < 0:
                 break
+            if step > 0 and tok == "by" and j > i + 1 and tokens[j - 1].endswith("ed"):
+                break  # "currents produced by receptor activation": the cause, not the effect
             if _is_content(tok):
                 out.append(j)
                 seen += 1
@@ -536,6 +605,25 @@ def numbers(text: str) -> list[Number]:
     return out
 
 
+_MOST = re.compile(
+    r"\b(?:most (?:of|patients|participants|cases|people|children|adults|subjects|women|men)"
+    r"|(?:the|a) (?:large |vast |clear )?majority|(?:nearly|almost|virtually) all)\b"
+)
+
+
+def majority_conflicts(claim: str, source: Reading) -> list[Conflict]:
+    """A claim stating a majority ("most patients", "nearly all") against a sentence whose
+    shares (percentages) are all under half."""
+    found = _MOST.search(fold(claim))
+    if not found:
+        return []
+    shares = [n for n in source.numbers if n.percent]
+    if not shares or any(n.value >= 50 for n in shares):
+        return []
+    shown = ", ".join(n.text for n in shares[:3])
+    return [Conflict("magnitude", found.group(0), shown)]
+
+
 def population(tokens: list[str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for family, values in _POPULATION.items():
@@ -616,7 +704,8 @@ def compare(
             # better/worse decides over more/less ("aggravated" vs "protects against")
             pairs = [(c, t, ["val"]) for c, t, shared in pairs if "val" in shared]
         if any(any(c[f] == t[f] for f in shared) for c, t, shared in pairs):
-            agree += 1
+            if not (term in claim.interventions and term in source.interventions):
+                agree += 1  # the same intervention named on both sides agrees on nothing
             continue
         i, j = next(
             (i, j)
@@ -682,6 +771,7 @@ __all__ = [
     "Reading",
     "compare",
     "magnitude_conflicts",
+    "majority_conflicts",
     "number_matches",
     "numbers",
     "population_conflicts",

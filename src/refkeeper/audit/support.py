@@ -50,6 +50,7 @@ from refkeeper.audit.cues import (
     Reading,
     compare,
     magnitude_conflicts,
+    majority_conflicts,
     number_matches,
     population_conflicts,
     read,
@@ -323,6 +324,7 @@ _METHOD_CUES = re.compile(
     r"|this (?:paper|article|review|report)|in this (?:paper|article|review|study))",
     re.I,
 )
+_STUDY_VERB = re.compile(r"\bwe (?:investigated|examined|studied|explored|analy[sz]ed)\b", re.I)
 _RESULT_CUES = re.compile(
     r"\b(?:we (?:found|show|showed|demonstrate|demonstrated|observed|report|identified|"
     r"conclude)|(?:results?|findings|data|analys[ie]s) (?:show|showed|suggest|suggested|"
@@ -349,6 +351,8 @@ def role_weight(label: str | None, sentence: str, index: int, count: int, labell
         return 0.7
     if _METHOD_CUES.search(sentence) and not _RESULT_CUES.search(sentence):
         return 0.65
+    if _STUDY_VERB.search(sentence) and not _RESULT_CUES.search(sentence):
+        return 0.7  # "We investigated the genomics of ...": what was studied, not found
     if _RESULT_CUES.search(sentence):
         return 1.0
     if labelled and label:
@@ -473,7 +477,7 @@ class SupportScorer:
             if coverage[k] >= max(MIN_CANDIDATE, CANDIDATE_SHARE * top)
             and (units[k].weight >= FINDING_WEIGHT or units[k].section == "title")
         ]
-        reading = self._read_against(mine, work, readings, candidates, coverage)
+        reading = self._read_against(claim, mine, work, readings, candidates, coverage)
         # the evidence: the sentence sharing the claim's most distinctive words, weighted by
         # how likely its role (results, conclusions) makes it a statement of a finding
         evidence = max(
@@ -527,6 +531,7 @@ class SupportScorer:
 
     def _read_against(
         self,
+        claim: str,
         mine: Reading,
         work: Work,
         readings: list[Reading],
@@ -550,6 +555,7 @@ class SupportScorer:
         seen: set[tuple[str, str, str]] = set()
         for k in candidates:
             conflicts, agreeing = compare(mine, readings[k], whole.phrases)
+            conflicts += majority_conflicts(claim, readings[k])  # "most" against 13%, 7%
             by_unit[k] = conflicts
             balance += coverage[k] * (AGREEMENT_WEIGHT * agreeing - len(conflicts))
             against += coverage[k] * len(conflicts)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import operator
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
+from refkeeper.extract.sentences import ALNUM
 from refkeeper.link import Citation, link
 from refkeeper.models import Claim, Extraction, Finding, Reference
 
@@ -27,16 +28,18 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EM = re.compile(
-    r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
-    r"|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"
+    r"\*(?<![\w*]\*)(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
+    r"|_(?<![\w_]_)(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"
 )
 _TEX_DROP = re.compile(r"\\(?:label|ref|eqref|autoref|cref|Cref|footnote)\*?\{[^{}]*\}")
 _TEX_ARG = re.compile(r"\\[A-Za-z]+\*?(?:\[[^\[\]]*\])?\{([^{}]*)\}")
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s?")
 _TEX_ESCAPE = re.compile(r"\\([%&$#_{} ,;])")
-_INLINE_MATH = re.compile(r"(?<!\\)\$([^$\n]{1,200})\$")
-_AT_KEY = re.compile(r"(?<![\w@])@(?=[A-Za-z_])")
+_INLINE_MATH = re.compile(r"\$(?<!\\\$)([^$\n]{1,200})\$")
+_AT_KEY = re.compile(r"@(?<![\w@]@)(?=[A-Za-z_])")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;]?\s*\)|\[\s*[,;]?\s*\]")
+# Look-behinds come after the first character of a pattern, so that the engine can search for
+# that character instead of trying the pattern at every position.
 _MARKUP_CHARS = re.compile(r"[<>*_\[\]()\\^@$~{}]")
 
 
@@ -85,8 +88,12 @@ def _plain_spacing(text: str) -> str:
     return text.rstrip(",;")
 
 
-def drop_regions(text: str, regions: Iterable[tuple[int, int]], start: int, end: int) -> str:
+def drop_regions(text: str, regions: Sequence[tuple[int, int]], start: int, end: int) -> str:
     """``text[start:end]`` with ``regions`` (absolute offsets) cut out."""
+    if len(regions) == 1:  # the common case: one marker in the sentence
+        ((a, b),) = regions
+        a, b = max(a, start), min(b, end)
+        return text[start:end] if b <= a else text[start:a] + " " + text[b:end]
     parts: list[str] = []
     pos = start
     for a, b in sorted(regions):
@@ -119,7 +126,8 @@ def clean_claims(
         s, e = claim.span.start, claim.span.end
         dropped = markers.get(claim.id)
         raw = drop_regions(masked, dropped, s, e) if dropped else masked[s:e]
-        out.append(Claim(claim.id, clean_text(raw, latex=latex), claim.span))
+        text = clean_text(raw, latex=latex)
+        out.append(claim if text == claim.text else Claim(claim.id, text, claim.span))
     return tuple(out)
 
 
@@ -128,7 +136,7 @@ def _merge_marker_only(
 ) -> tuple[tuple[Claim, ...], list[Citation]]:
     """Drop claims left without words once their markers are gone; their citations go to the
     claim before (or, for the first, after) them. Claims are renumbered c1, c2, ..."""
-    empty = [not any(ch.isalnum() for ch in c.text) for c in cleaned]
+    empty = [ALNUM.search(c.text) is None for c in cleaned]
     if not any(empty):
         return tuple(cleaned), list(citations)
     kept = [i for i, e in enumerate(empty) if not e]

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from refkeeper.extract.sentences import LineIndex
 from refkeeper.models import Claim, Finding, Reference, Severity
 
-_YEAR = re.compile(r"(?<![\w.])(?:1[6-9]|20)\d\d[a-z]?(?!\w)")
+# The look-behind sits after the first digit so that the engine can skip to a "1" or a "2".
+_YEAR = re.compile(r"(?:1(?<![\w.]1)[6-9]|2(?<![\w.]2)0)\d\d[a-z]?(?!\w)")
 # "Timmons CF," / "[3] van Aalten SM," / "1. Liu R." at the start of a line.
 _AUTHOR_START = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\[?\d{1,4}[\].)]\s*|<sup>\d{1,4}</sup>\s*)?"
@@ -166,7 +167,7 @@ def _clip(text: str, width: int = 60) -> str:
 
 _FENCE = re.compile(r"^(?P<fence>```+|~~~+).*?^(?P=fence)[ \t]*$", re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_TEX_COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
+_TEX_COMMENT = re.compile(r"%(?<!\\%)[^\n]*")
 _BEGIN_DOCUMENT = re.compile(r"\\begin\{document\}")
 
 

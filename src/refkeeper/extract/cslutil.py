@@ -88,6 +88,7 @@ def _latex_converter() -> Any:
 
 
 _LATEX_PLAIN = str.maketrans({"{": None, "}": None, "~": " "})
+_DASHES = re.compile(r"-{2,3}|[–—]")
 
 
 def latex_to_text(value: str) -> str:
@@ -103,5 +104,6 @@ def latex_to_text(value: str) -> str:
         except Exception:  # pylatexenc raises assorted errors on malformed markup
             text = value
     text = text.translate(_LATEX_PLAIN)
-    text = re.sub(r"-{2,3}|[–—]", "-", text)
+    if "--" in text or "–" in text or "—" in text:
+        text = _DASHES.sub("-", text)
     return " ".join(text.split())

@@ -24,7 +24,7 @@ from refkeeper.models import Claim, Extraction, Finding, Reference, Severity
 CITE_COMMAND = re.compile(r"\\(?P<cmd>[A-Za-z]*cite[A-Za-z]*)(?P<star>\*?)(?![A-Za-z])")
 TEXTUAL_CITE = re.compile(r"\\(?:[Cc]itet|[Tt]extcite|[Cc]iteauthor)\b")
 NOT_CITES = frozenset({"citestyle", "citation", "citeindextrue", "citeindexfalse", "citesetup"})
-_COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
+_COMMENT = re.compile(r"%(?<!\\%)[^\n]*")  # "%" first: the engine searches for it
 _BEGIN_DOC = re.compile(r"\\begin\{document\}")
 _END_DOC = re.compile(r"\\end\{document\}")
 _COMMAND_LINE = re.compile(
@@ -299,4 +299,9 @@ def _table_rows(nocomment: str, masked: str) -> tuple[str, list[tuple[int, int]]
 
 def _plain(latex: str) -> str:
     """A bibitem's text with the markup removed, for the free-text parser."""
-    return latex_to_text(re.sub(r"\\newblock\b", " ", latex))
+    if "\\newblock" in latex:
+        latex = _NEWBLOCK.sub(" ", latex)
+    return latex_to_text(latex)
+
+
+_NEWBLOCK = re.compile(r"\\newblock\b")

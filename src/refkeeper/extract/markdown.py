@@ -27,10 +27,11 @@ from refkeeper.link import Citation
 from refkeeper.models import Claim, CSLItem, Extraction, Finding, Reference, Severity, Span
 
 _KEY = r"(?:\{[^{}\n]{1,300}\}|[\w][\w:.#$%&\-+?<>~/()]*)"
-BRACKETED = re.compile(r"(?<![\\!])\[(?P<body>[^\[\]\n]*?@[^\[\]\n]*)\](?![(\[])")
+# Look-behinds after the first character: the engine then searches for that character.
+BRACKETED = re.compile(r"\[(?<![\\!]\[)(?P<body>[^\[\]\n]*?@[^\[\]\n]*)\](?![(\[])")
 ITEM = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{_KEY})(?P<suffix>.*)$", re.S)
-IN_TEXT = re.compile(rf"(?<![\w@\\`])@(?P<key>{_KEY})(?:\s*\[(?P<locator>[^\[\]\n@]*)\])?")
-UNCLOSED = re.compile(r"(?<![\\!])\[[^\[\]\n]*?-?@\w[^\[\]\n]*$", re.M)
+IN_TEXT = re.compile(rf"@(?<![\w@\\`]@)(?P<key>{_KEY})(?:\s*\[(?P<locator>[^\[\]\n@]*)\])?")
+UNCLOSED = re.compile(r"\[(?<![\\!]\[)[^\[\]\n]*?-?@\w[^\[\]\n]*$", re.M)
 IDENTIFIER_KEY = re.compile(
     r"^(?P<prefix>doi|pmid|pubmed|pmcid|pmc|isbn|arxiv|biorxiv|medrxiv|clinicaltrials|url|https?)"
     r":(?P<value>.+)$",

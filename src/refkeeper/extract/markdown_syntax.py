@@ -49,6 +49,14 @@ def _glued_heading(line: str, following: str) -> bool:
 
 
 _HTML_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][^<>\n]{0,200}>")
+_PROSE_MASKS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_FENCE, ("```", "~~~")),
+    (_COMMENT, ("<!--",)),
+    (_INLINE_CODE, ("`",)),
+    (_HEADING, ("#", "\n=", "\n-")),
+    (_TABLE_RULE, ("---",)),
+    (_HTML_TAG, ("<",)),
+)
 
 
 def front_matter(text: str) -> tuple[dict[str, Any], tuple[int, int] | None, str | None]:
@@ -74,7 +82,8 @@ def prose_mask_regions(text: str) -> list[tuple[int, int]]:
     m = FRONT_MATTER.match(text)
     if m:
         regions.append((m.start(), m.end()))
-    for rx in (_FENCE, _COMMENT, _INLINE_CODE, _HEADING, _TABLE_RULE, _HTML_TAG):
-        regions.extend((x.start(), x.end()) for x in rx.finditer(text))
+    for rx, needs in _PROSE_MASKS:
+        if any(s in text for s in needs):  # what every match holds: skip a scan that cannot match
+            regions.extend((x.start(), x.end()) for x in rx.finditer(text))
     regions.extend(plain_headings(text))
     return regions

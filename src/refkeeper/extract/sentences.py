@@ -52,12 +52,11 @@ def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
         pos = nl + 1
 
 
-_NOT_SPACE = re.compile(r"[^\n]")
-
-
 def blank(text: str) -> str:
     """``text`` with every character but newlines replaced by a space (same length)."""
-    return _NOT_SPACE.sub(" ", text)
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join([" " * len(line) for line in text.split("\n")])
 
 
 def mask(text: str, regions: Iterable[tuple[int, int]]) -> str:
@@ -137,6 +136,10 @@ def _split_paragraph(text: str, start: int, end: int, out: list[tuple[int, int]]
     _emit(text, sent_start, end, out)
 
 
+# One letter or digit: exactly the characters for which ``str.isalnum`` is true.
+ALNUM = re.compile(r"[^\W_]")
+
+
 def _emit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     chunk = text[start:end]
     stripped_left = len(chunk) - len(chunk.lstrip())
@@ -150,7 +153,7 @@ def _emit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     if s >= e:
         return
     e = _drop_detached_punctuation(text, s, e)
-    if not any(c.isalnum() for c in text[s:e]):
+    if ALNUM.search(text, s, e) is None:
         return
     out.append((s, e))
 

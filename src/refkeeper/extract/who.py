@@ -294,15 +294,12 @@ def extract_who(text: str, source: str = "<string>") -> Extraction:
         if kind != "prose":
             continue
         s = lines[i][2].strip()
+        if _TERMINAL.search(s) or len(s.split()) > 10:
+            continue  # the cheap tests first: most prose lines stop here
         nxt = next_nonblank(i)
-        followed_by_block = nxt is not None and kinds[nxt] in ("block", "marker")
-        ends_in_marker = _TRAILING_NUMBERS.search(s) is not None
-        if (
-            not _TERMINAL.search(s)
-            and len(s.split()) <= 10
-            and not followed_by_block
-            and not ends_in_marker
-        ):
+        if nxt is not None and kinds[nxt] in ("block", "marker"):
+            continue
+        if _TRAILING_NUMBERS.search(s) is None:  # no marker at its end
             kinds[i] = "heading"
 
     # Attach blocks to the prose before them; bridge continuations across them.

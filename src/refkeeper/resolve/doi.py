@@ -96,6 +96,19 @@ def _date(value: Any) -> dict[str, Any] | None:
     return None
 
 
+def _published_version(data: Mapping[str, Any]) -> str | None:
+    """The DOI of the published version a preprint's record names (Crossref's
+    ``relation.is-preprint-of``), or None."""
+    relation = data.get("relation")
+    links = relation.get("is-preprint-of") if isinstance(relation, Mapping) else None
+    for link in links if isinstance(links, list) else ():
+        if isinstance(link, Mapping) and str(link.get("id-type", "")).lower() == "doi":
+            doi = normalize_doi(str(link.get("id") or ""))
+            if doi:
+                return doi
+    return None
+
+
 def work_from_csl(data: Any, doi: str, source: str = "doi") -> Work | None:
     """The Work of a doi.org CSL-JSON answer for ``doi`` (pure): CSL variables only, the
     registry's type names mapped to CSL's, names and dates checked; None when the answer is
@@ -129,6 +142,9 @@ def work_from_csl(data: Any, doi: str, source: str = "doi") -> Work | None:
             name = _text(institution[0].get("name"))
             if name:
                 csl["container-title"] = name  # bioRxiv, medRxiv
+    published = _published_version(data)
+    if published and "note" not in csl:
+        csl["note"] = f"Published version: doi:{published}"
     csl["DOI"] = doi
     csl["id"] = f"doi:{doi}"
     if "title" not in csl:

@@ -12,7 +12,6 @@ ambiguous (candidates and scores kept) or not found. A wrong PMID is worse than 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from rapidfuzz import fuzz
 from refkeeper.align import ABSENT, align, reference_text, title_written, words_of
 from refkeeper.bibfields import edition_number, year_of
 from refkeeper.models import Candidate, CSLItem, Status, Work
+from refkeeper.textfold import spell_out, strip_accents
 
 ACCEPT = 0.80
 """Minimum weighted score for a record to be accepted."""
@@ -56,9 +56,7 @@ def norm_text(value: object) -> str:
     """Lower case, accents folded, markup and punctuation to spaces, collapsed."""
     text = str(value or "")
     text = re.sub(r"<[^>]+>", " ", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+    text = spell_out(strip_accents(text))
     text = re.sub(r"[^0-9a-z]+", " ", text.lower())
     return " ".join(text.split())
 
