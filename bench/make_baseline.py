@@ -297,7 +297,8 @@ def generate(
 ) -> dict[str, Any]:
     """Write baseline files holding ``records`` records (the real ones among them) and
     ``updates`` update files to ``out``; returns (and writes) the manifest."""
-    rng = random.Random(seed)
+    # a set made in parts (--first-file) must not repeat itself: each part draws its own
+    rng = random.Random(seed if first_file == 1 else f"{seed}-{first_file}")
     out.mkdir(parents=True, exist_ok=True)
     real = read_articles([CORPUS, *extra])
     by_pmid = {pmid_of(a): a for a in real}
