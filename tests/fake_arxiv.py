@@ -16,7 +16,6 @@ status 200), "truncated" (the feed cut in half), "slow"
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,21 +23,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from fake_http import FakeHttpServer
 
 DATA = Path(__file__).resolve().parent / "data" / "arxiv"
 FAULTS = ("429", "503", "html", "truncated", "slow")
 _ENTRY = re.compile(rb"  <entry>.*?</entry>\n", re.S)
 _ID = re.compile(rb"<id>https?://arxiv\.org/abs/([^<]+?)(?:v\d+)?</id>")
 
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        return None
 
 
 @dataclass
@@ -58,51 +49,18 @@ def recorded_entries() -> dict[str, bytes]:
     return entries
 
 
-class FakeArxiv:
+class FakeArxiv(FakeHttpServer):
     """``url``: the query endpoint (``http://127.0.0.1:PORT/api/query``)."""
+
+    FAULTS = FAULTS
+    PATH = "/api/query"
 
     def __init__(self) -> None:
         self.entries = recorded_entries()
         recorded = (DATA / "id_list-0808.05394-1707.08567.xml").read_bytes()
         self.head = recorded[: recorded.index(b"  <entry>")]
         self.error = (DATA / "id_list-abc.xml").read_bytes()
-        self.served: list[Served] = []
-        self.faults: list[list[Any]] = []
-        self.slow_seconds = 1.0
-        self._lock = threading.Lock()
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
-        )
-        self.url = f"http://127.0.0.1:{self._server.server_port}/api/query"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def __enter__(self) -> FakeArxiv:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def inject(self, kind: str, times: int | None = 1) -> None:
-        if kind not in FAULTS:
-            raise ValueError(f"unknown fault {kind!r}")
-        self.faults.append([kind, times])
-
-    def count(self) -> int:
-        return len(self.served)
-
-    def _fault(self) -> str | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault[1] is None or fault[1] > 0:
-                    if fault[1] is not None:
-                        fault[1] -= 1
-                    return str(fault[0])
-        return None
+        self._start()
 
     def _wsgi(self, environ: dict[str, Any], start: Callable[..., Any]) -> list[bytes]:
         query = parse_qs(environ.get("QUERY_STRING", ""))

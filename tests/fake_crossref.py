@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from fake_http import FakeHttpServer
 
 DATA = Path(__file__).resolve().parent / "data" / "crossref"
 WRITTEN = Path(__file__).resolve().parent / "data" / "doi" / "records.json"
@@ -36,14 +35,6 @@ FAULTS = ("429", "500", "html", "truncated", "slow")
 HEADERS = [("Content-Type", "application/json"), ("x-rate-limit-limit", "10"),
            ("x-rate-limit-interval", "1s"), ("x-api-pool", "polite")]  # fmt: skip
 
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        return None
 
 
 @dataclass
@@ -67,8 +58,10 @@ def _item_text(item: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-class FakeCrossref:
+class FakeCrossref(FakeHttpServer):
     """``url``: the REST base (``http://127.0.0.1:PORT/``); ``served``: every request."""
+
+    FAULTS = FAULTS
 
     def __init__(self, *, extra: list[dict[str, Any]] | None = None) -> None:
         self.answers: dict[str, bytes] = {}
@@ -82,43 +75,7 @@ class FakeCrossref:
         written = json.loads(WRITTEN.read_text(encoding="utf-8"))["records"]
         for item in [*self.envelope["message"]["items"], *written, *(extra or [])]:
             self.items.setdefault(str(item["DOI"]).lower(), item)
-        self.served: list[Served] = []
-        self.faults: list[list[Any]] = []
-        self.slow_seconds = 1.0
-        self._lock = threading.Lock()
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
-        )
-        self.url = f"http://127.0.0.1:{self._server.server_port}/"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def __enter__(self) -> FakeCrossref:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def inject(self, kind: str, times: int | None = 1) -> None:
-        if kind not in FAULTS:
-            raise ValueError(f"unknown fault {kind!r}")
-        self.faults.append([kind, times])
-
-    def count(self) -> int:
-        return len(self.served)
-
-    def _fault(self) -> str | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault[1] is None or fault[1] > 0:
-                    if fault[1] is not None:
-                        fault[1] -= 1
-                    return str(fault[0])
-        return None
+        self._start()
 
     def _wsgi(self, environ: dict[str, Any], start: Callable[..., Any]) -> list[bytes]:
         path = unquote(environ.get("PATH_INFO", ""))

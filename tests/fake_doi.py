@@ -21,7 +21,6 @@ No pytest import: benchmarks use it too.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,21 +28,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from fake_http import FakeHttpServer
 
 DATA = Path(__file__).resolve().parent / "data" / "doi"
 RECORDED = {"10.1126/science.169.3946.635": DATA / "science.169.3946.635.csl.json"}
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 FAULTS = ("429", "500", "503", "html", "truncated", "slow")
 
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        return None
 
 
 @dataclass
@@ -64,50 +55,15 @@ def load_records(extra: Iterable[dict[str, Any]] = ()) -> dict[str, bytes]:
     return records
 
 
-class FakeDoi:
+class FakeDoi(FakeHttpServer):
     """``url``: the doi.org base URL (``http://127.0.0.1:PORT/``); ``served``: every request."""
+
+    FAULTS = FAULTS
 
     def __init__(self, *, extra: Iterable[dict[str, Any]] = (), retry_after: int = 1) -> None:
         self.records = load_records(extra)
         self.retry_after = retry_after
-        self.served: list[Served] = []
-        self.faults: list[list[Any]] = []
-        self.slow_seconds = 1.0
-        self._lock = threading.Lock()
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet
-        )
-        self.url = f"http://127.0.0.1:{self._server.server_port}/"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def __enter__(self) -> FakeDoi:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def inject(self, kind: str, times: int | None = 1) -> None:
-        """The next ``times`` record answers (None: all) fail with ``kind`` (see FAULTS)."""
-        if kind not in FAULTS:
-            raise ValueError(f"unknown fault {kind!r}")
-        self.faults.append([kind, times])
-
-    def count(self) -> int:
-        return len(self.served)
-
-    def _fault(self) -> str | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault[1] is None or fault[1] > 0:
-                    if fault[1] is not None:
-                        fault[1] -= 1
-                    return str(fault[0])
-        return None
+        self._start()
 
     def _wsgi(self, environ: dict[str, Any], start: Callable[..., Any]) -> list[bytes]:
         path = unquote(environ.get("PATH_INFO", ""))

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from fake_eutils_index import (
@@ -74,6 +74,7 @@ from fake_eutils_index import (
     norm,
     parse_query,
 )
+from fake_http import QuietHandler
 from refkeeper.identifiers import normalize_doi
 
 __all__ = [
@@ -175,14 +176,6 @@ class Recorded:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        return None
-
-
 # --------------------------------------------------------------------------- the server
 
 
@@ -256,7 +249,7 @@ class FakeEutils:
         for db, ix in extra.items():
             self.indexes[db].insert(0, ix)
         self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler
+            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=QuietHandler
         )
         self.port: int = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}/entrez/eutils/"
