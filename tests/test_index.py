@@ -343,3 +343,29 @@ def test_dask_builds_shards_in_parallel_and_resolves_resumably(
     assert by_id["r2"]["work"]["pmid"] == "15919482"
     assert by_id[f"r{len(lines)}"]["status"] != "resolved"
     assert first["resolved"] == 60
+
+
+def test_an_update_in_the_same_second_as_the_build_keeps_every_shard(
+    baseline: tuple[Path, dict[str, Any]],
+    index_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A build and an update made by one process within one second once named a shard alike,
+    and the update replaced the build's first shard (a third of the records gone)."""
+    import refkeeper.index.build as build_module
+
+    frozen = build_module.datetime.now(build_module.UTC)
+
+    class Frozen(build_module.datetime):  # type: ignore[misc]
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return frozen
+
+    monkeypatch.setattr(build_module, "datetime", Frozen)
+    folder = tmp_path / "idx"
+    build_index(files(baseline, "baseline"), folder, shards=3)
+    update_index(files(baseline, "updates"), folder)
+    names = [s["name"] for s in json.loads((folder / "manifest.json").read_text())["shards"]]
+    assert len(set(names)) == len(names) == 4
+    assert PubMedIndex(folder).stats()["records"] == PubMedIndex(index_dir).stats()["records"]

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import resource
+import secrets
 import sqlite3
 import time
 import zlib
@@ -399,7 +400,9 @@ def _run(
     | None = None,
 ) -> list[ShardReport]:
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + f"-{os.getpid()}"
+    # unique per run: a build and an update in the same second of one process must never
+    # name a shard alike (the update would replace a shard of the build)
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + f"-{os.getpid()}-{secrets.token_hex(4)}"
     built = datetime.now(UTC).date().isoformat()
     jobs = []
     seq = first_seq
