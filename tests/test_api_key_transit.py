@@ -16,7 +16,7 @@ from cli_process import pmid_project, sync
 from hostile_server import HostileServer
 from refkeeper.resolve import EntrezClient, RateLimiter, make_session
 from refkeeper.resolve import client as client_module
-from refkeeper.resolve.client import key_may_go_to
+from refkeeper.resolve.client import DEFAULT_BASE_URL, key_may_go_to
 
 KEY = "sekrit-api-key-0123456789"
 CONFIG = (
@@ -102,9 +102,9 @@ def test_a_keyed_post_and_a_keyless_get_share_one_cache_entry(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("url", "trusted", "allowed"),
     [
-        ("https://eutils.ncbi.nlm.nih.gov/entrez/eutils/", (), True),
+        (DEFAULT_BASE_URL, (), True),
         ("https://mirror.example.org/eutils/", (), True),
-        ("http://eutils.ncbi.nlm.nih.gov/entrez/eutils/", (), False),
+        (DEFAULT_BASE_URL.replace("https://", "http://"), (), False),
         ("http://127.0.0.1:8080/eutils/", (), False),
         ("http://127.0.0.1:8080/eutils/", ("127.0.0.1",), True),
         ("http://Mirror.Internal/eutils/", ("mirror.internal",), True),

@@ -206,11 +206,14 @@ def test_two_users_on_one_redis_share_answers(tmp_path: Path, redis_server: Redi
 
 
 def test_namespace_is_the_base_url_not_a_local_path() -> None:
+    from refkeeper.resolve.client import DEFAULT_BASE_URL
     from refkeeper.resolve.session import shared_namespace
 
-    a = shared_namespace("https://EUTILS.ncbi.nlm.nih.gov/entrez/eutils")
-    assert a == shared_namespace("https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
-    assert a == "refkeeper:https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+    scheme, _, rest = DEFAULT_BASE_URL.partition("://")
+    host, _, path = rest.partition("/")
+    a = shared_namespace(f"{scheme}://{host.upper()}/{path.rstrip('/')}")
+    assert a == shared_namespace(DEFAULT_BASE_URL)
+    assert a == f"refkeeper:{DEFAULT_BASE_URL}"
     assert shared_namespace("http://mirror.lan/eutils/") != a
 
 

@@ -13,6 +13,7 @@ import requests
 
 from refkeeper.errors import CacheUnreachable, ConfigError
 from refkeeper.resolve import session as s
+from refkeeper.resolve.client import DEFAULT_BASE_URL
 from refkeeper.resolve.session import response_problem
 
 BASE = "http://127.0.0.1:8/entrez/eutils/"
@@ -221,7 +222,7 @@ def test_session_settings(tmp_path: Path) -> None:
 
 def test_namespace_and_redis_urls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REFKEEPER_EUTILS_URL", raising=False)
-    assert s.shared_namespace() == "refkeeper:https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+    assert s.shared_namespace() == f"refkeeper:{DEFAULT_BASE_URL}"
     assert s.shared_namespace(" HTTP://Host:8/E ") == "refkeeper:http://host:8/E/"
     monkeypatch.setenv("REFKEEPER_EUTILS_URL", "http://h/x/")
     assert s.shared_namespace() == "refkeeper:http://h/x/"
@@ -318,3 +319,28 @@ def test_the_fallback_warning_gives_the_reason(
         f"warning: the Redis cache at redis://h cannot be used (refused now); "
         f"using the local cache {tmp_path / 'c.sqlite'}"
     )
+
+
+def test_backoff_follows_retry_after_in_seconds_or_as_a_date_and_is_capped() -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    assert s.backoff_delay(0, None, 30.0) == 0.5
+    assert s.backoff_delay(3, "", 30.0) == 4.0
+    assert s.backoff_delay(10, None, 30.0) == 30.0
+    assert s.backoff_delay(0, " 7 ", 30.0) == 7.0
+    assert s.backoff_delay(0, "120", 30.0) == 30.0
+    in_20s = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
+    assert 15.0 < s.backoff_delay(0, in_20s, 30.0) <= 20.0
+    assert s.backoff_delay(2, "soon", 30.0) == 2.0
+
+
+def test_a_request_that_kept_failing_says_whether_the_server_was_reached() -> None:
+    from refkeeper.errors import NetworkError, ResponseError
+
+    down = s.failed_request_error("doi.org", "ConnectTimeout", "10.1/x")
+    assert isinstance(down, NetworkError)
+    assert str(down) == "doi.org could not be reached for 10.1/x (last: ConnectTimeout)"
+    wrong = s.failed_request_error("Crossref", "HTTP 503")
+    assert isinstance(wrong, ResponseError)
+    assert str(wrong) == "Crossref kept failing (last: HTTP 503)"

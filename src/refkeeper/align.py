@@ -672,12 +672,16 @@ def _align_journal(
 
 
 def journal_names(work: Work) -> list[str]:
+    """Every name the record gives its journal (full, ISO, short, MEDLINE TA), once each."""
     csl = work.csl
     names = [
         work.journal_full,
         work.journal_iso,
         csl.get("container-title"),
         csl.get("container-title-short"),
+        csl.get("journalAbbreviation"),
+        csl.get("MedlineTA"),
+        csl.get("medline-ta"),
     ]
     return [str(n) for n in dict.fromkeys(names) if n]
 

@@ -25,6 +25,7 @@ from refkeeper.align import (
     align,
     initials_of,
     is_free_text,
+    journal_names,
     record_years,
     title_written,
 )
@@ -386,20 +387,6 @@ def journal_equivalent(written: str, names: Iterable[str]) -> bool:
         # single-word full titles abbreviated as one (e.g. "Cancer"), or the full title
         # with a trailing word the ISO form drops (section letters); otherwise not equal
     return False
-
-
-def journal_names(work: Work) -> list[str]:
-    csl = work.csl
-    names = [
-        work.journal_full,
-        work.journal_iso,
-        csl.get("container-title"),
-        csl.get("container-title-short"),
-        csl.get("journalAbbreviation"),
-        csl.get("MedlineTA"),
-        csl.get("medline-ta"),
-    ]
-    return [str(n) for n in names if n]
 
 
 def compare_journal(written: str, work: Work) -> list[FieldError]:

@@ -18,10 +18,10 @@ from typing import Any
 
 import requests
 
-from refkeeper.errors import NetworkError, ResponseError
+from refkeeper.errors import ResponseError
 from refkeeper.identifiers import normalize_arxiv, normalize_doi
 from refkeeper.models import CSLItem, Work
-from refkeeper.resolve.session import RECORD_EXPIRY
+from refkeeper.resolve.session import RECORD_EXPIRY, failed_request_error, retry_after_seconds
 from refkeeper.resolve.source import Probe, open_probes
 from refkeeper.resolve.xmlsafe import flat_text, parse_xml
 
@@ -221,12 +221,10 @@ class ArxivSource:
             last = f"HTTP {response.status_code}"
             if 400 <= response.status_code < 500 and response.status_code != 429:
                 return {}  # ids the API refuses: no record (never retried, never cached)
-            retry_after = response.headers.get("Retry-After", "")
-            if retry_after.strip().isdigit():
-                self.sleep(min(60.0, float(retry_after)))
-        if last in ("ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout"):
-            raise NetworkError(f"the arXiv API could not be reached (last: {last})")
-        raise ResponseError(f"the arXiv API kept failing (last: {last})")
+            asked = retry_after_seconds(response.headers.get("Retry-After"))
+            if asked is not None:  # else the 3-second spacing is the wait
+                self.sleep(min(60.0, asked))
+        raise failed_request_error("the arXiv API", last)
 
     def _space(self) -> None:
         if self._last is not None:

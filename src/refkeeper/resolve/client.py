@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -41,7 +40,12 @@ from refkeeper.resolve.pubmed import (
     parse_pubmed_xml,
 )
 from refkeeper.resolve.ratelimit import Limiter
-from refkeeper.resolve.session import MAX_ANSWER_MB, OVER_LIMIT, response_problem
+from refkeeper.resolve.session import (
+    MAX_ANSWER_MB,
+    OVER_LIMIT,
+    response_problem,
+    retry_after_seconds,
+)
 
 logger = logging.getLogger("refkeeper.resolve")
 
@@ -310,7 +314,7 @@ class EntrezClient:
                 status = response.status_code
                 if status == 429 or status >= 500:
                     last = f"HTTP {status}"
-                    retry_after = _retry_after(response.headers.get("Retry-After"))
+                    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
                     if status == 429:
                         self.limiter.hold(min(max(retry_after or 0.0, 1.0), self.max_backoff))
                 elif status != 200:
@@ -541,20 +545,6 @@ def _today() -> str:
 def _id_sort_key(value: str) -> tuple[int, int | str]:
     return (0, int(value)) if value.isdigit() else (1, value)
 
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _describe(params: Mapping[str, str]) -> str:

@@ -19,11 +19,16 @@ from typing import Any
 
 import requests
 
-from refkeeper.errors import NetworkError, ResponseError
+from refkeeper.errors import ResponseError
 from refkeeper.identifiers import normalize_doi
 from refkeeper.models import Work
 from refkeeper.resolve.doi import work_from_csl
-from refkeeper.resolve.session import SEARCH_EXPIRY, response_problem
+from refkeeper.resolve.session import (
+    SEARCH_EXPIRY,
+    backoff_delay,
+    failed_request_error,
+    response_problem,
+)
 from refkeeper.resolve.source import Probe, open_probes
 
 DEFAULT_CROSSREF_URL = "https://api.crossref.org/"
@@ -196,15 +201,10 @@ class CrossrefSource:
                 except ValueError:
                     problem = "malformed JSON"
             last = problem
-            retry_after = str(response.headers.get("Retry-After", "")).strip()
             if attempt < self.retries:
-                delay = min(self.max_wait, 0.5 * 2**attempt)
-                if retry_after.isdigit():
-                    delay = min(self.max_wait, float(retry_after))
-                self.sleep(delay)
-        if last in ("ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout"):
-            raise NetworkError(f"Crossref could not be reached (last: {last})")
-        raise ResponseError(f"Crossref kept failing (last: {last})")
+                retry_after = response.headers.get("Retry-After")
+                self.sleep(backoff_delay(attempt, retry_after, self.max_wait))
+        raise failed_request_error("Crossref", last)
 
     def _space(self) -> None:
         if self._last is not None and self.spacing > 0:

@@ -20,10 +20,14 @@ from urllib.parse import quote
 
 import requests
 
-from refkeeper.errors import NetworkError, ResponseError
 from refkeeper.identifiers import normalize_doi
 from refkeeper.models import CSLItem, Work
-from refkeeper.resolve.session import RECORD_EXPIRY, response_problem
+from refkeeper.resolve.session import (
+    RECORD_EXPIRY,
+    backoff_delay,
+    failed_request_error,
+    response_problem,
+)
 from refkeeper.resolve.source import Probe, open_probes
 
 DEFAULT_DOI_URL = "https://doi.org/"
@@ -280,15 +284,10 @@ class DoiSource:
             last = problem
             if attempt < self.retries:
                 self._wait(attempt, response.headers.get("Retry-After"))
-        if last.startswith(("ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout")):
-            raise NetworkError(f"doi.org could not be reached for {doi} (last: {last})")
-        raise ResponseError(f"doi.org kept failing for {doi} (last: {last})")
+        raise failed_request_error("doi.org", last, doi)
 
     def _wait(self, attempt: int, retry_after: str | None) -> None:
-        delay = min(self.max_wait, 0.5 * 2**attempt)
-        if retry_after is not None and retry_after.strip().isdigit():
-            delay = min(self.max_wait, float(retry_after.strip()))
-        self.sleep(delay)
+        self.sleep(backoff_delay(attempt, retry_after, self.max_wait))
 
     @staticmethod
     def _parse(response: requests.Response, doi: str) -> Work | None:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -30,7 +32,7 @@ from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.cache_keys import create_key
 
-from refkeeper.errors import CacheUnreachable, ConfigError
+from refkeeper.errors import CacheUnreachable, ConfigError, NetworkError, ResponseError
 from refkeeper.fsutil import usable_sqlite_cache
 from refkeeper.resolve.xmlsafe import safe_parser
 
@@ -404,3 +406,41 @@ def _warn_fallback(shown: str, exc: Exception, local: Path) -> None:
         _reason(exc),
         local,
     )
+
+
+# --------------------------------------------------------------------------- retrying
+
+UNREACHABLE = ("ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout")
+"""What a failed attempt is called when the server was never reached (requests' exceptions)."""
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` header in seconds (given as seconds or as an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def backoff_delay(attempt: int, retry_after: str | None, max_wait: float) -> float:
+    """Seconds before the retry after ``attempt`` (0-based): what the server asked for in
+    ``Retry-After``, else 0.5 s doubling each attempt; never more than ``max_wait``."""
+    asked = retry_after_seconds(retry_after)
+    return min(max_wait, asked if asked is not None else 0.5 * 2**attempt)
+
+
+def failed_request_error(service: str, last: str, what: str = "") -> NetworkError | ResponseError:
+    """The error of a request that kept failing (``what``: for which item, if one): unreachable
+    (NetworkError) or answering wrongly (ResponseError), with the last attempt's problem."""
+    item = f" for {what}" if what else ""
+    if last.startswith(UNREACHABLE):
+        return NetworkError(f"{service} could not be reached{item} (last: {last})")
+    return ResponseError(f"{service} kept failing{item} (last: {last})")
